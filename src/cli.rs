@@ -1,0 +1,99 @@
+//! The command line as typed: raw flags only. `cmd` turns these into resolved options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// studysite: build offline study sites (学习培训资料) from Markdown study units.
+#[derive(Debug, Parser)]
+#[command(name = "studysite", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (default: ROOT/public).
+    ///
+    /// The new site is written beside the output folder and swapped in only when the whole
+    /// build succeeded: a failed build leaves the previous output as it was.
+    Build(BuildArgs),
+    /// Load and validate everything; write nothing. Prints the training sessions' figures.
+    Check(CheckArgs),
+    /// Create a new site in DIR (which must be empty or absent) that builds at once.
+    Init(InitArgs),
+    /// Serve the site, optionally rebuilding on change (--watch) and for phones on the LAN (--lan).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site's folder (holds site.yaml and content/).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site (default: ROOT/public).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Text,
+    /// JSON for scripts.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site's folder (holds site.yaml and content/).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// How to print the sessions' table and the problems found.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in; it must not exist or be empty.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site's folder (holds site.yaml and content/).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The port to listen on; when it is taken, the next free one is used.
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// The address to listen on (default 127.0.0.1; 0.0.0.0 with --lan).
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<std::net::IpAddr>,
+    /// Serve to the local network: bind 0.0.0.0 and print every address with a QR code.
+    #[arg(long)]
+    pub lan: bool,
+    /// Rebuild when content, themes, templates, static files or site.yaml change, and reload open pages.
+    #[arg(long)]
+    pub watch: bool,
+    /// Watch by polling the files instead of the system's file events.
+    #[arg(long, requires = "watch")]
+    pub poll: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,484 @@
+//! Finding and reading the site's source files: `content/<topic>/_index.md`, units,
+//! `content/sessions/*.md`, into typed front matter plus Markdown bodies.
+//!
+//! This is the load phase: it reads files and parses YAML, nothing more. Every problem becomes a
+//! [`Diagnostic`] and loading goes on, so one run reports all of them.
+
+pub mod front_matter;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::fs::{ReadTextError, read_text};
+
+/// The folder below `content/` that holds training sessions, not a topic.
+pub const SESSIONS_DIR: &str = "sessions";
+
+/// What a study unit is; the Chinese words are accepted as aliases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// 原文: the original text, verbatim.
+    #[serde(alias = "原文")]
+    Original,
+    /// 解读: an explanation.
+    #[serde(alias = "解读")]
+    Explanation,
+    /// 研讨: questions for discussion.
+    #[serde(alias = "研讨")]
+    Discussion,
+    /// 实践: practice.
+    #[serde(alias = "实践")]
+    Practice,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Original => "original",
+            Kind::Explanation => "explanation",
+            Kind::Discussion => "discussion",
+            Kind::Practice => "practice",
+        }
+    }
+}
+
+/// Front matter of `content/<topic>/_index.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicFrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub weight: i64,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// Front matter of a unit, `content/<topic>/<unit>.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitFrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub weight: i64,
+    pub kind: Kind,
+    #[serde(default)]
+    pub minutes: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub quiz: Option<Vec<Spanned<crate::quiz::QuestionSource>>>,
+}
+
+/// One source file read and split: its text, front matter and body.
+#[derive(Debug, Clone)]
+pub struct SourceFile<F> {
+    /// Path relative to the site root, e.g. `content/01-xuexi/yuanwen.md`.
+    pub path: PathBuf,
+    /// The slug: the file (or, for `_index.md`, folder) name.
+    pub slug: String,
+    /// The whole text (for snippets in later diagnostics).
+    pub text: String,
+    pub front: F,
+    /// Byte offset of the body in `text`.
+    pub body_offset: usize,
+    pub body_first_line: usize,
+    /// Line where the front matter's YAML starts.
+    pub yaml_first_line: usize,
+}
+
+impl<F> SourceFile<F> {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// The YAML text of the front matter.
+    pub fn yaml(&self) -> &str {
+        let start = self
+            .text
+            .split_inclusive('\n')
+            .next()
+            .map_or(0, str::len)
+            .min(self.body_offset);
+        let end = self.text[..self.body_offset]
+            .trim_end_matches(['\n', '\r', ' ', '\t'])
+            .len()
+            .saturating_sub(3)
+            .max(start);
+        &self.text[start..end]
+    }
+}
+
+/// A topic folder with its `_index.md` and units (in file-name order; the model sorts).
+#[derive(Debug, Clone)]
+pub struct TopicSource {
+    pub slug: String,
+    /// `content/<slug>`, relative to the root.
+    pub dir: PathBuf,
+    pub index: SourceFile<TopicFrontMatter>,
+    pub units: Vec<SourceFile<UnitFrontMatter>>,
+    /// Other files in the folder (images…), relative to the root; copied beside the pages.
+    pub assets: Vec<PathBuf>,
+}
+
+/// A session file before its own module parses the front matter.
+#[derive(Debug, Clone)]
+pub struct RawFile {
+    pub path: PathBuf,
+    pub slug: String,
+    pub text: String,
+    pub yaml_first_line: usize,
+    pub yaml_range: std::ops::Range<usize>,
+    pub body_offset: usize,
+    pub body_first_line: usize,
+}
+
+impl RawFile {
+    pub fn yaml(&self) -> &str {
+        &self.text[self.yaml_range.clone()]
+    }
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
+/// Everything found under `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub topics: Vec<TopicSource>,
+    pub sessions: Vec<RawFile>,
+}
+
+/// Is this a file or folder name we never read (hidden, editor backups and temp files)?
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+}
+
+/// Makes a slug from a file or folder name: ASCII letters lower-cased, spaces to `-`.
+/// Returns an error message when the name holds characters that break links.
+pub fn slug_from_name(name: &str) -> Result<String, String> {
+    let slug: String = name
+        .trim()
+        .chars()
+        .map(|c| if c == ' ' { '-' } else { c.to_ascii_lowercase() })
+        .collect();
+    if slug.is_empty() {
+        return Err("an empty name cannot be a slug".into());
+    }
+    if let Some(bad) = slug
+        .chars()
+        .find(|c| matches!(c, '#' | '?' | '%' | '/' | '\\' | '"' | '\'' | '<' | '>' | '&') || c.is_control())
+    {
+        return Err(format!(
+            "the name `{name}` contains `{bad}`, which cannot be part of a link; use letters, digits and `-`"
+        ));
+    }
+    Ok(slug)
+}
+
+fn read_source(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match read_text(&root.join(rel)) {
+        Ok(t) => Some(t),
+        Err(ReadTextError::NotUtf8 { line, column }) => {
+            let mut d = Diagnostic::error(rel, "the file is not UTF-8 text: save it as UTF-8");
+            d.line = Some(line);
+            d.column = Some(column);
+            diags.push(d);
+            None
+        }
+        Err(ReadTextError::Io(e)) => {
+            diags.push(Diagnostic::error(rel, format!("cannot read the file: {e}")));
+            None
+        }
+    }
+}
+
+/// Reads and parses one Markdown source file with front matter of type `F`.
+pub fn load_file<F: DeserializeOwned>(
+    root: &Path,
+    rel: &Path,
+    slug: String,
+) -> Result<SourceFile<F>, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let Some(text) = read_source(root, rel, &mut diags) else {
+        return Err(diags);
+    };
+    let split = match front_matter::split(&text) {
+        Ok(s) => s,
+        Err(e) => return Err(vec![Diagnostic::error(rel, e.message()).at(&text, 1, 1)]),
+    };
+    let (yaml_first_line, body_first_line) = (split.yaml_first_line, split.body_first_line);
+    let body_offset = text.len() - split.body.len();
+    let front: F = match crate::yaml::parse(split.yaml, yaml_first_line, &text, rel) {
+        Ok(f) => f,
+        Err(mut d) => {
+            d.message = crate::yaml::friendlier(&d.message);
+            if split.yaml.trim().is_empty() {
+                d.message = format!("{} (the front matter is empty)", d.message);
+            }
+            return Err(vec![d]);
+        }
+    };
+    Ok(SourceFile {
+        path: rel.to_path_buf(),
+        slug,
+        text,
+        front,
+        body_offset,
+        body_first_line,
+        yaml_first_line,
+    })
+}
+
+/// Reads a file and splits off its front matter without parsing it (sessions parse their own).
+pub fn load_raw(root: &Path, rel: &Path, slug: String) -> Result<RawFile, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let Some(text) = read_source(root, rel, &mut diags) else {
+        return Err(diags);
+    };
+    let split = match front_matter::split(&text) {
+        Ok(s) => s,
+        Err(e) => return Err(vec![Diagnostic::error(rel, e.message()).at(&text, 1, 1)]),
+    };
+    let yaml_start = split.yaml.as_ptr() as usize - text.as_ptr() as usize;
+    let yaml_range = yaml_start..yaml_start + split.yaml.len();
+    let (yaml_first_line, body_first_line) = (split.yaml_first_line, split.body_first_line);
+    let body_offset = text.len() - split.body.len();
+    Ok(RawFile {
+        path: rel.to_path_buf(),
+        slug,
+        yaml_first_line,
+        yaml_range,
+        body_offset,
+        body_first_line,
+        text,
+    })
+}
+
+fn sorted_entries(dir: &Path) -> std::io::Result<Vec<std::fs::DirEntry>> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    Ok(entries)
+}
+
+/// Walks `root/content` and loads every topic, unit and session. Problems go into `diags`.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Library {
+    let content = root.join("content");
+    let mut library = Library::default();
+    if !content.is_dir() {
+        diags.push(Diagnostic::error(
+            "content",
+            "there is no `content/` folder: create one with a topic folder such as `content/01-xuexi/_index.md` (or run `studysite init DIR` for a sample site)",
+        ));
+        return library;
+    }
+    let entries = match sorted_entries(&content) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(Diagnostic::error("content", format!("cannot read the folder: {e}")));
+            return library;
+        }
+    };
+
+    // Collect what to read first (cheap, in order), then read and parse in parallel.
+    struct TopicPlan {
+        slug: String,
+        dir: PathBuf,
+        units: Vec<(PathBuf, String)>,
+        assets: Vec<PathBuf>,
+    }
+    let mut plans = Vec::new();
+    let mut session_files = Vec::new();
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_ignored_name(&name) {
+            continue;
+        }
+        let rel = Path::new("content").join(&name);
+        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        if !is_dir {
+            if name.ends_with(".md") {
+                diags.push(Diagnostic::error(
+                    &rel,
+                    "a unit must be inside a topic folder: move it to `content/<topic>/` (each topic folder has an `_index.md`)",
+                ));
+            }
+            continue;
+        }
+        if name == SESSIONS_DIR {
+            for (path, slug) in md_files(root, &rel, diags).0 {
+                session_files.push((path, slug));
+            }
+            continue;
+        }
+        let slug = match slug_from_name(&name) {
+            Ok(s) => s,
+            Err(msg) => {
+                diags.push(Diagnostic::error(&rel, msg));
+                continue;
+            }
+        };
+        let (units, assets) = md_files(root, &rel, diags);
+        plans.push(TopicPlan {
+            slug,
+            dir: rel,
+            units,
+            assets,
+        });
+    }
+
+    let topic_results: Vec<_> = plans
+        .into_par_iter()
+        .map(|plan| {
+            let mut local = Vec::new();
+            let index_rel = plan.dir.join("_index.md");
+            let index = if root.join(&index_rel).is_file() {
+                match load_file::<TopicFrontMatter>(root, &index_rel, plan.slug.clone()) {
+                    Ok(f) => Some(f),
+                    Err(ds) => {
+                        local.extend(ds);
+                        None
+                    }
+                }
+            } else {
+                local.push(Diagnostic::error(
+                    &plan.dir,
+                    format!(
+                        "the topic folder `{}/` has no `_index.md`: create it with front matter such as `title: 第一　…` and `weight: 1`",
+                        plan.dir.display()
+                    ),
+                ));
+                None
+            };
+            let results: Vec<_> = plan
+                .units
+                .par_iter()
+                .map(|(path, slug)| load_file::<UnitFrontMatter>(root, path, slug.clone()))
+                .collect();
+            let mut units = Vec::with_capacity(results.len());
+            for r in results {
+                match r {
+                    Ok(u) => units.push(u),
+                    Err(ds) => local.extend(ds),
+                }
+            }
+            (plan.slug, plan.dir, index, units, plan.assets, local)
+        })
+        .collect();
+
+    for (slug, dir, index, units, assets, local) in topic_results {
+        diags.extend(local);
+        if let Some(index) = index {
+            library.topics.push(TopicSource {
+                slug,
+                dir,
+                index,
+                units,
+                assets,
+            });
+        }
+    }
+
+    for (path, slug) in session_files {
+        match load_raw(root, &path, slug) {
+            Ok(f) => library.sessions.push(f),
+            Err(ds) => diags.extend(ds),
+        }
+    }
+
+    if library.topics.is_empty() && !diags.has_errors() {
+        diags.push(Diagnostic::error(
+            "content",
+            "`content/` holds no topics: add a folder such as `content/01-xuexi/` with an `_index.md` and a unit (or run `studysite init DIR` for a sample site)",
+        ));
+    }
+    library
+}
+
+/// The `.md` files (with slugs) and other files of one folder; reports nested folders and
+/// names that cannot be slugs.
+fn md_files(
+    root: &Path,
+    rel_dir: &Path,
+    diags: &mut Diagnostics,
+) -> (Vec<(PathBuf, String)>, Vec<PathBuf>) {
+    let mut units = Vec::new();
+    let mut assets = Vec::new();
+    let entries = match sorted_entries(&root.join(rel_dir)) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(Diagnostic::error(rel_dir, format!("cannot read the folder: {e}")));
+            return (units, assets);
+        }
+    };
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_ignored_name(&name) || name == "_index.md" {
+            continue;
+        }
+        let rel = rel_dir.join(&name);
+        if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+            diags.push(Diagnostic::error(
+                &rel,
+                "folders inside a topic are not supported: put units directly in the topic folder",
+            ));
+            continue;
+        }
+        let Some(stem) = name.strip_suffix(".md") else {
+            assets.push(rel);
+            continue;
+        };
+        match slug_from_name(stem) {
+            Ok(slug) if slug == "index" => diags.push(Diagnostic::error(
+                &rel,
+                "`index` is reserved for the topic page: rename the file",
+            )),
+            Ok(slug) => units.push((rel, slug)),
+            Err(msg) => diags.push(Diagnostic::error(&rel, msg)),
+        }
+    }
+    (units, assets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_from_names() {
+        assert_eq!(slug_from_name("01-XueXi").unwrap(), "01-xuexi");
+        assert_eq!(slug_from_name("my unit").unwrap(), "my-unit");
+        assert_eq!(slug_from_name("原文").unwrap(), "原文");
+        assert!(slug_from_name("a#b").is_err());
+        assert!(slug_from_name("50%").is_err());
+    }
+
+    #[test]
+    fn ignored_names() {
+        for n in [".hidden.md", "a.md~", ".a.md.swp", "#a.md#", "4913"] {
+            assert!(is_ignored_name(n), "{n}");
+        }
+        assert!(!is_ignored_name("a.md"));
+    }
+}

@@ -1,0 +1,101 @@
+//! File-system helpers that name the path in every error, and read text as users write it
+//! (a UTF-8 byte-order mark is dropped). Nothing else in the crate calls `std::fs` for reading
+//! user files, so every I/O error carries its path.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// Why a user file could not be read as text.
+#[derive(Debug)]
+pub enum ReadTextError {
+    Io(std::io::Error),
+    /// Not UTF-8: the byte offset, 1-based line and column of the first bad byte.
+    NotUtf8 {
+        line: usize,
+        column: usize,
+    },
+}
+
+/// Reads a text file; strips a UTF-8 BOM; reports where the first invalid byte is.
+pub fn read_text(path: &Path) -> Result<String, ReadTextError> {
+    let bytes = std::fs::read(path).map_err(ReadTextError::Io)?;
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .map(<[u8]>::to_vec)
+        .unwrap_or(bytes);
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let good = &e.as_bytes()[..valid];
+            // The prefix is valid UTF-8 by construction.
+            let prefix = std::str::from_utf8(good).unwrap_or("");
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(ReadTextError::NotUtf8 { line, column })
+        }
+    }
+}
+
+/// Reads a text file that is ours or the theme's; errors name the path.
+pub fn read_to_string(path: &Path) -> Result<String> {
+    let s = std::fs::read_to_string(path)
+        .with_context(|| format!("failed to read `{}`", path.display()))?;
+    Ok(s.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(s))
+}
+
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))
+}
+
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        create_dir_all(parent)?;
+    }
+    std::fs::write(path, bytes).with_context(|| format!("failed to write `{}`", path.display()))
+}
+
+pub fn create_dir_all(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path)
+        .with_context(|| format!("failed to create folder `{}`", path.display()))
+}
+
+pub fn remove_dir_all(path: &Path) -> Result<()> {
+    std::fs::remove_dir_all(path)
+        .with_context(|| format!("failed to remove folder `{}`", path.display()))
+}
+
+pub fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to).with_context(|| {
+        format!(
+            "failed to rename `{}` to `{}`",
+            from.display(),
+            to.display()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_utf8_reports_line_and_column_of_the_first_bad_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.md");
+        std::fs::write(&p, b"---\ntitle: \xe6\xa0\x87\xff\n").unwrap();
+        match read_text(&p) {
+            Err(ReadTextError::NotUtf8 { line, column }) => assert_eq!((line, column), (2, 8)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bom_is_stripped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.md");
+        std::fs::write(&p, "\u{feff}---\n").unwrap();
+        assert_eq!(read_text(&p).unwrap(), "---\n");
+    }
+}

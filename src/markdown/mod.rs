@@ -1,0 +1,481 @@
+//! Markdown → HTML for units, topics and sessions, with the facts the rest of the build needs
+//! from the same parse: table of contents, heading anchors, plain text by section (for search
+//! and reading-time estimates).
+//!
+//! The engine is comrak with `cjk_friendly_emphasis`: pulldown-cmark 0.13 leaves
+//! `这是**“强调”**测试` unbolded (CommonMark's flanking rules, commonmark-spec #650), which is how
+//! Chinese study texts mark key phrases. Everything comrak-specific stays in this module so the
+//! engine can be swapped.
+//!
+//! Heading ids: `## 标题 {#id}` sets one explicitly; otherwise [`anchor_for`] makes one from the
+//! text, keeping Chinese characters, so ids are stable across builds and readable in URLs.
+
+pub mod highlight;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use comrak::nodes::{AstNode, NodeValue};
+use comrak::options::{Plugins, URLRewriter};
+use comrak::{Arena, Options, format_html_with_plugins, parse_document};
+use serde::Serialize;
+
+/// One entry of a page's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// The plain text under one heading (or before the first one: `anchor` is `None`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct TextSection {
+    pub anchor: Option<String>,
+    pub heading: String,
+    pub text: String,
+}
+
+/// The result of rendering one Markdown document.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Headings of level 2 and 3 (after shifting), for the table of contents.
+    pub toc: Vec<TocEntry>,
+    /// Every heading id in the document, in order.
+    pub anchors: Vec<String>,
+    pub sections: Vec<TextSection>,
+    /// CJK characters plus Latin words: what reading time is estimated from.
+    pub reading_units: usize,
+    /// Whether any code block was highlighted (so the syntax stylesheet is needed).
+    pub highlighted: bool,
+}
+
+/// Rewrites links between source files (`../02-x/y.md`, `_index.md#a`) to the pages built from
+/// them (`../02-x/y.html`, `index.html#a`). Absolute URLs and other files are left alone.
+struct SourceLinkRewriter;
+
+impl URLRewriter for SourceLinkRewriter {
+    fn to_html(&self, url: &str) -> String {
+        rewrite_source_link(url)
+    }
+}
+
+/// See [`SourceLinkRewriter`].
+pub fn rewrite_source_link(url: &str) -> String {
+    if url.contains("://") || url.starts_with("mailto:") || url.starts_with('/') {
+        return url.to_string();
+    }
+    let (path, frag) = match url.find(['#', '?']) {
+        Some(i) => url.split_at(i),
+        None => (url, ""),
+    };
+    if let Some(stem) = path.strip_suffix(".md") {
+        let page = if stem == "_index" || stem.ends_with("/_index") {
+            format!("{}index.html", &stem[..stem.len() - "_index".len()])
+        } else {
+            format!("{stem}.html")
+        };
+        return format!("{page}{frag}");
+    }
+    url.to_string()
+}
+
+fn options() -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.strikethrough = true;
+    o.extension.table = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.extension.cjk_friendly_emphasis = true;
+    o.extension.link_url_rewriter = Some(Arc::new(SourceLinkRewriter));
+    o.render.tasklist_classes = true;
+    // Raw HTML stays off (comrak's default): user text is always escaped.
+    o
+}
+
+/// Makes a heading id from its text: letters and digits of any script are kept (ASCII is
+/// lower-cased), runs of anything else become one `-`.
+pub fn anchor_for(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c == '_' || c == '-' || c.is_whitespace() || c.is_ascii_punctuation() || !c.is_alphanumeric() {
+            pending_dash = true;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("section");
+    }
+    out
+}
+
+/// Splits an explicit `{#id}` off the end of a heading's text.
+fn explicit_id(text: &str) -> Option<(String, String)> {
+    let t = text.trim_end();
+    let inner = t.strip_suffix('}')?;
+    let open = inner.rfind("{#")?;
+    let id = &inner[open + 2..];
+    let valid = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+    valid.then(|| (t[..open].trim_end().to_string(), id.to_string()))
+}
+
+/// Is `c` a CJK ideograph or kana/hangul (counted one by one for reading time)?
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F
+        | 0x3040..=0x30FF | 0xAC00..=0xD7A3)
+}
+
+/// CJK characters plus runs of ASCII letters/digits (words).
+pub fn reading_units(text: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_cjk(c) {
+            n += 1;
+            in_word = false;
+        } else if c.is_ascii_alphanumeric() {
+            if !in_word {
+                n += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    n
+}
+
+/// Minutes to read `units` at `speed` per minute: rounded up, at least one.
+pub fn estimate_minutes(units: usize, speed: u32) -> u32 {
+    let speed = speed.max(1) as usize;
+    units.div_ceil(speed).max(1) as u32
+}
+
+/// Heading renderer that writes the ids computed beforehand, in document order.
+struct HeadingIds {
+    ids: Mutex<std::collections::VecDeque<String>>,
+}
+
+impl comrak::adapters::HeadingAdapter for HeadingIds {
+    fn enter(
+        &self,
+        output: &mut dyn std::fmt::Write,
+        heading: &comrak::adapters::HeadingMeta,
+        _sourcepos: Option<comrak::nodes::Sourcepos>,
+    ) -> std::fmt::Result {
+        let id = self
+            .ids
+            .lock()
+            .map(|mut q| q.pop_front())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        write!(output, "<h{} id=\"", heading.level)?;
+        write_escaped(output, &id)?;
+        output.write_str("\">")
+    }
+
+    fn exit(
+        &self,
+        output: &mut dyn std::fmt::Write,
+        heading: &comrak::adapters::HeadingMeta,
+    ) -> std::fmt::Result {
+        writeln!(output, "</h{}>", heading.level)
+    }
+}
+
+/// HTML-escapes text into `out` (`&`, `<`, `>`, `"`, `'`).
+pub fn write_escaped(out: &mut dyn std::fmt::Write, s: &str) -> std::fmt::Result {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&s[last..i])?;
+        out.write_str(rep)?;
+        last = i + 1;
+    }
+    out.write_str(&s[last..])
+}
+
+/// HTML-escapes a string.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let _ = write_escaped(&mut out, s);
+    out
+}
+
+/// Renders a whole document (a unit's, topic's or session's body).
+pub fn render(markdown: &str) -> Rendered {
+    let arena = Arena::new();
+    let options = options();
+    let root = parse_document(&arena, markdown, &options);
+
+    // Headings: explicit ids, shift so the body's top level is h2 (the page title is the h1).
+    let headings: Vec<&AstNode> = root
+        .descendants()
+        .filter(|n| matches!(n.data().value, NodeValue::Heading(_)))
+        .collect();
+    let min_level = headings
+        .iter()
+        .filter_map(|n| match &n.data().value {
+            NodeValue::Heading(h) => Some(h.level),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(2);
+    let shift = 2u8.saturating_sub(min_level);
+    let mut used = HashSet::new();
+    let mut ids = std::collections::VecDeque::new();
+    let mut toc = Vec::new();
+    let mut anchors = Vec::new();
+    for node in &headings {
+        if let Some(last_text) = node
+            .descendants()
+            .filter(|d| matches!(d.data().value, NodeValue::Text(_)))
+            .last()
+        {
+            let mut data = last_text.data_mut();
+            if let NodeValue::Text(t) = &mut data.value {
+                if let Some((rest, id)) = explicit_id(t) {
+                    *t = rest.into();
+                    drop(data);
+                    ids.push_back(id);
+                }
+            }
+        }
+        let title = node.collect_text().trim().to_string();
+        let level = {
+            let mut data = node.data_mut();
+            match &mut data.value {
+                NodeValue::Heading(h) => {
+                    h.level = (h.level + shift).min(6);
+                    h.level
+                }
+                _ => 2,
+            }
+        };
+        // An explicit id was pushed for this heading already when its text ended in {#…}.
+        let id = if ids.len() > anchors.len() {
+            ids.back().cloned().unwrap_or_default()
+        } else {
+            let base = anchor_for(&title);
+            let mut id = base.clone();
+            let mut n = 1;
+            while used.contains(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            ids.push_back(id.clone());
+            id
+        };
+        used.insert(id.clone());
+        anchors.push(id.clone());
+        if (2..=3).contains(&level) {
+            toc.push(TocEntry { level, id, title });
+        }
+    }
+
+    // Plain text by section, in the same pass over the tree.
+    let mut sections = vec![TextSection::default()];
+    let mut heading_index = 0;
+    collect_text(root, &mut sections, &anchors, &mut heading_index);
+    sections.retain(|s| !(s.anchor.is_none() && s.text.trim().is_empty()));
+    let reading = sections
+        .iter()
+        .map(|s| reading_units(&s.heading) + reading_units(&s.text))
+        .sum();
+
+    let highlighter = highlight::Highlighter::default();
+    let heading_ids = HeadingIds {
+        ids: Mutex::new(ids),
+    };
+    let mut plugins = Plugins::default();
+    plugins.render.codefence_syntax_highlighter = Some(&highlighter);
+    plugins.render.heading_adapter = Some(&heading_ids);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    // Writing into a String cannot fail.
+    let _ = format_html_with_plugins(root, &options, &mut html, &plugins);
+    Rendered {
+        html,
+        toc,
+        anchors,
+        sections,
+        reading_units: reading,
+        highlighted: highlighter.used(),
+    }
+}
+
+/// Renders a short Markdown string (a quiz prompt, an option) as inline HTML: the outer
+/// `<p>…</p>` of a single paragraph is removed.
+pub fn render_inline(markdown: &str) -> String {
+    let html = render(markdown).html;
+    let trimmed = html.trim();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => trimmed.to_string(),
+    }
+}
+
+fn collect_text<'a>(
+    node: &'a AstNode<'a>,
+    sections: &mut Vec<TextSection>,
+    anchors: &[String],
+    heading_index: &mut usize,
+) {
+    let value = node.data().value.clone();
+    match value {
+        NodeValue::Heading(_) => {
+            let heading = node.collect_text().trim().to_string();
+            let anchor = anchors.get(*heading_index).cloned();
+            *heading_index += 1;
+            sections.push(TextSection {
+                anchor,
+                heading,
+                text: String::new(),
+            });
+            return;
+        }
+        NodeValue::Text(t) => push_text(sections, &t),
+        NodeValue::Code(c) => push_text(sections, &c.literal),
+        NodeValue::CodeBlock(c) => {
+            push_text(sections, &c.literal);
+        }
+        NodeValue::SoftBreak | NodeValue::LineBreak => push_text(sections, " "),
+        _ => {}
+    }
+    for child in node.children() {
+        collect_text(child, sections, anchors, heading_index);
+    }
+    if node.data().value.block() {
+        push_text(sections, "\n");
+    }
+}
+
+fn push_text(sections: &mut [TextSection], s: &str) {
+    if let Some(last) = sections.last_mut() {
+        if s == "\n" && (last.text.is_empty() || last.text.ends_with('\n')) {
+            return;
+        }
+        last.text.push_str(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The four everyday ways Chinese study texts bold key phrases, which pulldown-cmark 0.13
+    /// leaves unbolded (see DEPENDENCIES.md).
+    #[test]
+    fn chinese_emphasis_next_to_fullwidth_punctuation_is_bold() {
+        let cases = [
+            ("这是**“强调”**测试", "这是<strong>“强调”</strong>测试"),
+            ("**第一，**推动", "<strong>第一，</strong>推动"),
+            ("**加粗：**后面", "<strong>加粗：</strong>后面"),
+            (
+                "要推进**“两学一做”**学习教育",
+                "要推进<strong>“两学一做”</strong>学习教育",
+            ),
+        ];
+        for (md, want) in cases {
+            assert_eq!(render(md).html.trim(), format!("<p>{want}</p>"), "{md}");
+        }
+    }
+
+    #[test]
+    fn headings_get_ids_toc_and_shift_to_h2() {
+        let r = render("# 一是加强学习\n\n正文。\n\n## 小节 {#xiao-jie}\n\n# 一是加强学习\n");
+        assert_eq!(r.anchors, ["一是加强学习", "xiao-jie", "一是加强学习-1"]);
+        assert!(r.html.contains("<h2 id=\"一是加强学习\">一是加强学习</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h3 id=\"xiao-jie\">小节</h3>"), "{}", r.html);
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[1].title, "小节");
+    }
+
+    #[test]
+    fn explicit_ids_with_emphasis_in_heading() {
+        let r = render("## 一是**深入**开展轮训。 {#task-1}\n");
+        assert_eq!(r.anchors, ["task-1"]);
+        assert!(r.html.contains("<h2 id=\"task-1\">一是<strong>深入</strong>开展轮训。</h2>"), "{}", r.html);
+    }
+
+    #[test]
+    fn anchors_keep_chinese_and_fold_punctuation() {
+        assert_eq!(anchor_for("第一，推动 Party Work!"), "第一-推动-party-work");
+        assert_eq!(anchor_for("？？"), "section");
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough_tasklists() {
+        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~删~~ 注[^1]\n\n[^1]: 脚注\n\n- [x] 已完成\n- [ ] 未完成\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>删</del>"));
+        assert!(r.html.contains("footnote"));
+        assert!(r.html.contains("type=\"checkbox\""));
+    }
+
+    #[test]
+    fn raw_html_is_not_passed_through() {
+        let r = render("<script>alert(1)</script>\n\n文字<b>粗</b>");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(!r.html.contains("<b>"), "{}", r.html);
+    }
+
+    #[test]
+    fn links_to_sources_become_links_to_pages() {
+        assert_eq!(rewrite_source_link("../02-a/b.md#x"), "../02-a/b.html#x");
+        assert_eq!(rewrite_source_link("_index.md"), "index.html");
+        assert_eq!(rewrite_source_link("../02-a/_index.md"), "../02-a/index.html");
+        assert_eq!(rewrite_source_link("https://x.org/a.md"), "https://x.org/a.md");
+        assert_eq!(rewrite_source_link("pic.png"), "pic.png");
+        let r = render("[原文](yuanwen.md#task-1)");
+        assert!(r.html.contains("href=\"yuanwen.html#task-1\""), "{}", r.html);
+    }
+
+    #[test]
+    fn reading_units_count_cjk_characters_and_latin_words() {
+        assert_eq!(reading_units("学习 2018 年 Party work，好"), 6);
+        assert_eq!(estimate_minutes(0, 200), 1);
+        assert_eq!(estimate_minutes(200, 200), 1);
+        assert_eq!(estimate_minutes(201, 200), 2);
+    }
+
+    #[test]
+    fn sections_follow_headings() {
+        let r = render("导言。\n\n## 甲 {#a}\n\n甲的内容。\n\n## 乙\n\n乙的**内容**。\n");
+        assert_eq!(r.sections.len(), 3);
+        assert_eq!(r.sections[0].anchor, None);
+        assert_eq!(r.sections[1].anchor.as_deref(), Some("a"));
+        assert_eq!(r.sections[2].heading, "乙");
+        assert_eq!(r.sections[2].text.trim(), "乙的内容。");
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_with_classes() {
+        let r = render("```rust\nfn main() {}\n```\n");
+        assert!(r.highlighted);
+        assert!(r.html.contains("class=\"hl-"), "{}", r.html);
+        let plain = render("```\nplain <text>\n```\n");
+        assert!(plain.html.contains("plain &lt;text&gt;"));
+    }
+}

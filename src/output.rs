@@ -1,0 +1,188 @@
+//! Where a build's files go: one write sink for every page and asset.
+//!
+//! [`DiskOutput`] stages the whole site in a hidden folder beside the target and swaps it in
+//! only at [`DiskOutput::commit`]; a failed build calls [`DiskOutput::abort`] and the previous
+//! output stays exactly as it was. It refuses to replace a non-empty folder that is not a
+//! previous studysite output (a marker file tells), so a mistyped `--out` cannot wipe a folder.
+//! [`MemoryOutput`] keeps the files in memory for `serve`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result, bail};
+
+/// Marker file in every output folder we write.
+pub const MARKER: &str = ".studysite-output";
+
+/// Receives every file of a build; paths are relative to the site's output root, with `/`.
+pub trait Sink: Sync {
+    fn write(&self, rel_path: &str, bytes: &[u8]) -> Result<()>;
+}
+
+/// A build staged on disk and swapped in at the end.
+#[derive(Debug)]
+pub struct DiskOutput {
+    target: PathBuf,
+    staging: PathBuf,
+}
+
+fn sibling(target: &Path, tag: &str) -> Result<PathBuf> {
+    let name = target
+        .file_name()
+        .with_context(|| format!("`{}` has no folder name", target.display()))?;
+    let parent = target.parent().unwrap_or(Path::new("."));
+    Ok(parent.join(format!(
+        ".{}.{tag}-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    )))
+}
+
+impl DiskOutput {
+    /// Prepares a staging folder for `target` (an absolute path).
+    pub fn begin(target: &Path) -> Result<DiskOutput> {
+        if target.exists() {
+            if !target.is_dir() {
+                bail!(
+                    "the output `{}` exists and is not a folder; choose another --out",
+                    target.display()
+                );
+            }
+            let non_empty = std::fs::read_dir(target)
+                .with_context(|| format!("failed to read `{}`", target.display()))?
+                .next()
+                .is_some();
+            if non_empty && !target.join(MARKER).exists() {
+                bail!(
+                    "the output folder `{}` is not empty and was not written by studysite; refusing to replace it (choose another --out, or empty it)",
+                    target.display()
+                );
+            }
+        }
+        let staging = sibling(target, "studysite-new")?;
+        if staging.exists() {
+            crate::fs::remove_dir_all(&staging)?;
+        }
+        crate::fs::create_dir_all(&staging)?;
+        crate::fs::write(
+            &staging.join(MARKER),
+            b"This folder was written by studysite build; it is replaced on every build.\n",
+        )?;
+        Ok(DiskOutput {
+            target: target.to_path_buf(),
+            staging,
+        })
+    }
+
+    pub fn staging_dir(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Swaps the staged site in place of the target.
+    pub fn commit(self) -> Result<()> {
+        if self.target.exists() {
+            let old = sibling(&self.target, "studysite-old")?;
+            if old.exists() {
+                crate::fs::remove_dir_all(&old)?;
+            }
+            crate::fs::rename(&self.target, &old)?;
+            if let Err(e) = crate::fs::rename(&self.staging, &self.target) {
+                // Put the previous output back before reporting.
+                let _ = std::fs::rename(&old, &self.target);
+                return Err(e);
+            }
+            crate::fs::remove_dir_all(&old)?;
+        } else {
+            if let Some(parent) = self.target.parent() {
+                crate::fs::create_dir_all(parent)?;
+            }
+            crate::fs::rename(&self.staging, &self.target)?;
+        }
+        Ok(())
+    }
+
+    /// Throws the staged files away; the target is untouched.
+    pub fn abort(self) {
+        let _ = std::fs::remove_dir_all(&self.staging);
+    }
+}
+
+impl Sink for DiskOutput {
+    fn write(&self, rel_path: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.staging.join(rel_path);
+        match std::fs::write(&path, bytes) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => crate::fs::write(&path, bytes),
+            Err(e) => Err(e).with_context(|| format!("failed to write `{}`", path.display())),
+        }
+    }
+}
+
+/// A build kept in memory (for `serve`).
+#[derive(Debug, Default)]
+pub struct MemoryOutput {
+    files: Mutex<HashMap<String, Arc<[u8]>>>,
+}
+
+impl MemoryOutput {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the files out, leaving the output empty.
+    pub fn into_files(self) -> HashMap<String, Arc<[u8]>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemoryOutput {
+    fn write(&self, rel_path: &str, bytes: &[u8]) -> Result<()> {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(rel_path.to_string(), Arc::from(bytes));
+        Ok(())
+    }
+}
+
+/// A sink that discards everything (for `check`, which renders but writes nothing).
+#[derive(Debug, Default)]
+pub struct NullOutput;
+
+impl Sink for NullOutput {
+    fn write(&self, _rel_path: &str, _bytes: &[u8]) -> Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_replace_a_foreign_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("mine");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("thesis.docx"), b"precious").unwrap();
+        let err = DiskOutput::begin(&target).unwrap_err().to_string();
+        assert!(err.contains("not written by studysite"), "{err}");
+        assert_eq!(std::fs::read(target.join("thesis.docx")).unwrap(), b"precious");
+    }
+
+    #[test]
+    fn commit_swaps_and_abort_keeps_the_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let out = DiskOutput::begin(&target).unwrap();
+        out.write("a/index.html", b"one").unwrap();
+        out.commit().unwrap();
+        assert_eq!(std::fs::read(target.join("a/index.html")).unwrap(), b"one");
+
+        let out = DiskOutput::begin(&target).unwrap();
+        out.write("a/index.html", b"two").unwrap();
+        out.abort();
+        assert_eq!(std::fs::read(target.join("a/index.html")).unwrap(), b"one");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "staging folder removed");
+    }
+}

@@ -1,0 +1,569 @@
+//! The site model and the build pipeline: load → model → render → write.
+//!
+//! [`Site::load`] reads `site.yaml` and `content/` (via [`crate::content`]), renders every
+//! Markdown body once, in parallel, sorts topics and units, computes minutes, previous/next
+//! and validates (slugs, minutes, quizzes, sessions). [`render`] turns the model into pages
+//! through the theme and hands each file to an [`crate::output::Sink`] as soon as it is made,
+//! so `build` never holds every rendered page at once.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::config::SiteConfig;
+use crate::content::{self, Kind, Library, SourceFile, UnitFrontMatter};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Rendered};
+use crate::output::Sink;
+use crate::templates::Theme;
+use crate::view;
+
+/// A topic (专题): one folder of `content/`.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub slug: String,
+    pub title: String,
+    pub weight: i64,
+    pub summary: String,
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// `content/<slug>/_index.md`
+    pub source: PathBuf,
+    /// `<slug>/index.html`
+    pub path: String,
+    pub body: Rendered,
+    /// Indexes into [`Site::units`].
+    pub units: Range<usize>,
+    pub minutes: u32,
+    pub original_minutes: u32,
+    /// Other files of the folder (images…), relative to the root.
+    pub assets: Vec<PathBuf>,
+}
+
+/// A study unit.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Index of its topic in [`Site::topics`].
+    pub topic: usize,
+    /// Its own index in [`Site::units`] (reading order).
+    pub index: usize,
+    pub slug: String,
+    /// `<topic>/<unit>`: how sessions and quiz sources refer to it.
+    pub key: String,
+    /// `<topic>/<unit>.html`
+    pub path: String,
+    pub source: PathBuf,
+    pub title: String,
+    pub weight: i64,
+    pub kind: Kind,
+    pub minutes: u32,
+    pub minutes_estimated: bool,
+    /// Which passage of the original document (`source:` in front matter).
+    pub source_ref: Option<String>,
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub extra: BTreeMap<String, serde_json::Value>,
+    pub body: Rendered,
+    pub quiz: Option<crate::quiz::Quiz>,
+}
+
+/// The whole model of a site.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    /// Namespace for what the site keeps in the reader's browser (progress, settings), so two
+    /// sites opened from one USB stick do not share it.
+    pub key: String,
+    pub home_html: String,
+    pub topics: Vec<Topic>,
+    pub units: Vec<Unit>,
+    pub sessions: Vec<crate::sessions::Session>,
+    /// Whether any page has highlighted code.
+    pub highlighted: bool,
+}
+
+fn unit_from(
+    topic_index: usize,
+    topic_slug: &str,
+    file: SourceFile<UnitFrontMatter>,
+    reading_speed: u32,
+    diags: &mut Vec<Diagnostic>,
+) -> Unit {
+    let body = markdown::render(file.body());
+    let fm = file.front;
+    let (minutes, estimated) = match &fm.minutes {
+        Some(m) if m.value > 0 && m.value <= 100_000 => (m.value as u32, false),
+        Some(m) => {
+            let loc = m.referenced;
+            diags.push(
+                Diagnostic::error(
+                    &file.path,
+                    format!(
+                        "`minutes` must be a positive whole number of minutes, got {}",
+                        m.value
+                    ),
+                )
+                .at(&file.text, loc.line() as usize + file.yaml_first_line - 1, loc.column() as usize),
+            );
+            (1, false)
+        }
+        None => (markdown::estimate_minutes(body.reading_units, reading_speed), true),
+    };
+    if fm.title.trim().is_empty() {
+        diags.push(
+            Diagnostic::error(&file.path, "`title` must not be empty")
+                .at_line(&file.text, line_of_key(&file.text, "title")),
+        );
+    }
+    let quiz = fm.quiz.as_ref().map(|qs| {
+        crate::quiz::Quiz::from_source(qs, &file.path, &file.text, file.yaml_first_line, diags)
+    });
+    Unit {
+        topic: topic_index,
+        index: 0,
+        key: format!("{topic_slug}/{}", file.slug),
+        path: format!("{topic_slug}/{}.html", file.slug),
+        slug: file.slug,
+        source: file.path,
+        title: fm.title,
+        weight: fm.weight,
+        kind: fm.kind,
+        minutes,
+        minutes_estimated: estimated,
+        source_ref: fm.source,
+        summary: fm.summary,
+        tags: fm.tags,
+        extra: fm.extra,
+        body,
+        quiz,
+    }
+}
+
+/// The 1-based line of `key:` in a file's text (1 if not found).
+pub fn line_of_key(text: &str, key: &str) -> usize {
+    let prefix = format!("{key}:");
+    text.lines()
+        .position(|l| l.starts_with(&prefix))
+        .map_or(1, |i| i + 1)
+}
+
+impl Site {
+    /// Loads and validates the site at `root`. Returns the model when there were no errors,
+    /// and every diagnostic (errors and warnings) either way.
+    pub fn load(root: &Path) -> (Option<Site>, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let config_path = root.join("site.yaml");
+        let config = match crate::fs::read_text(&config_path) {
+            Ok(text) => match SiteConfig::parse(&text, Path::new("site.yaml")) {
+                Ok(c) => Some(c),
+                Err(ds) => {
+                    diags.extend(ds);
+                    None
+                }
+            },
+            Err(crate::fs::ReadTextError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                diags.push(Diagnostic::error(
+                    "site.yaml",
+                    format!(
+                        "no `site.yaml` in `{}`: this is not a studysite site. Create one with `studysite init DIR`, or write a `site.yaml` with at least `title: …`",
+                        root.display()
+                    ),
+                ));
+                return (None, diags);
+            }
+            Err(crate::fs::ReadTextError::Io(e)) => {
+                diags.push(Diagnostic::error("site.yaml", format!("cannot read the file: {e}")));
+                None
+            }
+            Err(crate::fs::ReadTextError::NotUtf8 { line, column }) => {
+                let mut d = Diagnostic::error("site.yaml", "the file is not UTF-8 text: save it as UTF-8");
+                d.line = Some(line);
+                d.column = Some(column);
+                diags.push(d);
+                None
+            }
+        };
+        let library = content::load(root, &mut diags);
+        let Some(config) = config else {
+            return (None, diags);
+        };
+        let site = Site::from_library(root, config, library, &mut diags);
+        if diags.has_errors() {
+            (None, diags)
+        } else {
+            (Some(site), diags)
+        }
+    }
+
+    /// Builds the model from loaded sources (markdown rendered in parallel).
+    pub fn from_library(
+        root: &Path,
+        config: SiteConfig,
+        library: Library,
+        diags: &mut Diagnostics,
+    ) -> Site {
+        let mut topic_sources = library.topics;
+        topic_sources.sort_by(|a, b| (a.index.front.weight, &a.slug).cmp(&(b.index.front.weight, &b.slug)));
+
+        // Duplicate slugs (names that differ only in case or spaces).
+        let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+        for t in &topic_sources {
+            if let Some(prev) = seen.insert(&t.slug, &t.dir) {
+                diags.push(Diagnostic::error(
+                    &t.dir,
+                    format!(
+                        "two topics have the slug `{}`: `{}` and `{}`; rename one folder",
+                        t.slug,
+                        prev.display(),
+                        t.dir.display()
+                    ),
+                ));
+            }
+        }
+
+        let speed = config.reading_speed;
+        let built: Vec<(Topic, Vec<Unit>, Vec<Diagnostic>)> = topic_sources
+            .into_par_iter()
+            .enumerate()
+            .map(|(ti, ts)| {
+                let mut local = Vec::new();
+                let mut unit_files = ts.units;
+                unit_files.sort_by(|a, b| {
+                    (a.front.weight, a.path.file_name()).cmp(&(b.front.weight, b.path.file_name()))
+                });
+                let mut by_slug: BTreeMap<String, PathBuf> = BTreeMap::new();
+                for u in &unit_files {
+                    if let Some(prev) = by_slug.insert(u.slug.clone(), u.path.clone()) {
+                        local.push(Diagnostic::error(
+                            &u.path,
+                            format!(
+                                "two units have the slug `{}`: `{}` and `{}`; rename one file",
+                                u.slug,
+                                prev.display(),
+                                u.path.display()
+                            ),
+                        ));
+                    }
+                }
+                let units: Vec<Unit> = unit_files
+                    .into_par_iter()
+                    .map(|f| {
+                        let mut d = Vec::new();
+                        let u = unit_from(ti, &ts.slug, f, speed, &mut d);
+                        (u, d)
+                    })
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .map(|(u, d)| {
+                        local.extend(d);
+                        u
+                    })
+                    .collect();
+                let idx = ts.index;
+                if idx.front.title.trim().is_empty() {
+                    local.push(
+                        Diagnostic::error(&idx.path, "`title` must not be empty")
+                            .at_line(&idx.text, line_of_key(&idx.text, "title")),
+                    );
+                }
+                let minutes = units.iter().map(|u| u.minutes).sum();
+                let original_minutes = units
+                    .iter()
+                    .filter(|u| u.kind == Kind::Original)
+                    .map(|u| u.minutes)
+                    .sum();
+                let topic = Topic {
+                    path: format!("{}/index.html", ts.slug),
+                    body: markdown::render(idx.body()),
+                    slug: ts.slug,
+                    title: idx.front.title,
+                    weight: idx.front.weight,
+                    summary: idx.front.summary,
+                    extra: idx.front.extra,
+                    source: idx.path,
+                    units: 0..0,
+                    minutes,
+                    original_minutes,
+                    assets: ts.assets,
+                };
+                (topic, units, local)
+            })
+            .collect();
+
+        let mut topics = Vec::with_capacity(built.len());
+        let mut units = Vec::new();
+        for (mut topic, topic_units, local) in built {
+            diags.extend(local);
+            let start = units.len();
+            for mut u in topic_units {
+                u.index = units.len();
+                u.topic = topics.len();
+                units.push(u);
+            }
+            topic.units = start..units.len();
+            topics.push(topic);
+        }
+        for t in &topics {
+            if t.units.is_empty() {
+                diags.push(Diagnostic::warning(
+                    &t.source,
+                    "this topic has no units yet: add a file such as `yuanwen.md` beside `_index.md`",
+                ));
+            }
+        }
+
+        let key_source = format!("{}\u{0}{}", config.title, config.description);
+        let key = blake3::hash(key_source.as_bytes()).to_hex()[..10].to_string();
+        let highlighted = units.iter().any(|u| u.body.highlighted)
+            || topics.iter().any(|t| t.body.highlighted);
+        let home_html = markdown::render(&config.description).html;
+        let mut site = Site {
+            root: root.to_path_buf(),
+            config,
+            key,
+            home_html,
+            topics,
+            units,
+            sessions: Vec::new(),
+            highlighted,
+        };
+        crate::quiz::validate_site(&site, diags);
+        site.sessions = crate::sessions::load(&site, &library.sessions, diags);
+        site
+    }
+
+    pub fn unit_by_key(&self, key: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.key == key)
+    }
+
+    pub fn prev_unit(&self, u: &Unit) -> Option<&Unit> {
+        u.index.checked_sub(1).map(|i| &self.units[i])
+    }
+
+    pub fn next_unit(&self, u: &Unit) -> Option<&Unit> {
+        self.units.get(u.index + 1)
+    }
+}
+
+/// A page to render: which template, where it goes, and its own context keys.
+pub struct ExtraPage {
+    /// Path from the site root, e.g. `sessions/index.html`.
+    pub path: String,
+    pub template: &'static str,
+    /// The value of `page_kind`.
+    pub kind: &'static str,
+    /// The topic whose units the side navigation shows, if any.
+    pub topic: Option<usize>,
+    pub breadcrumbs: Vec<(String, String)>,
+    /// Page-specific keys, inserted beside the common ones.
+    pub context: Context,
+}
+
+/// `""` for pages at the root, `"../"` for pages one folder down.
+pub fn root_prefix(path: &str) -> &'static str {
+    match path.matches('/').count() {
+        0 => "",
+        1 => "../",
+        2 => "../../",
+        _ => "../../../",
+    }
+}
+
+enum Job<'a> {
+    Home,
+    NotFound,
+    Topic(&'a Topic),
+    Unit(&'a Unit),
+    Extra(&'a ExtraPage),
+}
+
+/// What a render wrote.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RenderReport {
+    pub pages: usize,
+    pub files: usize,
+}
+
+/// Renders every page and asset of `site` into `sink`. All problems are collected.
+pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderReport, Diagnostics> {
+    let site_view = view::site_view(site);
+    let nav = view::nav(site);
+    let mut extras: Vec<ExtraPage> = Vec::new();
+    extras.extend(crate::quiz::pages(site));
+    extras.extend(crate::sessions::pages(site));
+
+    let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound];
+    jobs.extend(site.topics.iter().map(Job::Topic));
+    jobs.extend(site.units.iter().map(Job::Unit));
+    jobs.extend(extras.iter().map(Job::Extra));
+
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (path, template, kind, topic, current, crumbs, mut ctx): (
+                &str,
+                &str,
+                &str,
+                Option<usize>,
+                Option<usize>,
+                Vec<view::Link>,
+                Context,
+            ) = match job {
+                Job::Home => {
+                    let mut c = Context::new();
+                    c.insert("home", &view::home_view(site));
+                    ("index.html", "index.html", "index", None, None, vec![], c)
+                }
+                Job::NotFound => ("404.html", "404.html", "404", None, None, vec![], Context::new()),
+                Job::Topic(t) => {
+                    let mut c = Context::new();
+                    c.insert("topic", &view::topic_view(site, t, true));
+                    let idx = site.topics.iter().position(|x| std::ptr::eq(x, *t));
+                    (&t.path, "topic.html", "topic", idx, None, vec![], c)
+                }
+                Job::Unit(u) => {
+                    let mut c = Context::new();
+                    c.insert("unit", &view::unit_view(site, u));
+                    let link = |x: &'_ Unit| serde_json::json!({"title": x.title, "path": x.path});
+                    c.insert("prev", &site.prev_unit(u).map(link));
+                    c.insert("next", &site.next_unit(u).map(link));
+                    if let Some(q) = &u.quiz {
+                        c.insert("quiz_json", &crate::quiz::embed_json(site, std::slice::from_ref(q)));
+                    }
+                    let t = &site.topics[u.topic];
+                    (
+                        &u.path,
+                        "unit.html",
+                        "unit",
+                        Some(u.topic),
+                        Some(u.index),
+                        vec![view::Link { title: &t.title, path: &t.path }],
+                        c,
+                    )
+                }
+                Job::Extra(p) => {
+                    let crumbs = p
+                        .breadcrumbs
+                        .iter()
+                        .map(|(t, h)| view::Link { title: t, path: h })
+                        .collect();
+                    (&p.path, p.template, p.kind, p.topic, None, crumbs, p.context.clone())
+                }
+            };
+            let (nav_units, nav_units_more) = match topic {
+                Some(ti) => view::nav_units(site, &site.topics[ti], current),
+                None => (Vec::new(), false),
+            };
+            let common = view::Common {
+                site: &site_view,
+                t: &theme.strings,
+                root: root_prefix(path),
+                current_path: path,
+                page_kind: kind,
+                nav: &nav,
+                nav_units,
+                nav_units_more,
+                breadcrumbs: crumbs,
+            };
+            let base = Context::from_serialize(&common).map_err(|e| {
+                Diagnostic::error(path, format!("internal error preparing the page: {e}"))
+            })?;
+            ctx.extend(base);
+            let html = theme.render(template, &ctx)?;
+            sink.write(path, html.as_bytes())
+                .map_err(|e| Diagnostic::error(path, format!("{e:#}")))
+        })
+        .collect();
+
+    let mut diags = Diagnostics::new();
+    let mut pages = 0;
+    let mut seen_template_errors = std::collections::BTreeSet::new();
+    for r in results {
+        match r {
+            Ok(()) => pages += 1,
+            Err(d) => {
+                // A broken template fails every page that uses it: report it once.
+                if seen_template_errors.insert(d.headline()) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
+
+    let mut files = 0;
+    let mut write_errors = Vec::new();
+    let mut write = |rel: &str, bytes: &[u8]| {
+        files += 1;
+        if let Err(e) = sink.write(rel, bytes) {
+            write_errors.push(Diagnostic::error(rel, format!("{e:#}")));
+        }
+    };
+    for (name, bytes) in &theme.static_files {
+        write(&format!("static/{name}"), bytes);
+    }
+    let css = if site.highlighted {
+        markdown::highlight::stylesheet()
+    } else {
+        "/* No code on this site is highlighted. */\n".to_string()
+    };
+    write("static/syntax.css", css.as_bytes());
+    for t in &site.topics {
+        for asset in &t.assets {
+            match crate::fs::read_bytes(&site.root.join(asset)) {
+                Ok(b) => {
+                    let rel = asset.strip_prefix("content").unwrap_or(asset);
+                    write(&rel.to_string_lossy().replace('\\', "/"), &b);
+                }
+                Err(e) => diags.push(Diagnostic::error(asset, format!("{e:#}"))),
+            }
+        }
+    }
+    copy_site_static(site, &mut write, &mut diags);
+    for (rel, bytes) in crate::quiz::data_files(site) {
+        write(&rel, &bytes);
+    }
+    for (rel, bytes) in crate::search::data_files(site) {
+        write(&rel, &bytes);
+    }
+    diags.extend(write_errors);
+
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(RenderReport { pages, files })
+    }
+}
+
+fn copy_site_static(site: &Site, write: &mut dyn FnMut(&str, &[u8]), diags: &mut Diagnostics) {
+    let dir = site.root.join("static");
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::error("static", format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if content::is_ignored_name(&name) && entry.depth() > 0 {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&site.root) else {
+            continue;
+        };
+        match crate::fs::read_bytes(entry.path()) {
+            Ok(b) => write(&rel.to_string_lossy().replace('\\', "/"), &b),
+            Err(e) => diags.push(Diagnostic::error(rel, format!("{e:#}"))),
+        }
+    }
+}

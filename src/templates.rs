@@ -1,0 +1,238 @@
+//! The theme: tera templates, the UI language table and static files.
+//!
+//! Each file is looked up in three places, the later winning (mdBook and zola do the same):
+//! the default theme embedded in the binary, the theme folder on disk (`themes/<theme>/`), and
+//! the site's own `templates/` (single template overrides). Templates are compiled once per
+//! build; errors name the template file with tera's line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::{Context, ErrorKind, Tera};
+
+use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+
+/// Templates every theme must provide (the embedded default fills gaps).
+pub const REQUIRED: &[&str] = &["base.html", "index.html", "topic.html", "unit.html", "404.html"];
+
+/// A loaded theme, ready to render.
+pub struct Theme {
+    tera: Tera,
+    /// Template name → where it came from (for messages).
+    origins: BTreeMap<String, PathBuf>,
+    /// The UI strings of the site's language (`i18n/<language>.yaml`).
+    pub strings: BTreeMap<String, String>,
+    /// Static files of the theme: (path below `static/`, bytes).
+    pub static_files: Vec<(String, Vec<u8>)>,
+}
+
+fn read_dir_files(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if crate::content::is_ignored_name(&name) {
+            continue;
+        }
+        let path = e.path();
+        if path.is_dir() {
+            read_dir_files(&path, base, out);
+        } else if let Ok(rel) = path.strip_prefix(base) {
+            out.push((rel.to_string_lossy().replace('\\', "/"), path.clone()));
+        }
+    }
+}
+
+impl Theme {
+    /// Loads the theme named in `config` for the site at `root`.
+    pub fn load(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let theme_dir = root.join("themes").join(&config.theme);
+        let rel_theme_dir = Path::new("themes").join(&config.theme);
+        if config.theme != "default" && !theme_dir.is_dir() {
+            return Err(vec![Diagnostic::error(
+                "site.yaml",
+                format!(
+                    "theme `{}` not found: expected a folder `{}/` (or use `theme: default`)",
+                    config.theme,
+                    rel_theme_dir.display()
+                ),
+            )]);
+        }
+
+        // Templates: embedded, then theme dir, then site templates/.
+        let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+        for (name, bytes) in crate::assets::default_theme_dir("templates/") {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            sources.insert(
+                name.to_string(),
+                (Path::new("themes/default/templates").join(name), text),
+            );
+        }
+        for dir in [theme_dir.join("templates"), root.join("templates")] {
+            let mut files = Vec::new();
+            read_dir_files(&dir, &dir, &mut files);
+            for (name, path) in files {
+                let rel = crate::diag::relative_to(&path, root);
+                match crate::fs::read_text(&path) {
+                    Ok(text) => {
+                        sources.insert(name, (rel, text));
+                    }
+                    Err(_) => problems.push(Diagnostic::error(
+                        rel,
+                        "cannot read the template as UTF-8 text",
+                    )),
+                }
+            }
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        let origins: BTreeMap<String, PathBuf> = sources
+            .iter()
+            .map(|(k, (p, _))| (k.clone(), p.clone()))
+            .collect();
+        let texts: BTreeMap<String, String> = sources
+            .iter()
+            .map(|(k, (_, t))| (k.clone(), t.clone()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(texts.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+            problems.push(template_diagnostic(&e, &origins, &texts));
+        }
+
+        // The UI language table.
+        let lang_file = format!("i18n/{}.yaml", config.language);
+        let lang_text = std::fs::read_to_string(theme_dir.join(&lang_file))
+            .ok()
+            .or_else(|| {
+                crate::assets::default_theme_file(&lang_file)
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+            });
+        let mut strings = BTreeMap::new();
+        match lang_text {
+            None => {
+                let available: Vec<String> = crate::assets::default_theme_dir("i18n/")
+                    .map(|(n, _)| n.trim_end_matches(".yaml").to_string())
+                    .collect();
+                problems.push(Diagnostic::error(
+                    "site.yaml",
+                    format!(
+                        "language `{}` has no UI table in the theme (`{lang_file}`); available: {}",
+                        config.language,
+                        available.join(", ")
+                    ),
+                ));
+            }
+            Some(text) => {
+                let path = rel_theme_dir.join(&lang_file);
+                match crate::yaml::parse::<BTreeMap<String, String>>(&text, 1, &text, &path) {
+                    Ok(map) => {
+                        // The default language's table fills keys a custom table lacks.
+                        if let Some(base) = crate::assets::default_theme_file(&lang_file)
+                            .and_then(|b| serde_saphyr::from_slice::<BTreeMap<String, String>>(b).ok())
+                        {
+                            strings.extend(base);
+                        }
+                        strings.extend(map);
+                    }
+                    Err(d) => problems.push(d),
+                }
+            }
+        }
+
+        // Static files: embedded, then theme dir (same path wins).
+        let mut statics: BTreeMap<String, Vec<u8>> = crate::assets::default_theme_dir("static/")
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
+        let mut files = Vec::new();
+        let static_dir = theme_dir.join("static");
+        read_dir_files(&static_dir, &static_dir, &mut files);
+        for (name, path) in files {
+            match crate::fs::read_bytes(&path) {
+                Ok(b) => {
+                    statics.insert(name, b);
+                }
+                Err(e) => problems.push(Diagnostic::error(
+                    crate::diag::relative_to(&path, root),
+                    format!("{e:#}"),
+                )),
+            }
+        }
+
+        if problems.is_empty() {
+            Ok(Theme {
+                tera,
+                origins,
+                strings,
+                static_files: statics.into_iter().collect(),
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Renders template `name` with `context`.
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, context).map_err(|e| {
+            let mut d = template_diagnostic(&e, &self.origins, &BTreeMap::new());
+            if !self.tera.contains_template(name) {
+                d = Diagnostic::error(
+                    format!("templates/{name}"),
+                    format!("template `{name}` not found: create `templates/{name}` (the template context is described in the README, \"Themes\")"),
+                );
+            }
+            d
+        })
+    }
+}
+
+/// Turns a tera error into a diagnostic at the template file, with tera's own report.
+fn template_diagnostic(
+    e: &tera::Error,
+    origins: &BTreeMap<String, PathBuf>,
+    texts: &BTreeMap<String, String>,
+) -> Diagnostic {
+    let origin = |name: &str| {
+        origins
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| Path::new("templates").join(name))
+    };
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            let mut d = Diagnostic::error(origin(r.filename()), format!("template error: {}", r.message()));
+            d.line = Some(span.start_line.max(1));
+            d.column = Some(span.start_col + 1);
+            d.source_line = texts
+                .get(r.filename())
+                .and_then(|t| t.lines().nth(span.start_line.saturating_sub(1)))
+                .map(str::to_owned);
+            d
+        }
+        ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            origin(current),
+            format!("template error: `{current}` extends `{parent}`, which does not exist"),
+        ),
+        ErrorKind::TemplateNotFound(name) => Diagnostic::error(
+            Path::new("templates").join(name),
+            format!("template error: template `{name}` not found"),
+        ),
+        _ => {
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(s) = src {
+                msg.push_str(&format!(": {s}"));
+                src = s.source();
+            }
+            Diagnostic::error("templates", format!("template error: {msg}"))
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! The template context: typed, borrowed views of the model that every template receives.
+//!
+//! Every page gets the keys of [`Common`]:
+//!
+//! | key | what |
+//! |---|---|
+//! | `site` | `title`, `description`, `language`, `key` (namespace for browser storage), `extra`, `pass_mark` |
+//! | `t` | the UI strings of the site's language (`themes/<theme>/i18n/<language>.yaml`) |
+//! | `root` | the relative path from this page to the site root: `""` or `"../"`; prefix every link with it |
+//! | `current_path` | this page's path from the site root, e.g. `01-xuexi/yuanwen.html` |
+//! | `page_kind` | `index`, `topic`, `unit`, `404`, or an extra page's kind |
+//! | `nav` | every topic: `title`, `path`, `minutes`, `unit_count` |
+//! | `nav_units` | the current topic's units (a window of them in very large topics): `title`, `path`, `kind`, `minutes` |
+//! | `breadcrumbs` | `title`, `path` from the home page down to the parent of this page |
+//!
+//! and, by page: `home` (index), `topic` (topic), `unit`, `prev`, `next` (unit). Paths are
+//! relative to the site root and always name a file (`…/index.html`), so that the site works
+//! from file:// and from any sub-path of any server.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::markdown::TocEntry;
+use crate::site::{Site, Topic, Unit};
+
+/// Units shown in the side navigation before it switches to a window around the current one.
+pub const NAV_UNITS_FULL: usize = 60;
+/// Units on each side of the current one in the window.
+pub const NAV_UNITS_WINDOW: usize = 20;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub key: &'a str,
+    pub pass_mark: u32,
+    pub extra: &'a BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavTopic<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+    pub minutes: u32,
+    pub unit_count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavUnit<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+    pub kind: &'static str,
+    pub minutes: u32,
+}
+
+/// Keys every page has.
+#[derive(Debug, Clone, Serialize)]
+pub struct Common<'a> {
+    pub site: &'a SiteView<'a>,
+    pub t: &'a BTreeMap<String, String>,
+    pub root: &'static str,
+    pub current_path: &'a str,
+    pub page_kind: &'a str,
+    pub nav: &'a [NavTopic<'a>],
+    pub nav_units: Vec<NavUnit<'a>>,
+    pub nav_units_more: bool,
+    pub breadcrumbs: Vec<Link<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitSummary<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+    pub key: &'a str,
+    pub kind: &'static str,
+    pub minutes: u32,
+    pub minutes_estimated: bool,
+    pub summary: &'a str,
+    pub source: Option<&'a str>,
+    pub has_quiz: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitView<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+    pub key: &'a str,
+    pub kind: &'static str,
+    pub minutes: u32,
+    pub minutes_estimated: bool,
+    pub source: Option<&'a str>,
+    pub summary: &'a str,
+    pub tags: &'a [String],
+    pub extra: &'a BTreeMap<String, serde_json::Value>,
+    pub html: &'a str,
+    pub toc: &'a [TocEntry],
+    pub topic: Link<'a>,
+    /// Position in the topic, 1-based, and the topic's unit count.
+    pub position: usize,
+    pub of: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicView<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+    pub slug: &'a str,
+    pub summary: &'a str,
+    pub html: &'a str,
+    pub toc: &'a [TocEntry],
+    pub minutes: u32,
+    pub original_minutes: u32,
+    /// Share of original-text minutes, in percent with one decimal.
+    pub original_share: f64,
+    pub extra: &'a BTreeMap<String, serde_json::Value>,
+    pub units: Vec<UnitSummary<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeView<'a> {
+    pub html: &'a str,
+    pub topics: Vec<TopicView<'a>>,
+    pub minutes: u32,
+    pub original_minutes: u32,
+    pub original_share: f64,
+    pub unit_count: usize,
+}
+
+/// Percent with one decimal; 0 when there is nothing.
+pub fn percent(part: u32, whole: u32) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 * 1000.0 / whole as f64).round() / 10.0
+    }
+}
+
+pub fn site_view(site: &Site) -> SiteView<'_> {
+    SiteView {
+        title: &site.config.title,
+        description: &site.config.description,
+        language: &site.config.language,
+        key: &site.key,
+        pass_mark: site.config.quiz.pass_mark,
+        extra: &site.config.extra,
+    }
+}
+
+pub fn nav(site: &Site) -> Vec<NavTopic<'_>> {
+    site.topics
+        .iter()
+        .map(|t| NavTopic {
+            title: &t.title,
+            path: &t.path,
+            minutes: t.minutes,
+            unit_count: t.units.len(),
+        })
+        .collect()
+}
+
+/// The current topic's units for the side navigation; a window around `current` when the
+/// topic is very large, so a page's size does not grow with its topic.
+pub fn nav_units<'a>(site: &'a Site, topic: &Topic, current: Option<usize>) -> (Vec<NavUnit<'a>>, bool) {
+    let range = topic.units.clone();
+    let (start, end, more) = if range.len() <= NAV_UNITS_FULL {
+        (range.start, range.end, false)
+    } else {
+        let c = current.unwrap_or(range.start);
+        let s = c.saturating_sub(NAV_UNITS_WINDOW).max(range.start);
+        let e = (c + NAV_UNITS_WINDOW + 1).min(range.end);
+        (s, e, true)
+    };
+    let units = site.units[start..end]
+        .iter()
+        .map(|u| NavUnit {
+            title: &u.title,
+            path: &u.path,
+            kind: u.kind.as_str(),
+            minutes: u.minutes,
+        })
+        .collect();
+    (units, more)
+}
+
+pub fn unit_summary(u: &Unit) -> UnitSummary<'_> {
+    UnitSummary {
+        title: &u.title,
+        path: &u.path,
+        key: &u.key,
+        kind: u.kind.as_str(),
+        minutes: u.minutes,
+        minutes_estimated: u.minutes_estimated,
+        summary: &u.summary,
+        source: u.source_ref.as_deref(),
+        has_quiz: u.quiz.is_some(),
+    }
+}
+
+pub fn topic_view<'a>(site: &'a Site, t: &'a Topic, with_body: bool) -> TopicView<'a> {
+    TopicView {
+        title: &t.title,
+        path: &t.path,
+        slug: &t.slug,
+        summary: &t.summary,
+        html: if with_body { &t.body.html } else { "" },
+        toc: if with_body { &t.body.toc } else { &[] },
+        minutes: t.minutes,
+        original_minutes: t.original_minutes,
+        original_share: percent(t.original_minutes, t.minutes),
+        extra: &t.extra,
+        units: site.units[t.units.clone()].iter().map(unit_summary).collect(),
+    }
+}
+
+pub fn unit_view<'a>(site: &'a Site, u: &'a Unit) -> UnitView<'a> {
+    let topic = &site.topics[u.topic];
+    UnitView {
+        title: &u.title,
+        path: &u.path,
+        key: &u.key,
+        kind: u.kind.as_str(),
+        minutes: u.minutes,
+        minutes_estimated: u.minutes_estimated,
+        source: u.source_ref.as_deref(),
+        summary: &u.summary,
+        tags: &u.tags,
+        extra: &u.extra,
+        html: &u.body.html,
+        toc: &u.body.toc,
+        topic: Link {
+            title: &topic.title,
+            path: &topic.path,
+        },
+        position: u.index - topic.units.start + 1,
+        of: topic.units.len(),
+    }
+}
+
+pub fn home_view(site: &Site) -> HomeView<'_> {
+    let minutes = site.topics.iter().map(|t| t.minutes).sum();
+    let original_minutes = site.topics.iter().map(|t| t.original_minutes).sum();
+    HomeView {
+        html: &site.home_html,
+        topics: site.topics.iter().map(|t| topic_view(site, t, false)).collect(),
+        minutes,
+        original_minutes,
+        original_share: percent(original_minutes, minutes),
+        unit_count: site.units.len(),
+    }
+}

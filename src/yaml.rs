@@ -1,0 +1,66 @@
+//! YAML (site.yaml, front matter) into typed values, with errors positioned in the whole file.
+//!
+//! serde-saphyr reports positions inside the YAML text it was given; front matter starts below
+//! the `---` fence, so the caller passes the file line where the YAML begins and the position is
+//! shifted to count from the top of the file (zola #1133 asked for exactly this).
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diag::Diagnostic;
+
+/// Parses `yaml`, which starts at 1-based line `first_line` of the file whose whole text is
+/// `file_text`. On error, returns a diagnostic at the file-absolute line and column.
+pub fn parse<T: DeserializeOwned>(
+    yaml: &str,
+    first_line: usize,
+    file_text: &str,
+    path: &Path,
+) -> Result<T, Diagnostic> {
+    let options = serde_saphyr::options! { with_snippet: false };
+    serde_saphyr::from_str_with_options::<T>(yaml, options).map_err(|err| {
+        let message = clean_message(&err.without_snippet().to_string());
+        match err.location() {
+            Some(loc) if loc.line() > 0 => {
+                let line = loc.line() as usize + first_line - 1;
+                Diagnostic::error(path, message).at(file_text, line, loc.column() as usize)
+            }
+            _ => Diagnostic::error(path, message).at_line(file_text, first_line),
+        }
+    })
+}
+
+/// serde-saphyr appends " at line L column C" to its messages; we print the position ourselves,
+/// counted from the top of the file, so drop theirs.
+fn clean_message(msg: &str) -> String {
+    let msg = msg.trim();
+    let msg = match msg.rfind(" at line ") {
+        Some(i) if msg[i..].contains("column") => &msg[..i],
+        _ => msg,
+    };
+    let msg = msg.strip_prefix("error: ").unwrap_or(msg);
+    msg.trim_end_matches(['.', ',']).to_string()
+}
+
+/// The serde message for an unknown field lists the expected keys with back-ticks; make it read
+/// as ours: "unknown key `x`; allowed keys: a, b, c".
+pub fn friendlier(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        if let Some((name, expected)) = rest.split_once(", expected one of ") {
+            let keys = expected.replace('`', "");
+            return format!("unknown key {name}; allowed keys: {keys}");
+        }
+        if let Some((name, expected)) = rest.split_once(", expected ") {
+            let keys = expected.replace('`', "");
+            return format!("unknown key {name}; allowed keys: {keys}");
+        }
+        if let Some((name, _)) = rest.split_once(", there are no fields") {
+            return format!("unknown key {name}; no keys are allowed here");
+        }
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("missing required key {rest}");
+    }
+    message.to_string()
+}

@@ -1,0 +1,9 @@
+//! The one integration-test binary: it runs the real `studysite` binary on small fixture sites
+//! (`fixtures/<feature>/<case>/`, copied to a temp dir first) and on the shipped site, and
+//! drives Debian's Chromium for browser behaviour (see `browser.rs`).
+//!
+//! One module per feature.
+
+mod browser;
+mod build;
+mod support;
