@@ -90,7 +90,9 @@ fn options() -> Options<'static> {
     o.extension.cjk_friendly_emphasis = true;
     o.extension.link_url_rewriter = Some(Arc::new(SourceLinkRewriter));
     o.render.tasklist_classes = true;
-    // Raw HTML stays off (comrak's default): user text is always escaped.
+    // Raw HTML stays off (comrak's default) and is shown as text, escaped, rather than
+    // dropped: a `<script>` typed into a prompt reads as what was typed.
+    o.render.escape = true;
     o
 }
 
