@@ -101,7 +101,7 @@ impl SiteConfig {
     /// Parses `site.yaml` text; `path` is used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         let config: SiteConfig = crate::yaml::parse(text, 1, text, path).map_err(|mut d| {
-            d.message = crate::yaml::friendlier(&d.message);
+            d.message = crate::yaml::friendlier_at(&d.message, d.source_line.as_deref());
             vec![d]
         })?;
         let mut problems = Vec::new();

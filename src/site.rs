@@ -308,7 +308,7 @@ impl Site {
             topics.push(topic);
         }
         for t in &topics {
-            if t.units.is_empty() {
+            if t.units.is_empty() && !diags.has_errors() {
                 diags.push(Diagnostic::warning(
                     &t.source,
                     "this topic has no units yet: add a file such as `yuanwen.md` beside `_index.md`",

@@ -43,6 +43,47 @@ fn clean_message(msg: &str) -> String {
     msg.trim_end_matches(['.', ',']).to_string()
 }
 
+/// Makes serde's and the YAML parser's messages read as ours, naming the key of the line the
+/// error points at where that helps: "unknown key `x`; allowed keys: a, b, c",
+/// "`tags` expects a list", "the key `title` appears twice".
+pub fn friendlier_at(message: &str, source_line: Option<&str>) -> String {
+    let key = source_line.and_then(|l| {
+        let (k, _) = l.trim_start().trim_start_matches("- ").split_once(':')?;
+        let k = k.trim();
+        (!k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
+            .then(|| k.to_string())
+    });
+    let about = |what: &str| match &key {
+        Some(k) => format!("`{k}` {what}"),
+        None => format!("a value {what}"),
+    };
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let name = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("the key `{name}` appears twice");
+    }
+    if message == "expected sequence start" {
+        return about("expects a list, such as `[甲, 乙]`");
+    }
+    if message == "expected string scalar" {
+        return about("expects text");
+    }
+    if message.starts_with("invalid i64") || message.starts_with("invalid u32") || message.starts_with("invalid u64") {
+        return about("expects a whole number");
+    }
+    if message.starts_with("invalid bool") {
+        return about("expects true or false");
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        if let Some((name, expected)) = rest.split_once(", expected one of ") {
+            return format!("{} is not allowed; expected one of: {}", about(&format!("value {name}")), expected.replace('`', ""));
+        }
+    }
+    if message.starts_with("unexpected end of input") {
+        return "the front matter is empty: it needs at least `title:`".to_string();
+    }
+    friendlier(message)
+}
+
 /// The serde message for an unknown field lists the expected keys with back-ticks; make it read
 /// as ours: "unknown key `x`; allowed keys: a, b, c".
 pub fn friendlier(message: &str) -> String {

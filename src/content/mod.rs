@@ -233,9 +233,10 @@ pub fn load_file<F: DeserializeOwned>(
     let front: F = match crate::yaml::parse(split.yaml, yaml_first_line, &text, rel) {
         Ok(f) => f,
         Err(mut d) => {
-            d.message = crate::yaml::friendlier(&d.message);
-            if split.yaml.trim().is_empty() {
-                d.message = format!("{} (the front matter is empty)", d.message);
+            d.message = crate::yaml::friendlier_at(&d.message, d.source_line.as_deref());
+            if d.message.starts_with("missing required key") {
+                // The parser points past the mapping; the front matter as a whole lacks it.
+                d = Diagnostic::error(rel, d.message).at_line(&text, 1);
             }
             return Err(vec![d]);
         }

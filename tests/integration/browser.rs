@@ -187,11 +187,19 @@ impl Page {
     /// Evaluates a JavaScript expression and returns its JSON value (promises are awaited).
     #[track_caller]
     pub fn eval(&self, js: &str) -> serde_json::Value {
+        // Serialise in the page so arrays and objects come back whole (CDP returns only a
+        // preview of objects otherwise).
+        let wrapped = format!("(async () => JSON.stringify(await ({js})))()");
         let obj = self
             .tab
-            .evaluate(js, true)
+            .evaluate(&wrapped, true)
             .unwrap_or_else(|e| panic!("evaluate `{js}`: {e}"));
-        obj.value.unwrap_or(serde_json::Value::Null)
+        match obj.value {
+            Some(serde_json::Value::String(s)) => {
+                serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s))
+            }
+            _ => serde_json::Value::Null,
+        }
     }
 
     pub fn eval_str(&self, js: &str) -> String {

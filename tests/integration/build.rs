@@ -1,4 +1,8 @@
-//! `studysite build`, `check` and `init` on fixture sites and on the shipped site.
+//! `studysite build`, `check` and `init`: a fixture site per case, exact messages for bad input,
+//! and the shipped site's offline contract (every link resolves, nothing from the network).
+
+use std::collections::BTreeSet;
+use std::path::Path;
 
 use crate::support::*;
 
@@ -13,4 +17,457 @@ fn minimal_site_builds_and_links_pages_relatively() {
     assert!(unit.contains("<h2 id=\"task-1\">一是学习。</h2>"), "{unit}");
     let home = site.read("public/index.html");
     assert!(home.contains("href=\"01-a/index.html\""), "{home}");
+}
+
+/// Builds the minimal site, breaks it with `breakage`, builds again: the second build must
+/// fail with exit code 1, print `expected` as a line, and leave `public/` byte for byte as it was.
+#[track_caller]
+fn fails_keeping_output(breakage: impl FnOnce(&TempSite), expected: &[&str]) -> Run {
+    let site = TempSite::minimal();
+    site.build().ok();
+    let before = snapshot(&site.path().join("public"));
+    breakage(&site);
+    let run = site.build();
+    run.fails(1);
+    for line in expected {
+        run.has_line(line);
+    }
+    assert!(
+        run.stderr.contains("build failed: nothing was written; the previous output is unchanged"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(before, snapshot(&site.path().join("public")), "public/ changed");
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("studysite-"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+    run
+}
+
+#[test]
+fn no_front_matter() {
+    fails_keeping_output(
+        |s| s.write("content/01-a/b.md", "# 没有前言\n\n正文\n"),
+        &[
+            "error: content/01-a/b.md:1:1: no front matter: the file must start with a `---` line, then YAML such as `title: …`, then `---`",
+            " 1 | # 没有前言",
+        ],
+    );
+}
+
+#[test]
+fn unterminated_fence() {
+    fails_keeping_output(
+        |s| s.write("content/01-a/b.md", "---\ntitle: 乙\nkind: original\n\n正文\n"),
+        &["error: content/01-a/b.md:1:1: front matter is not closed: the `---` on line 1 has no closing `---` line"],
+    );
+}
+
+#[test]
+fn invalid_yaml_is_positioned_from_the_top_of_the_file() {
+    fails_keeping_output(
+        |s| s.write("content/01-a/b.md", "---\nkind: original\ntitle: \"未闭合\n---\n"),
+        &[
+            "error: content/01-a/b.md:3:8: unclosed quote",
+            " 3 | title: \"未闭合",
+            "   |        ^",
+        ],
+    );
+}
+
+#[test]
+fn unknown_key_names_the_allowed_keys() {
+    fails_keeping_output(
+        |s| s.write("content/01-a/b.md", "---\ntitle: 乙\nkind: original\ncolour: red\n---\n"),
+        &["error: content/01-a/b.md:4:1: unknown key `colour`; allowed keys: title, weight, kind, minutes, source, summary, tags, extra, quiz"],
+    );
+}
+
+#[test]
+fn unknown_kind() {
+    fails_keeping_output(
+        |s| s.write("content/01-a/b.md", "---\ntitle: 乙\nkind: 讲座\n---\n"),
+        &["error: content/01-a/b.md:3:7: `kind` value `讲座` is not allowed; expected one of: original, 原文, explanation, 解读, discussion, 研讨, practice, 实践"],
+    );
+}
+
+#[test]
+fn chinese_kind_aliases_are_accepted() {
+    let site = TempSite::minimal();
+    site.write("content/01-a/b.md", "---\ntitle: 乙\nkind: 研讨\n---\n讨论。\n");
+    site.build().ok();
+    assert!(site.read("public/01-a/b.html").contains("kind-discussion"));
+}
+
+#[test]
+fn missing_title() {
+    fails_keeping_output(
+        |s| s.write("content/01-a/b.md", "---\nkind: original\nweight: 2\n---\n"),
+        &["error: content/01-a/b.md:1: missing required key `title`"],
+    );
+}
+
+#[test]
+fn minutes_must_be_positive_whole_numbers() {
+    let run = fails_keeping_output(
+        |s| {
+            s.write("content/01-a/b.md", "---\ntitle: 乙\nkind: original\nminutes: -5\n---\n");
+            s.write("content/01-a/c.md", "---\ntitle: 丙\nkind: original\nminutes: 0\n---\n");
+            s.write("content/01-a/d.md", "---\ntitle: 丁\nkind: original\nminutes: 十分钟\n---\n");
+        },
+        &[
+            "error: content/01-a/b.md:4:10: `minutes` must be a positive whole number of minutes, got -5",
+            "error: content/01-a/c.md:4:10: `minutes` must be a positive whole number of minutes, got 0",
+            "error: content/01-a/d.md:4:10: `minutes` expects a whole number",
+        ],
+    );
+    // All problems of one run are listed.
+    run.has_line("3 errors, 0 warnings");
+}
+
+#[test]
+fn two_units_with_the_same_slug() {
+    fails_keeping_output(
+        |s| {
+            s.write("content/01-a/Intro.md", "---\ntitle: 甲\nkind: explanation\n---\n");
+            s.write("content/01-a/intro.md", "---\ntitle: 乙\nkind: explanation\n---\n");
+        },
+        &["error: content/01-a/intro.md: two units have the slug `intro`: `content/01-a/Intro.md` and `content/01-a/intro.md`; rename one file"],
+    );
+}
+
+#[test]
+fn topic_folder_without_index() {
+    fails_keeping_output(
+        |s| s.write("content/02-b/yuanwen.md", "---\ntitle: 乙\nkind: original\n---\n"),
+        &["error: content/02-b: the topic folder `content/02-b/` has no `_index.md`: create it with front matter such as `title: 第一　…` and `weight: 1`"],
+    );
+}
+
+#[test]
+fn broken_template_names_the_template_with_line_and_column() {
+    fails_keeping_output(
+        |s| s.write("templates/unit.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ unit.title \n{% endblock content %}\n"),
+        &["error: templates/unit.html:4:1: template error: Found `{` but expected }}.", " 4 | {% endblock content %}"],
+    );
+}
+
+#[test]
+fn template_extending_a_missing_template() {
+    fails_keeping_output(
+        |s| s.write("templates/unit.html", "{% extends \"layout.html\" %}\n"),
+        &["error: templates/unit.html: template error: `unit.html` extends `layout.html`, which does not exist"],
+    );
+}
+
+#[test]
+fn a_site_template_overrides_one_theme_template() {
+    let site = TempSite::minimal();
+    site.write("templates/404.html", "<p>自定义 404：{{ site.title }}</p>\n");
+    site.build().ok();
+    assert_eq!(site.read("public/404.html"), "<p>自定义 404：测试站点</p>\n");
+    assert!(site.read("public/index.html").contains("<html"));
+}
+
+#[test]
+fn a_file_that_is_not_utf8() {
+    fails_keeping_output(
+        |s| s.write_bytes("content/01-a/b.md", b"---\ntitle: \xb2\xe2\xca\xd4\nkind: original\n---\n"),
+        &["error: content/01-a/b.md:2:8: the file is not UTF-8 text: save it as UTF-8"],
+    );
+}
+
+#[test]
+fn empty_content_folder() {
+    fails_keeping_output(
+        |s| {
+            s.remove("content");
+            std::fs::create_dir(s.path().join("content")).unwrap();
+        },
+        &["error: content: `content/` holds no topics: add a folder such as `content/01-xuexi/` with an `_index.md` and a unit (or run `studysite init DIR` for a sample site)"],
+    );
+}
+
+#[test]
+fn out_inside_content_is_refused() {
+    let site = TempSite::minimal();
+    let out = site.path().join("content/public");
+    let run = site.run(&["build", "--out", out.to_str().unwrap()]);
+    run.fails(1);
+    assert!(run.stderr.lines().any(|l| l.ends_with("--out must not be inside `content/`: the build would read its own output; choose a folder such as `public`")), "{}", run.stderr);
+    assert!(!out.exists());
+}
+
+#[test]
+fn out_over_a_foreign_folder_is_refused_and_kept() {
+    let site = TempSite::minimal();
+    site.write("mine/论文.docx", "precious");
+    let out = site.path().join("mine");
+    let run = site.run(&["build", "--out", out.to_str().unwrap()]);
+    run.fails(1);
+    assert!(run.stderr.contains("is not empty and was not written by studysite; refusing to replace it"), "{}", run.stderr);
+    assert_eq!(site.read("mine/论文.docx"), "precious");
+}
+
+#[test]
+fn missing_site_yaml_says_how_to_create_one() {
+    let site = TempSite::minimal();
+    site.remove("site.yaml");
+    let run = site.build();
+    run.fails(1);
+    let expected = format!(
+        "error: site.yaml: no `site.yaml` in `{}`: this is not a studysite site. Create one with `studysite init DIR`, or write a `site.yaml` with at least `title: …`",
+        site.path().display()
+    );
+    run.has_line(&expected);
+}
+
+#[test]
+fn unknown_key_in_site_yaml() {
+    fails_keeping_output(
+        |s| s.write("site.yaml", "title: 测试站点\nthem: dark\n"),
+        &["error: site.yaml:2:1: unknown key `them`; allowed keys: title, description, language, theme, reading_speed, rules, quiz, extra"],
+    );
+}
+
+#[test]
+fn problems_in_many_files_are_all_listed() {
+    let run = fails_keeping_output(
+        |s| {
+            s.write("content/01-a/b.md", "no front matter\n");
+            s.write("content/01-a/c.md", "---\ntitle: 丙\n---\n");
+            s.write("content/03-c/x.md", "---\ntitle: 戊\nkind: original\n---\n");
+        },
+        &[
+            "error: content/01-a/b.md:1:1: no front matter: the file must start with a `---` line, then YAML such as `title: …`, then `---`",
+            "error: content/01-a/c.md:1: missing required key `kind`",
+        ],
+    );
+    run.has_line("3 errors, 0 warnings");
+}
+
+#[test]
+fn check_validates_and_writes_nothing() {
+    let site = TempSite::minimal();
+    site.run(&["check"]).ok();
+    assert!(!site.path().join("public").exists());
+    site.write("content/01-a/b.md", "---\ntitle: 乙\nkind: nonsense\n---\n");
+    let run = site.run(&["check"]);
+    run.fails(1);
+    assert!(run.stderr.contains("content/01-a/b.md:3:7"), "{}", run.stderr);
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let out = bin().args(["build", "--no-such-flag"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = bin().arg("frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_describes_every_command() {
+    let out = bin().arg("--help").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for cmd in ["build", "check", "init", "serve"] {
+        assert!(text.contains(cmd), "{text}");
+    }
+    let out = bin().args(["build", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("--root") && text.contains("--out"), "{text}");
+}
+
+#[test]
+fn init_creates_a_site_that_builds_from_any_folder() {
+    let tmp = TempSite::empty();
+    let dir = tmp.path().join("x");
+    let other = tempfile::tempdir().unwrap();
+    let out = bin().arg("init").arg(&dir).current_dir(other.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .args(["build", "--root"])
+        .arg(&dir)
+        .current_dir(other.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.join("public/index.html").is_file());
+    assert!(dir.join("public/01-sample/yuanwen.html").is_file());
+    // The embedded default theme was used: no theme folder was needed.
+    assert!(!dir.join("themes").exists());
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty() {
+    let tmp = TempSite::minimal();
+    let out = bin().arg("init").arg(tmp.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not empty"));
+    assert_eq!(tmp.read("site.yaml"), "title: 测试站点\n");
+}
+
+#[test]
+fn estimated_minutes_count_chinese_characters() {
+    let site = TempSite::minimal();
+    site.write("site.yaml", "title: 测试站点\nreading_speed: 100\n");
+    // 250 CJK characters at 100 per minute: 3 minutes (rounded up).
+    let body = "学".repeat(250);
+    site.write("content/01-a/b.md", &format!("---\ntitle: 乙\nkind: explanation\n---\n{body}\n"));
+    site.build().ok();
+    let page = site.read("public/01-a/b.html");
+    assert!(page.contains(">3 分钟<") || page.contains(" 3 分钟"), "{page}");
+}
+
+// ---- The shipped site -------------------------------------------------------------------
+
+fn shipped() -> &'static Path {
+    crate::browser::shipped_site()
+}
+
+fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!("{attr}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest.find('"').map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+#[test]
+fn shipped_site_has_the_ten_topics_in_the_outline_order() {
+    let home = std::fs::read_to_string(shipped().join("index.html")).unwrap();
+    let numerals = ["第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十"];
+    let mut last = 0;
+    for n in numerals {
+        let pos = home[last..]
+            .find(&format!(">{n}"))
+            .unwrap_or_else(|| panic!("topic {n} missing or out of order"))
+            + last;
+        last = pos + 1;
+    }
+}
+
+/// The seed outline's text, verbatim, is in the `original` units.
+#[test]
+fn shipped_original_units_hold_the_outline_verbatim() {
+    let seed = std::fs::read_to_string(repo_root().join("../shared/seeds/000_9cf695960f17f08b.txt"))
+        .or_else(|_| std::fs::read_to_string("/work/shared/seeds/000_9cf695960f17f08b.txt"));
+    let Ok(seed) = seed else {
+        eprintln!("seed outline not found next to the repository; skipping");
+        return;
+    };
+    let mut originals = String::new();
+    for entry in walkdir::WalkDir::new(repo_root().join("content")).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        if entry.path().extension().is_some_and(|e| e == "md") && text.contains("\nkind: original\n") {
+            let body = text.splitn(3, "---\n").nth(2).unwrap_or("");
+            originals.push_str(body);
+        }
+    }
+    let strip = |s: &str| -> String {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find("{#") {
+            out.push_str(&rest[..i]);
+            rest = rest[i..].split_once('}').map_or("", |(_, r)| r);
+        }
+        out.push_str(rest);
+        out.chars().filter(|c| !c.is_whitespace() && *c != '#' && *c != '*').collect()
+    };
+    let originals = strip(&originals);
+    for line in seed.lines().filter(|l| !l.trim().is_empty()) {
+        let l = strip(line);
+        assert!(originals.contains(&l), "outline line missing from original units: {line}");
+    }
+}
+
+/// Every internal href/src of every generated page resolves to a file of the output, and no
+/// script, stylesheet or image is loaded from the network.
+#[test]
+fn shipped_site_links_all_resolve_and_nothing_comes_from_the_network() {
+    let root = shipped();
+    let mut pages = 0;
+    let mut problems = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        pages += 1;
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        let dir = entry.path().parent().unwrap();
+        let rel_page = entry.path().strip_prefix(root).unwrap().display().to_string();
+        for tag in ["<script", "<link", "<img"] {
+            for (i, _) in html.match_indices(tag) {
+                let end = html[i..].find('>').map_or(html.len(), |e| i + e);
+                let el = &html[i..end];
+                if el.contains("http://") || el.contains("https://") || el.contains("src=\"//") || el.contains("href=\"//") {
+                    problems.insert(format!("{rel_page}: network resource in {el}"));
+                }
+            }
+        }
+        for url in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
+            if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("mailto:") || url.starts_with("data:") || url.starts_with("blob:") || url.starts_with("javascript:") {
+                continue;
+            }
+            let path = url.split(['#', '?']).next().unwrap();
+            if path.is_empty() {
+                continue; // same-page anchor
+            }
+            if path.ends_with('/') {
+                problems.insert(format!("{rel_page}: link to a bare folder `{url}`"));
+                continue;
+            }
+            let decoded = percent_decode(path);
+            if !dir.join(&decoded).is_file() {
+                problems.insert(format!("{rel_page}: `{url}` does not resolve to a file"));
+            }
+        }
+    }
+    assert!(pages >= 40, "only {pages} pages");
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.into_iter().collect::<Vec<_>>().join("\n"));
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `public/index.html` opened via file:// shows the topics, and following links lands on pages.
+#[test]
+fn shipped_home_page_works_from_file_url() {
+    let browser = crate::require_browser!();
+    let page = crate::browser::Page::open(browser, &crate::browser::file_url(&shipped().join("index.html")), 1280, 800);
+    let text = page.eval_str("document.body.innerText");
+    assert!(text.contains("第一") && text.contains("第十"), "{text}");
+    // Follow every link of the home page and check each lands on a real page with an h1.
+    let links = page.eval("Array.from(document.querySelectorAll('main a[href]')).map(a => a.href)");
+    let links: Vec<String> = serde_json::from_value(links).unwrap();
+    assert!(links.len() >= 30, "{links:?}");
+    for link in links.iter().step_by(3) {
+        page.goto(link);
+        assert!(page.url().starts_with("file://"), "{link}");
+        let h1 = page.eval_str("document.querySelector('h1') ? document.querySelector('h1').innerText : ''");
+        assert!(!h1.is_empty(), "no h1 on {link}");
+    }
 }
