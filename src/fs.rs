@@ -86,7 +86,7 @@ mod tests {
         let p = dir.path().join("a.md");
         std::fs::write(&p, b"---\ntitle: \xe6\xa0\x87\xff\n").unwrap();
         match read_text(&p) {
-            Err(ReadTextError::NotUtf8 { line, column }) => assert_eq!((line, column), (2, 8)),
+            Err(ReadTextError::NotUtf8 { line, column }) => assert_eq!((line, column), (2, 9)),
             other => panic!("unexpected {other:?}"),
         }
     }

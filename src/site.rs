@@ -363,6 +363,62 @@ pub struct ExtraPage {
     pub context: Context,
 }
 
+/// One unit in a topic's print view (`<topic>/print.html`).
+#[derive(Debug, Clone, Serialize)]
+struct PrintUnit<'a> {
+    title: &'a str,
+    kind: &'static str,
+    minutes: u32,
+    minutes_estimated: bool,
+    source: Option<&'a str>,
+    /// The unit's body with its headings one level down (the unit title is the `h2`).
+    html: String,
+}
+
+/// Moves every heading of rendered HTML one level down (`h2` → `h3` …, `h6` stays).
+fn demote_headings(html: &str) -> String {
+    let mut out = html.to_string();
+    for level in (1..=5).rev() {
+        out = out
+            .replace(&format!("<h{level}"), &format!("<h{}", level + 1))
+            .replace(&format!("</h{level}>"), &format!("</h{}>", level + 1));
+    }
+    out
+}
+
+/// The "print the whole topic" pages: every unit of a topic, in order, on one page.
+fn topic_print_pages(site: &Site) -> Vec<ExtraPage> {
+    site.topics
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.units.is_empty())
+        .map(|(ti, t)| {
+            let units: Vec<PrintUnit> = site.units[t.units.clone()]
+                .iter()
+                .map(|u| PrintUnit {
+                    title: &u.title,
+                    kind: u.kind.as_str(),
+                    minutes: u.minutes,
+                    minutes_estimated: u.minutes_estimated,
+                    source: u.source_ref.as_deref(),
+                    html: demote_headings(&u.body.html),
+                })
+                .collect();
+            let mut context = Context::new();
+            context.insert("topic", &view::topic_view(site, t, false));
+            context.insert("print_units", &units);
+            ExtraPage {
+                path: format!("{}/print.html", t.slug),
+                template: "topic_print.html",
+                kind: "topic_print",
+                topic: Some(ti),
+                breadcrumbs: vec![(t.title.clone(), t.path.clone())],
+                context,
+            }
+        })
+        .collect()
+}
+
 /// `""` for pages at the root, `"../"` for pages one folder down.
 pub fn root_prefix(path: &str) -> &'static str {
     match path.matches('/').count() {
@@ -395,6 +451,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
     let mut extras: Vec<ExtraPage> = Vec::new();
     extras.extend(crate::quiz::pages(site));
     extras.extend(crate::sessions::pages(site));
+    extras.extend(topic_print_pages(site));
 
     let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound];
     jobs.extend(site.topics.iter().map(Job::Topic));
@@ -565,5 +622,26 @@ fn copy_site_static(site: &Site, write: &mut dyn FnMut(&str, &[u8]), diags: &mut
             Ok(b) => write(&rel.to_string_lossy().replace('\\', "/"), &b),
             Err(e) => diags.push(Diagnostic::error(rel, format!("{e:#}"))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_root_prefix_follows_the_page_depth() {
+        assert_eq!(root_prefix("index.html"), "");
+        assert_eq!(root_prefix("01-xuexi/index.html"), "../");
+        assert_eq!(root_prefix("01-xuexi/yuanwen.html"), "../");
+        assert_eq!(root_prefix("sessions/a/b.html"), "../../");
+    }
+
+    #[test]
+    fn line_of_key_finds_top_level_keys_only() {
+        let text = "---\ntitle: a\nextra:\n  title: b\nkind: original\n---\n";
+        assert_eq!(line_of_key(text, "title"), 2);
+        assert_eq!(line_of_key(text, "kind"), 5);
+        assert_eq!(line_of_key(text, "missing"), 1);
     }
 }

@@ -456,7 +456,7 @@ mod tests {
 
     #[test]
     fn reading_units_count_cjk_characters_and_latin_words() {
-        assert_eq!(reading_units("学习 2018 年 Party work，好"), 6);
+        assert_eq!(reading_units("学习 2018 年 Party work，好"), 7);
         assert_eq!(estimate_minutes(0, 200), 1);
         assert_eq!(estimate_minutes(200, 200), 1);
         assert_eq!(estimate_minutes(201, 200), 2);
