@@ -338,38 +338,44 @@ pub fn render_inline(markdown: &str) -> String {
     }
 }
 
+/// Walks the tree in document order, without recursion (deeply nested input must not overflow
+/// the stack), splitting the text into sections at headings.
 fn collect_text<'a>(
-    node: &'a AstNode<'a>,
+    root: &'a AstNode<'a>,
     sections: &mut Vec<TextSection>,
     anchors: &[String],
     heading_index: &mut usize,
 ) {
-    let value = node.data().value.clone();
-    match value {
-        NodeValue::Heading(_) => {
-            let heading = node.collect_text().trim().to_string();
-            let anchor = anchors.get(*heading_index).cloned();
-            *heading_index += 1;
-            sections.push(TextSection {
-                anchor,
-                heading,
-                text: String::new(),
-            });
-            return;
+    let mut stack: Vec<(&'a AstNode<'a>, bool)> = vec![(root, true)];
+    while let Some((node, entering)) = stack.pop() {
+        if !entering {
+            push_text(sections, "\n");
+            continue;
         }
-        NodeValue::Text(t) => push_text(sections, &t),
-        NodeValue::Code(c) => push_text(sections, &c.literal),
-        NodeValue::CodeBlock(c) => {
-            push_text(sections, &c.literal);
+        let is_block = node.data().value.block();
+        match &node.data().value {
+            NodeValue::Heading(_) => {
+                let heading = node.collect_text().trim().to_string();
+                let anchor = anchors.get(*heading_index).cloned();
+                *heading_index += 1;
+                sections.push(TextSection {
+                    anchor,
+                    heading,
+                    text: String::new(),
+                });
+                continue;
+            }
+            NodeValue::Text(t) => push_text(sections, t),
+            NodeValue::Code(c) => push_text(sections, &c.literal),
+            NodeValue::CodeBlock(c) => push_text(sections, &c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => push_text(sections, " "),
+            _ => {}
         }
-        NodeValue::SoftBreak | NodeValue::LineBreak => push_text(sections, " "),
-        _ => {}
-    }
-    for child in node.children() {
-        collect_text(child, sections, anchors, heading_index);
-    }
-    if node.data().value.block() {
-        push_text(sections, "\n");
+        if is_block {
+            stack.push((node, false));
+        }
+        let children: Vec<_> = node.children().collect();
+        stack.extend(children.into_iter().rev().map(|c| (c, true)));
     }
 }
 
@@ -470,6 +476,16 @@ mod tests {
         assert_eq!(r.sections[1].anchor.as_deref(), Some("a"));
         assert_eq!(r.sections[2].heading, "乙");
         assert_eq!(r.sections[2].text.trim(), "乙的内容。");
+    }
+
+    #[test]
+    fn deeply_nested_input_does_not_overflow_the_stack() {
+        let md = format!("{} 深\n\n{}x\n", ">".repeat(50_000), "- ".repeat(20_000));
+        let handle = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || render(&md).reading_units)
+            .unwrap();
+        assert!(handle.join().unwrap() >= 1);
     }
 
     #[test]
