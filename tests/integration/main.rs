@@ -7,3 +7,4 @@
 mod browser;
 mod build;
 mod support;
+mod theme;

@@ -1,1 +1,224 @@
-/* reader controls: see below */
+/* studysite default theme: reader controls.
+ *
+ * - the menu button opens and closes the side navigation (phones);
+ * - reading settings: text size (one step down, four up) and colour scheme (light, dark,
+ *   or following the system), kept in localStorage under `studysite:<site key>:prefs`
+ *   (the key is body[data-site-key], so two sites from one USB stick do not share it);
+ *   an inline script in <head> applies them before the first paint;
+ * - ← / → go to the previous / next unit (not while typing, not with modifier keys).
+ *
+ * No UI text lives here: labels come from the page (data attributes set from the theme's
+ * language table).
+ */
+(function () {
+  "use strict";
+  var html = document.documentElement;
+  var body = document.body;
+  var storageKey = "studysite:" + (body.getAttribute("data-site-key") || "site") + ":prefs";
+  var SIZES = { "-1": "90%", "0": "100%", "1": "112.5%", "2": "125%", "3": "150%", "4": "175%" };
+  var MIN_SIZE = -1;
+  var MAX_SIZE = 4;
+
+  function readPrefs() {
+    try {
+      var p = JSON.parse(localStorage.getItem(storageKey) || "{}");
+      return p && typeof p === "object" ? p : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function writePrefs(p) {
+    try {
+      localStorage.setItem(storageKey, JSON.stringify(p));
+    } catch (e) {
+      /* Storage may be disabled: the choice then lasts for this page only. */
+    }
+  }
+
+  var prefs = readPrefs();
+
+  function currentSize() {
+    var s = prefs.size;
+    return typeof s === "number" && s >= MIN_SIZE && s <= MAX_SIZE ? Math.round(s) : 0;
+  }
+
+  function currentTheme() {
+    return prefs.theme === "light" || prefs.theme === "dark" ? prefs.theme : "system";
+  }
+
+  function applyPrefs() {
+    var size = currentSize();
+    if (size === 0) {
+      html.removeAttribute("data-text-size");
+    } else {
+      html.setAttribute("data-text-size", String(size));
+    }
+    var theme = currentTheme();
+    if (theme === "system") {
+      html.removeAttribute("data-theme");
+    } else {
+      html.setAttribute("data-theme", theme);
+    }
+    var out = document.querySelector(".reader-panel .size-value");
+    if (out) {
+      out.textContent = SIZES[String(size)];
+    }
+    var smaller = document.querySelector('[data-size="smaller"]');
+    var larger = document.querySelector('[data-size="larger"]');
+    if (smaller) {
+      smaller.disabled = size <= MIN_SIZE;
+    }
+    if (larger) {
+      larger.disabled = size >= MAX_SIZE;
+    }
+    var choices = document.querySelectorAll("[data-theme-choice]");
+    for (var i = 0; i < choices.length; i++) {
+      var b = choices[i];
+      b.setAttribute("aria-pressed", b.getAttribute("data-theme-choice") === theme ? "true" : "false");
+    }
+  }
+
+  /* --- side navigation (menu button) --- */
+  var menuButton = document.querySelector(".menu-button");
+  var nav = document.getElementById("side-nav");
+
+  function setNavOpen(open, focusInside) {
+    if (!menuButton || !nav) {
+      return;
+    }
+    body.classList.toggle("nav-open", open);
+    menuButton.setAttribute("aria-expanded", open ? "true" : "false");
+    var label = menuButton.querySelector(".menu-label");
+    var text = menuButton.getAttribute(open ? "data-label-close" : "data-label-open");
+    if (label && text) {
+      label.textContent = text;
+    }
+    if (open && focusInside) {
+      var current = nav.querySelector('[aria-current="page"]') || nav.querySelector("a");
+      if (current) {
+        current.focus();
+      }
+    }
+  }
+
+  if (menuButton && nav) {
+    menuButton.addEventListener("click", function () {
+      setNavOpen(menuButton.getAttribute("aria-expanded") !== "true", false);
+    });
+  }
+
+  /* --- reading settings panel --- */
+  var panelToggle = document.querySelector(".reader-toggle");
+  var panel = document.getElementById("reader-panel");
+
+  function setPanelOpen(open) {
+    if (!panelToggle || !panel) {
+      return;
+    }
+    panel.hidden = !open;
+    panelToggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  if (panelToggle && panel) {
+    panelToggle.addEventListener("click", function () {
+      setPanelOpen(panel.hidden);
+    });
+    panel.addEventListener("click", function (ev) {
+      var t = ev.target.closest ? ev.target.closest("button") : null;
+      if (!t) {
+        return;
+      }
+      var dir = t.getAttribute("data-size");
+      if (dir) {
+        var s = currentSize() + (dir === "larger" ? 1 : -1);
+        prefs.size = Math.max(MIN_SIZE, Math.min(MAX_SIZE, s));
+        writePrefs(prefs);
+        applyPrefs();
+        return;
+      }
+      var theme = t.getAttribute("data-theme-choice");
+      if (theme) {
+        if (theme === "system") {
+          delete prefs.theme;
+        } else {
+          prefs.theme = theme;
+        }
+        writePrefs(prefs);
+        applyPrefs();
+      }
+    });
+    document.addEventListener("click", function (ev) {
+      if (!panel.hidden && !panel.contains(ev.target) && !panelToggle.contains(ev.target)) {
+        setPanelOpen(false);
+      }
+    });
+  }
+
+  /* Another tab of the same site changed the settings. */
+  window.addEventListener("storage", function (ev) {
+    if (ev.key === storageKey) {
+      prefs = readPrefs();
+      applyPrefs();
+    }
+  });
+
+  /* --- keyboard --- */
+  function isTyping(el) {
+    if (!el) {
+      return false;
+    }
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape") {
+      if (panel && !panel.hidden) {
+        setPanelOpen(false);
+        panelToggle.focus();
+        return;
+      }
+      if (body.classList.contains("nav-open")) {
+        setNavOpen(false, false);
+        menuButton.focus();
+      }
+      return;
+    }
+    if (ev.key !== "ArrowLeft" && ev.key !== "ArrowRight") {
+      return;
+    }
+    if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) {
+      return;
+    }
+    if (isTyping(ev.target) || isTyping(document.activeElement)) {
+      return;
+    }
+    var link = document.querySelector(ev.key === "ArrowLeft" ? '.pager a[rel="prev"]' : '.pager a[rel="next"]');
+    if (link) {
+      ev.preventDefault();
+      window.location.href = link.href;
+    }
+  });
+
+  /* --- print button (topic print view) --- */
+  var printButtons = document.querySelectorAll("[data-print]");
+  for (var i = 0; i < printButtons.length; i++) {
+    printButtons[i].addEventListener("click", function () {
+      window.print();
+    });
+  }
+
+  /* Keeps the current entry of a long side navigation in view (wide screens). */
+  if (nav) {
+    var cur = nav.querySelector('[aria-current="page"]');
+    if (cur && nav.scrollHeight > nav.clientHeight) {
+      var top = cur.offsetTop - nav.clientHeight / 3;
+      if (top > 0) {
+        nav.scrollTop = top;
+      }
+    }
+  }
+
+  applyPrefs();
+})();
