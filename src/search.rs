@@ -1,7 +1,946 @@
-//! Offline full-text search: the index written as JavaScript so it loads from file://.
+//! Offline full-text search: an index written as JavaScript files, so it loads from file://.
 //!
-//! (Being built with the search issue.)
+//! Pages cannot `fetch()` local files when opened from a USB stick, so every piece of search
+//! data is a `.js` file that registers itself through one global callback
+//! (`window.__studysiteSearch`); `static/search.js` inserts `<script>` tags for the pieces a
+//! query needs, which works from file:// and over HTTP alike. Files, below `search/`:
+//!
+//! - `index.js` — the manifest: format version, number of index shards, where each document
+//!   chunk starts, topic titles. A few kilobytes even at 10,000 units; loaded when the reader
+//!   first opens the search box, not on every page view.
+//! - `i/<n>.js` — index shard `n`: token → posting list, for the tokens whose hash falls in the
+//!   shard. A query loads only the shards of its own tokens.
+//! - `d/<n>.js` — document chunk `n`: title, topic, path and the plain text of each section
+//!   (anchor, heading, text) of a run of consecutive documents. Loaded only for the best
+//!   candidates of a query, to rank them exactly, pick the passage and build the snippet. The
+//!   text of the site is shipped once, here; the index itself holds no text.
+//!
+//! A document is a unit or a topic page. Quiz text lives in front matter, not in the body's
+//! sections, so it is not indexed.
+//!
+//! ## Tokens: no dictionary
+//!
+//! Chinese is written without spaces and a segmenting dictionary (jieba's is ~5 MB) would
+//! dwarf the site, miss the political vocabulary of the material (“三会一课”, “软弱涣散”) and
+//! split some of it wrongly. So every run of CJK characters is indexed as its single
+//! characters plus its overlapping bigrams (“三会一课” → 三 会 一 课 三会 会一 一课); a query of
+//! two or more characters looks up only its bigrams, a one-character query its character.
+//! Runs of other letters and digits are words (“2018”, “5g”). Before tokenising, full-width
+//! ASCII forms (U+FF01–FF5E, the ideographic space) become half-width and ASCII letters are
+//! lower-cased, on both sides — a one-to-one mapping of UTF-16 code units, so offsets in folded
+//! text are offsets in the original (the snippet highlighter relies on it).
+//!
+//! The trade-off: bigrams find every occurrence (perfect recall, no out-of-vocabulary words)
+//! but also documents where the bigrams of a term occur apart (“第一” … “书记”), and a posting
+//! list per bigram is larger than per word. Precision is restored in the browser: the best
+//! candidates by the index are re-ranked on their text, where a term that occurs as written
+//! (adjacent characters) scores far above one whose bigrams are scattered. Size is kept down
+//! by indexing at document granularity (which section matched is found in the text) and by a
+//! compact posting encoding (below).
+//!
+//! ## Posting lists
+//!
+//! One string per token, a sequence of variable-length numbers: 5 bits per character from the
+//! base64url alphabet, the upper half of the alphabet meaning “more digits follow”. Each number
+//! is `(gap - 1) << 2 | fields`, where `gap` is the distance to the previous document id (the
+//! first counts from -1) and `fields` has bit 0 = in a heading, bit 1 = in the title (body
+//! text is implied). A token found in most documents costs one character per document.
+//!
+//! ## Build cost
+//!
+//! Tokens are 64-bit keys (a CJK character, a pair of them, or a hash of a word), so no string
+//! is allocated per token. Documents are tokenised in parallel in batches (bounded memory);
+//! each batch is then merged into the shards in parallel, every worker owning a range of
+//! shards. Shards and document chunks are encoded in parallel batches and handed to the
+//! output sink as they are made.
 
-pub fn data_files(_site: &crate::site::Site) -> Vec<(String, Vec<u8>)> {
-    Vec::new()
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+
+use crate::markdown::{TextSection, is_cjk};
+use crate::site::Site;
+
+/// Version of the files' format (the manifest's `v`); `search.js` checks it.
+pub const FORMAT: u32 = 1;
+/// Folder of the search files below the site root.
+pub const DIR: &str = "search";
+
+const FIELD_HEADING: u8 = 1;
+const FIELD_TITLE: u8 = 2;
+/// Marks a token seen in body text (not encoded: every posting implies some field).
+const FIELD_BODY: u8 = 4;
+
+/// Target size of one index shard and of one document chunk, in bytes.
+const SHARD_TARGET: usize = 48 * 1024;
+const CHUNK_TARGET: usize = 24 * 1024;
+/// Documents tokenised per batch (bounds the memory of the token lists).
+const BATCH: usize = 512;
+
+/// Folds one character for search: full-width ASCII forms and the ideographic space to their
+/// half-width forms, ASCII letters to lower case. One code unit in, one out (see module doc).
+pub fn fold(c: char) -> char {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// One search token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tok<'a> {
+    Char(char),
+    Bigram(char, char),
+    Word(&'a str),
+}
+
+impl Tok<'_> {
+    /// The token as text (what the shard files use as keys).
+    pub fn text(&self) -> String {
+        match *self {
+            Tok::Char(c) => c.to_string(),
+            Tok::Bigram(a, b) => [a, b].iter().collect(),
+            Tok::Word(w) => w.to_string(),
+        }
+    }
+
+    /// A 64-bit key: the characters themselves for CJK tokens, a hash for words.
+    fn key(&self) -> u64 {
+        match *self {
+            Tok::Char(c) => c as u64,
+            Tok::Bigram(a, b) => (1 << 62) | ((a as u64) << 21) | b as u64,
+            Tok::Word(w) => (2 << 62) | (fnv64(w) >> 2),
+        }
+    }
+
+    /// FNV-1a (32 bit) over the token's code points; `search.js` computes the same.
+    fn hash(&self) -> u32 {
+        match *self {
+            Tok::Char(c) => fnv32(std::iter::once(c)),
+            Tok::Bigram(a, b) => fnv32([a, b].into_iter()),
+            Tok::Word(w) => fnv32(w.chars()),
+        }
+    }
+}
+
+fn fnv32(chars: impl Iterator<Item = char>) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for c in chars {
+        h ^= c as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+fn fnv64(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Is `c` part of a word (letters and digits that are not CJK)?
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+/// Calls `f` with every token of `text` (after [`fold`]): each CJK character and each pair of
+/// neighbouring CJK characters, and each word. `word` is scratch space for words.
+pub fn tokenize(text: &str, word: &mut String, mut f: impl FnMut(Tok<'_>)) {
+    let mut prev_cjk: Option<char> = None;
+    word.clear();
+    for c in text.chars().map(fold) {
+        if is_cjk(c) {
+            if !word.is_empty() {
+                f(Tok::Word(word));
+                word.clear();
+            }
+            f(Tok::Char(c));
+            if let Some(p) = prev_cjk {
+                f(Tok::Bigram(p, c));
+            }
+            prev_cjk = Some(c);
+        } else {
+            prev_cjk = None;
+            if is_word_char(c) {
+                word.push(c);
+            } else if !word.is_empty() {
+                f(Tok::Word(word));
+                word.clear();
+            }
+        }
+    }
+    if !word.is_empty() {
+        f(Tok::Word(word));
+        word.clear();
+    }
+}
+
+/// The tokens a query term is looked up by: its bigrams (or its character, for a single one)
+/// and its words — the rule `search.js` follows.
+pub fn query_tokens(term: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let folded: Vec<char> = term.chars().map(fold).collect();
+    let mut i = 0;
+    while i < folded.len() {
+        let c = folded[i];
+        if is_cjk(c) {
+            let start = i;
+            while i < folded.len() && is_cjk(folded[i]) {
+                i += 1;
+            }
+            let run = &folded[start..i];
+            if run.len() == 1 {
+                out.push(run[0].to_string());
+            } else {
+                out.extend(run.windows(2).map(|w| w.iter().collect::<String>()));
+            }
+        } else if is_word_char(c) {
+            let start = i;
+            while i < folded.len() && is_word_char(folded[i]) {
+                i += 1;
+            }
+            out.push(folded[start..i].iter().collect());
+        } else {
+            i += 1;
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// A document to index: a unit or a topic page.
+struct Doc<'a> {
+    title: &'a str,
+    /// Index of the unit's topic; `None` for a topic page.
+    topic: Option<usize>,
+    path: &'a str,
+    sections: &'a [TextSection],
+}
+
+fn docs(site: &Site) -> Vec<Doc<'_>> {
+    let units = site.units.iter().map(|u| Doc {
+        title: &u.title,
+        topic: Some(u.topic),
+        path: &u.path,
+        sections: &u.body.sections,
+    });
+    let topics = site.topics.iter().map(|t| Doc {
+        title: &t.title,
+        topic: None,
+        path: &t.path,
+        sections: &t.body.sections,
+    });
+    units.chain(topics).collect()
+}
+
+/// A token of one document: (shard, key, fields).
+type DocToken = (u32, u64, u8);
+
+/// The distinct tokens of one document with the fields they occur in, sorted by shard and
+/// key; and the text of its words (by key).
+fn doc_tokens(doc: &Doc<'_>, shard_mask: u32) -> (Vec<DocToken>, Vec<(u64, String)>) {
+    let mut toks: Vec<DocToken> = Vec::with_capacity(4096);
+    let mut words: Vec<(u64, String)> = Vec::new();
+    let mut scratch = String::new();
+    let mut add = |text: &str, field: u8, toks: &mut Vec<DocToken>| {
+        tokenize(text, &mut scratch, |t| {
+            let key = t.key();
+            if let Tok::Word(w) = t {
+                words.push((key, w.to_string()));
+            }
+            toks.push((t.hash() & shard_mask, key, field));
+        });
+    };
+    add(doc.title, FIELD_TITLE, &mut toks);
+    for s in doc.sections {
+        add(&s.heading, FIELD_HEADING, &mut toks);
+        add(&s.text, FIELD_BODY, &mut toks);
+    }
+    toks.sort_unstable();
+    let mut out: Vec<DocToken> = Vec::with_capacity(toks.len() / 2);
+    for (shard, key, field) in toks {
+        match out.last_mut() {
+            Some(last) if last.1 == key => last.2 |= field,
+            _ => out.push((shard, key, field)),
+        }
+    }
+    words.sort_unstable();
+    words.dedup_by(|a, b| a.0 == b.0);
+    (out, words)
+}
+
+/// A multiplicative hasher for the 64-bit token keys (std's SipHash is several times slower
+/// here and hash flooding is no concern for a build).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ *b as u64).wrapping_mul(0x51_7cc1_b727_220a_95);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
+/// One posting list being encoded.
+#[derive(Default)]
+struct Postings {
+    data: Vec<u8>,
+    /// Previous document id + 1 (0: none yet).
+    next: u32,
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn push_number(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 32 {
+        out.push(ALPHABET[32 + (v & 31) as usize]);
+        v >>= 5;
+    }
+    out.push(ALPHABET[v as usize]);
+}
+
+/// Decodes a posting list (for tests and tools): (document id, fields).
+pub fn decode_postings(s: &str) -> Vec<(u32, u8)> {
+    let mut out = Vec::new();
+    let (mut v, mut shift, mut doc) = (0u64, 0u32, -1i64);
+    for b in s.bytes() {
+        let Some(d) = ALPHABET.iter().position(|&a| a == b) else {
+            continue;
+        };
+        let d = d as u64;
+        if d >= 32 {
+            v |= (d - 32) << shift;
+            shift += 5;
+        } else {
+            v |= d << shift;
+            doc += (v >> 2) as i64 + 1;
+            out.push((doc as u32, (v & 3) as u8));
+            v = 0;
+            shift = 0;
+        }
+    }
+    out
+}
+
+impl Postings {
+    fn add(&mut self, doc: u32, fields: u8) {
+        let gap = doc + 1 - self.next;
+        let f = fields & (FIELD_HEADING | FIELD_TITLE);
+        push_number(&mut self.data, (((gap - 1) as u64) << 2) | f as u64);
+        self.next = doc + 1;
+    }
+}
+
+#[derive(Default)]
+struct Shard {
+    tokens: KeyMap<Postings>,
+}
+
+/// Writes `s` as a JSON string literal that is also safe inside HTML `<script>` and in every
+/// JavaScript engine (`<`, `>`, `&`, U+2028 and U+2029 are escaped).
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let mut last = 0;
+    for (i, c) in s.char_indices() {
+        let esc: Option<&str> = match c {
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '\n' => Some("\\n"),
+            '\r' => Some("\\r"),
+            '\t' => Some("\\t"),
+            '<' => Some("\\u003c"),
+            '>' => Some("\\u003e"),
+            '&' => Some("\\u0026"),
+            '\u{2028}' => Some("\\u2028"),
+            '\u{2029}' => Some("\\u2029"),
+            c if (c as u32) < 0x20 => None,
+            _ => continue,
+        };
+        out.extend_from_slice(&s.as_bytes()[last..i]);
+        match esc {
+            Some(e) => out.extend_from_slice(e.as_bytes()),
+            None => out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes()),
+        }
+        last = i + c.len_utf8();
+    }
+    out.extend_from_slice(&s.as_bytes()[last..]);
+    out.push(b'"');
+}
+
+/// Section text as shipped: runs of white space become one space, or one newline when they
+/// hold a line break (kept: snippets do not run across paragraphs).
+fn compact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending: Option<char> = None;
+    for c in text.trim().chars() {
+        if c.is_whitespace() && c != '\u{3000}' {
+            pending = Some(match pending {
+                Some('\n') => '\n',
+                _ if c == '\n' => '\n',
+                _ => ' ',
+            });
+        } else {
+            if let Some(p) = pending.take() {
+                out.push(p);
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The document chunks: each a run of consecutive documents of about [`CHUNK_TARGET`] bytes.
+/// Returns the first document of each chunk.
+fn chunk_starts(docs: &[Doc<'_>]) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut size = usize::MAX;
+    for (i, d) in docs.iter().enumerate() {
+        if size >= CHUNK_TARGET {
+            starts.push(i);
+            size = 0;
+        }
+        size += d.title.len()
+            + d.path.len()
+            + d.sections
+                .iter()
+                .map(|s| {
+                    s.heading.len() + s.text.len() + s.anchor.as_ref().map_or(0, |a| a.len()) + 12
+                })
+                .sum::<usize>();
+    }
+    starts
+}
+
+fn chunk_js(n: usize, docs: &[Doc<'_>], first: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(CHUNK_TARGET + 1024);
+    out.extend_from_slice(format!("__studysiteSearch.d({n},{first},[").as_bytes());
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        push_json_str(&mut out, d.title);
+        out.extend_from_slice(format!(",{},", d.topic.map_or(-1, |t| t as i64)).as_bytes());
+        push_json_str(&mut out, d.path);
+        out.extend_from_slice(b",[");
+        for (j, s) in d.sections.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            out.push(b'[');
+            push_json_str(&mut out, s.anchor.as_deref().unwrap_or(""));
+            out.push(b',');
+            push_json_str(&mut out, &compact(&s.heading));
+            out.push(b',');
+            push_json_str(&mut out, &compact(&s.text));
+            out.push(b']');
+        }
+        out.extend_from_slice(b"]]");
+    }
+    out.extend_from_slice(b"]);\n");
+    out
+}
+
+fn shard_js(n: usize, shard: &Shard, words: &KeyMap<String>) -> Vec<u8> {
+    let mut entries: Vec<(String, &Postings)> = shard
+        .tokens
+        .iter()
+        .map(|(&key, p)| (token_text(key, words), p))
+        .collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let size: usize = entries
+        .iter()
+        .map(|(t, p)| t.len() + p.data.len() + 6)
+        .sum();
+    let mut out = Vec::with_capacity(size + 64);
+    out.extend_from_slice(format!("__studysiteSearch.i({n},{{").as_bytes());
+    for (i, (tok, p)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_json_str(&mut out, tok);
+        out.extend_from_slice(b":\"");
+        out.extend_from_slice(&p.data);
+        out.push(b'"');
+    }
+    out.extend_from_slice(b"});\n");
+    out
+}
+
+fn token_text(key: u64, words: &KeyMap<String>) -> String {
+    let ch = |v: u64| char::from_u32((v & 0x1f_ffff) as u32).unwrap_or('\u{fffd}');
+    match key >> 62 {
+        0 => ch(key).to_string(),
+        1 => [ch(key >> 21), ch(key)].iter().collect(),
+        _ => words.get(&key).cloned().unwrap_or_default(),
+    }
+}
+
+/// Number of index shards for a site: a power of two giving shards of about
+/// [`SHARD_TARGET`] bytes (the encoded index is roughly one byte per character of text).
+fn shard_count(docs: &[Doc<'_>]) -> usize {
+    let chars: usize = docs
+        .iter()
+        .map(|d| {
+            d.title.len()
+                + d.sections
+                    .iter()
+                    .map(|s| s.heading.len() + s.text.len())
+                    .sum::<usize>()
+        })
+        .sum::<usize>()
+        / 3;
+    (chars / SHARD_TARGET + 1).next_power_of_two().min(4096)
+}
+
+/// What [`write_files`] wrote, for reports and benchmarks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexStats {
+    pub documents: usize,
+    pub shards: usize,
+    pub chunks: usize,
+    pub tokens: usize,
+    pub index_bytes: usize,
+    pub text_bytes: usize,
+    pub manifest_bytes: usize,
+}
+
+/// Builds the search index of `site` and hands every file to `write` (path below the site
+/// root, bytes) as soon as it is made.
+pub fn write_files(site: &Site, write: &mut dyn FnMut(&str, &[u8])) -> IndexStats {
+    let docs = docs(site);
+    let n_shards = shard_count(&docs);
+    let mask = (n_shards - 1) as u32;
+    let mut shards: Vec<Shard> = (0..n_shards).map(|_| Shard::default()).collect();
+    let mut words: KeyMap<String> = KeyMap::default();
+    let per_worker = n_shards.div_ceil(rayon::current_num_threads() * 4).max(1);
+
+    for (b, batch) in docs.chunks(BATCH).enumerate() {
+        let first = b * BATCH;
+        let tokens: Vec<(Vec<DocToken>, Vec<(u64, String)>)> =
+            batch.par_iter().map(|d| doc_tokens(d, mask)).collect();
+        for (_, ws) in &tokens {
+            for (k, w) in ws {
+                words.entry(*k).or_insert_with(|| w.clone());
+            }
+        }
+        shards
+            .par_chunks_mut(per_worker)
+            .enumerate()
+            .for_each(|(w, owned)| {
+                let lo = (w * per_worker) as u32;
+                let hi = lo + owned.len() as u32;
+                for (i, (toks, _)) in tokens.iter().enumerate() {
+                    let doc = (first + i) as u32;
+                    let start = toks.partition_point(|t| t.0 < lo);
+                    for &(shard, key, fields) in &toks[start..] {
+                        if shard >= hi {
+                            break;
+                        }
+                        owned[(shard - lo) as usize]
+                            .tokens
+                            .entry(key)
+                            .or_default()
+                            .add(doc, fields);
+                    }
+                }
+            });
+    }
+
+    let mut stats = IndexStats {
+        documents: docs.len(),
+        shards: n_shards,
+        ..IndexStats::default()
+    };
+    let step = rayon::current_num_threads() * 8;
+    let mut shard_no = 0;
+    for group in shards.chunks(step) {
+        let files: Vec<(usize, Vec<u8>)> = group
+            .par_iter()
+            .enumerate()
+            .map(|(i, s)| (s.tokens.len(), shard_js(shard_no + i, s, &words)))
+            .collect();
+        for (tokens, bytes) in files {
+            stats.tokens += tokens;
+            stats.index_bytes += bytes.len();
+            write(&format!("{DIR}/i/{shard_no}.js"), &bytes);
+            shard_no += 1;
+        }
+    }
+    drop(shards);
+
+    let starts = chunk_starts(&docs);
+    stats.chunks = starts.len();
+    let ranges: Vec<(usize, usize)> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| (s, starts.get(i + 1).copied().unwrap_or(docs.len())))
+        .collect();
+    for (g, group) in ranges.chunks(step).enumerate() {
+        let files: Vec<Vec<u8>> = group
+            .par_iter()
+            .enumerate()
+            .map(|(i, &(s, e))| chunk_js(g * step + i, &docs[s..e], s))
+            .collect();
+        for (i, bytes) in files.into_iter().enumerate() {
+            stats.text_bytes += bytes.len();
+            write(&format!("{DIR}/d/{}.js", g * step + i), &bytes);
+        }
+    }
+
+    let manifest = manifest_js(site, &docs, n_shards, &starts);
+    stats.manifest_bytes = manifest.len();
+    write(&format!("{DIR}/index.js"), &manifest);
+    stats
+}
+
+fn manifest_js(site: &Site, docs: &[Doc<'_>], shards: usize, starts: &[usize]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(
+        format!(
+            "__studysiteSearch.m({{\"v\":{FORMAT},\"docs\":{},\"units\":{},\"shards\":{shards},\"chunks\":[",
+            docs.len(),
+            site.units.len()
+        )
+        .as_bytes(),
+    );
+    for (i, s) in starts.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(s.to_string().as_bytes());
+    }
+    out.extend_from_slice(b"],\"topics\":[");
+    for (i, t) in site.topics.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        push_json_str(&mut out, &t.title);
+        out.push(b',');
+        push_json_str(&mut out, &t.path);
+        out.push(b']');
+    }
+    out.extend_from_slice(b"]});\n");
+    out
+}
+
+/// Every search file of `site`, collected (tests and tools; the build streams them through
+/// [`write_files`]).
+pub fn data_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    write_files(site, &mut |rel, bytes| {
+        files.push((rel.to_string(), bytes.to_vec()))
+    });
+    files
+}
+
+/// The exact score of one document for a query, as `search.js` computes it on the document's
+/// text (the browser's `rank`); kept here as the specification the unit tests pin down.
+///
+/// Per term, the best of: in the title ([`W_TITLE`]), in a section heading ([`W_HEADING`]),
+/// as written in a section's text ([`W_BODY`] + occurrences, at most 5), or only as scattered
+/// tokens in one section ([`W_SCATTERED`]). The score is `terms present × 10000 + the sum of
+/// those weights + the best section's score`, where a section holding every term of a
+/// multi-term query earns 50, plus [`W_ADJACENT`] × 2 when the terms stand side by side or
+/// [`W_ADJACENT`] when they are within 30 characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Score {
+    pub present: usize,
+    pub score: i64,
+    /// Index of the section the result links to.
+    pub section: Option<usize>,
+}
+
+pub const W_TITLE: i64 = 100;
+pub const W_HEADING: i64 = 30;
+pub const W_BODY: i64 = 10;
+pub const W_SCATTERED: i64 = 2;
+pub const W_ADJACENT: i64 = 20;
+
+struct Term {
+    text: String,
+    tokens: Vec<String>,
+}
+
+fn fold_str(s: &str) -> String {
+    s.chars().map(fold).collect()
+}
+
+fn parse_query(q: &str) -> Vec<Term> {
+    fold_str(q)
+        .split_whitespace()
+        .map(|t| Term {
+            text: t.to_string(),
+            tokens: query_tokens(t),
+        })
+        .filter(|t| !t.tokens.is_empty())
+        .collect()
+}
+
+fn occurrences(hay: &str, needle: &str) -> i64 {
+    hay.match_indices(needle).take(5).count() as i64
+}
+
+fn near(hay: &str, terms: &[Term], span: usize) -> bool {
+    let first = &terms[0].text;
+    let chars: Vec<char> = hay.chars().collect();
+    let first_len = first.chars().count();
+    for (i, _) in hay.match_indices(first.as_str()) {
+        let at = hay[..i].chars().count();
+        let lo = at.saturating_sub(span);
+        let hi = (at + first_len + span).min(chars.len());
+        let window: String = chars[lo..hi].iter().collect();
+        if terms.iter().all(|t| window.contains(&t.text)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Scores a document (title, sections as (heading, text)) for `query`; see [`Score`].
+pub fn score(title: &str, sections: &[(&str, &str)], query: &str) -> Score {
+    let terms = parse_query(query);
+    let title = fold_str(title);
+    let mut level: Vec<i64> = terms
+        .iter()
+        .map(|t| if title.contains(&t.text) { W_TITLE } else { 0 })
+        .collect();
+    let mut best: Option<(usize, i64)> = None;
+    for (i, (heading, text)) in sections.iter().enumerate() {
+        let (heading, text) = (fold_str(heading), fold_str(text));
+        let (mut sc, mut inside) = (0, 0);
+        for (k, t) in terms.iter().enumerate() {
+            let all = |hay: &str| t.tokens.iter().all(|tok| hay.contains(tok.as_str()));
+            let w = if heading.contains(&t.text) {
+                W_HEADING
+            } else if text.contains(&t.text) {
+                W_BODY + occurrences(&text, &t.text)
+            } else if all(&text) || all(&heading) {
+                W_SCATTERED
+            } else {
+                0
+            };
+            if w > 0 {
+                inside += 1;
+            }
+            sc += w;
+            level[k] = level[k].max(w);
+        }
+        if inside == terms.len() && terms.len() > 1 {
+            sc += 50;
+            let joined: String = terms.iter().map(|t| t.text.as_str()).collect();
+            if text.contains(&joined) || heading.contains(&joined) {
+                sc += W_ADJACENT * 2;
+            } else if near(&text, &terms, 30) {
+                sc += W_ADJACENT;
+            }
+        }
+        if best.is_none_or(|(_, b)| sc > b) {
+            best = Some((i, sc));
+        }
+    }
+    let present = level.iter().filter(|&&w| w > 0).count();
+    Score {
+        present,
+        score: present as i64 * 10_000 + level.iter().sum::<i64>() + best.map_or(0, |b| b.1.max(0)),
+        section: best.map(|b| b.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut scratch = String::new();
+        tokenize(text, &mut scratch, |t| out.push(t.text()));
+        out
+    }
+
+    #[test]
+    fn chinese_is_characters_plus_overlapping_bigrams() {
+        assert_eq!(
+            tokens("三会一课"),
+            ["三", "会", "三会", "一", "会一", "课", "一课"]
+        );
+    }
+
+    #[test]
+    fn punctuation_and_latin_break_chinese_runs() {
+        assert_eq!(
+            tokens("整顿，软弱"),
+            ["整", "顿", "整顿", "软", "弱", "软弱"]
+        );
+        assert_eq!(tokens("第1书"), ["第", "1", "书"]);
+    }
+
+    #[test]
+    fn latin_words_and_numbers_are_case_folded_words() {
+        assert_eq!(
+            tokens("2018年 APP下载 e-Mail"),
+            ["2018", "年", "app", "下", "载", "下载", "e", "mail"]
+        );
+    }
+
+    #[test]
+    fn full_width_forms_fold_to_half_width() {
+        assert_eq!(tokens("２０１８ＡＢＣ"), ["2018abc"]);
+        assert_eq!(fold('　'), ' ');
+        assert_eq!(query_tokens("Ｇ２０　峰会"), ["g20", "峰会"]);
+    }
+
+    #[test]
+    fn queries_use_bigrams_or_the_single_character() {
+        assert_eq!(query_tokens("第一书记"), ["第一", "一书", "书记"]);
+        assert_eq!(query_tokens("党"), ["党"]);
+        assert_eq!(query_tokens("2018年"), ["2018", "年"]);
+        assert!(query_tokens("，。！").is_empty());
+    }
+
+    #[test]
+    fn postings_round_trip_with_fields() {
+        let mut p = Postings::default();
+        let docs = [
+            (0, FIELD_BODY),
+            (1, FIELD_TITLE),
+            (2, FIELD_HEADING | FIELD_BODY),
+            (40, FIELD_BODY),
+            (70_000, FIELD_TITLE | FIELD_HEADING),
+        ];
+        for (d, f) in docs {
+            p.add(d, f);
+        }
+        let s = String::from_utf8(p.data.clone()).unwrap();
+        assert_eq!(
+            decode_postings(&s),
+            [(0, 0), (1, 2), (2, 1), (40, 0), (70_000, 3)]
+        );
+        // Neighbouring documents in the body cost one character each.
+        assert_eq!(&s[..1], "A");
+    }
+
+    #[test]
+    fn title_ranks_above_heading_above_body() {
+        let q = "三会一课";
+        let title = score("落实三会一课制度", &[("概述", "支部工作。")], q);
+        let heading = score("支部工作", &[("三会一课", "按时召开。")], q);
+        let body = score("支部工作", &[("概述", "要落实三会一课。")], q);
+        assert!(title.score > heading.score, "{title:?} {heading:?}");
+        assert!(heading.score > body.score, "{heading:?} {body:?}");
+        assert!(body.score > 0);
+    }
+
+    #[test]
+    fn all_terms_rank_above_some_even_in_the_title() {
+        let q = "第一书记 整顿";
+        let both = score("驻村工作", &[("", "第一书记要抓好软弱涣散党组织整顿。")], q);
+        let one_in_title = score("第一书记", &[("", "选派工作。")], q);
+        assert_eq!((both.present, one_in_title.present), (2, 1));
+        assert!(both.score > one_in_title.score);
+    }
+
+    #[test]
+    fn adjacent_characters_rank_above_scattered_bigrams() {
+        let q = "第一书记";
+        let phrase = score("单元", &[("", "选派第一书记。")], q);
+        let scattered = score("单元", &[("", "第一次会议由支部书记主持，一书一档。")], q);
+        assert_eq!(scattered.present, 1, "all bigrams occur, apart");
+        assert!(phrase.score > scattered.score, "{phrase:?} {scattered:?}");
+    }
+
+    #[test]
+    fn terms_side_by_side_rank_above_terms_far_apart() {
+        let q = "软弱 涣散";
+        let far = "软弱".to_string() + &"的".repeat(40) + "涣散";
+        let adjacent = score("单元", &[("", "整顿软弱涣散党组织。")], q);
+        let apart = score("单元", &[("", &far)], q);
+        assert!(adjacent.score > apart.score);
+    }
+
+    #[test]
+    fn the_link_goes_to_the_best_section() {
+        let s = score(
+            "单元",
+            &[
+                ("引言", "会议精神。"),
+                ("二是整顿", "整顿软弱涣散基层党组织。"),
+            ],
+            "软弱涣散",
+        );
+        assert_eq!(s.section, Some(1));
+        assert_eq!(score("单元", &[("引言", "会议。")], "软弱涣散").present, 0);
+    }
+
+    #[test]
+    fn json_strings_are_safe_in_script_tags() {
+        let mut out = Vec::new();
+        push_json_str(&mut out, "</script>&\u{2028}\"\\\u{1}");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#""\u003c/script\u003e\u0026\u2028\"\\\u0001""#
+        );
+    }
+
+    #[test]
+    fn site_index_has_every_unit_and_topic_and_no_quiz_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |p: &str, s: &str| {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, s).unwrap();
+        };
+        w("site.yaml", "title: 测试\n");
+        w(
+            "content/01-a/_index.md",
+            "---\ntitle: 专题甲\nweight: 1\n---\n导言。\n",
+        );
+        w(
+            "content/01-a/yuanwen.md",
+            "---\ntitle: 第一书记\nkind: original\nminutes: 5\n---\n## 整顿 {#zd}\n\n软弱涣散。\n",
+        );
+        w(
+            "content/01-a/jiedu.md",
+            "---\ntitle: 解读\nkind: explanation\nminutes: 5\nquiz:\n  - id: q1\n    type: truefalse\n    prompt: 测验独有词汇\n    answer: true\n---\n正文。\n",
+        );
+        let (site, diags) = Site::load(dir.path());
+        let site = site.unwrap_or_else(|| panic!("{diags:?}"));
+        let files = data_files(&site);
+        let all: String = files
+            .iter()
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .collect();
+        assert!(all.contains("\"书记\":"), "bigram indexed");
+        assert!(all.contains("\"涣散\":"));
+        assert!(all.contains("\"专题甲\""));
+        assert!(!all.contains("测验"), "quiz text is not indexed");
+        assert!(files.iter().any(|(p, _)| p == "search/index.js"));
+        // The title bigram carries the title field for the unit that has it.
+        let shard = files.iter().find(|(p, _)| p == "search/i/0.js").unwrap();
+        let text = String::from_utf8_lossy(&shard.1);
+        let at = text.find("\"书记\":\"").unwrap() + "\"书记\":\"".len();
+        let postings = &text[at..at + text[at..].find('"').unwrap()];
+        let unit = site
+            .units
+            .iter()
+            .position(|u| u.title == "第一书记")
+            .unwrap() as u32;
+        assert_eq!(decode_postings(postings), [(unit, FIELD_TITLE)]);
+    }
 }

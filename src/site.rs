@@ -583,9 +583,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
     for (rel, bytes) in crate::quiz::data_files(site) {
         write(&rel, &bytes);
     }
-    for (rel, bytes) in crate::search::data_files(site) {
-        write(&rel, &bytes);
-    }
+    crate::search::write_files(site, &mut write);
     diags.extend(write_errors);
 
     if diags.has_errors() {
