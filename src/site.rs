@@ -488,8 +488,8 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
                     let link = |x: &'_ Unit| serde_json::json!({"title": x.title, "path": x.path});
                     c.insert("prev", &site.prev_unit(u).map(link));
                     c.insert("next", &site.next_unit(u).map(link));
-                    if let Some(q) = &u.quiz {
-                        c.insert("quiz_json", &crate::quiz::embed_json(site, std::slice::from_ref(q)));
+                    if u.quiz.is_some() {
+                        c.insert("quiz_json", &crate::quiz::embed_json(site, u));
                     }
                     let t = &site.topics[u.topic];
                     (

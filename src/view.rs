@@ -122,6 +122,8 @@ pub struct TopicView<'a> {
     pub original_share: f64,
     pub extra: &'a BTreeMap<String, serde_json::Value>,
     pub units: Vec<UnitSummary<'a>>,
+    /// Questions in the topic's units (its 阶段测验 `<slug>/quiz.html` exists when > 0).
+    pub quiz_questions: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,6 +134,10 @@ pub struct HomeView<'a> {
     pub original_minutes: u32,
     pub original_share: f64,
     pub unit_count: usize,
+    /// Questions in the whole site (the 综合测试 `quiz.html` exists when > 0).
+    pub quiz_questions: usize,
+    /// Training sessions (`sessions/index.html` and `coverage.html` exist when > 0).
+    pub session_count: usize,
 }
 
 /// Percent with one decimal; 0 when there is nothing.
@@ -200,7 +206,7 @@ pub fn unit_summary(u: &Unit) -> UnitSummary<'_> {
         minutes_estimated: u.minutes_estimated,
         summary: &u.summary,
         source: u.source_ref.as_deref(),
-        has_quiz: u.quiz.is_some(),
+        has_quiz: u.quiz.as_ref().is_some_and(|q| !q.questions.is_empty()),
     }
 }
 
@@ -217,6 +223,7 @@ pub fn topic_view<'a>(site: &'a Site, t: &'a Topic, with_body: bool) -> TopicVie
         original_share: percent(t.original_minutes, t.minutes),
         extra: &t.extra,
         units: site.units[t.units.clone()].iter().map(unit_summary).collect(),
+        quiz_questions: crate::quiz::question_count(site, t.units.clone()),
     }
 }
 
@@ -254,5 +261,7 @@ pub fn home_view(site: &Site) -> HomeView<'_> {
         original_minutes,
         original_share: percent(original_minutes, minutes),
         unit_count: site.units.len(),
+        quiz_questions: crate::quiz::question_count(site, 0..site.units.len()),
+        session_count: site.sessions.len(),
     }
 }

@@ -1,0 +1,386 @@
+/* Learner progress, kept in this browser's localStorage under one key per site
+ * ("studysite:<site key>:progress", the key from <body data-site-key>), so two sites opened
+ * from one USB stick never mix. What is kept:
+ *   read:    unit key -> ISO time the unit was marked read (end of the unit reached, or 已学完)
+ *   quizzes: quiz id ("unit:<topic>/<unit>", "topic:<slug>", "final") -> best, last (percent),
+ *            score, total, attempts, passed (ever), time of the last attempt
+ *   answers: "<question id>@<content hash>" -> the reader's last answer (an edited question has
+ *            a new hash, so a stale answer is never restored)
+ * Export writes that document to a JSON file (Blob download); import reads one (FileReader, so it
+ * works from file://), refuses another site's file or a damaged one without changing anything,
+ * and merges the rest. No network, no framework. Exposes window.StudysiteProgress for quiz.js. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var siteKey = body.getAttribute("data-site-key") || "site";
+  var root = body.getAttribute("data-root") || "";
+  var STORE = "studysite:" + siteKey + ":progress";
+  var FORMAT = "studysite-progress";
+  var VERSION = 1;
+
+  var i18nEl = document.getElementById("studysite-i18n");
+  function t(key, vars) {
+    var s = (i18nEl && i18nEl.getAttribute("data-" + key)) || key;
+    if (vars) {
+      Object.keys(vars).forEach(function (k) {
+        s = s.split("{" + k + "}").join(String(vars[k]));
+      });
+    }
+    return s;
+  }
+
+  function empty() {
+    return { format: FORMAT, version: VERSION, site: siteKey, read: {}, quizzes: {}, answers: {} };
+  }
+
+  function isPlainObject(v) {
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+  }
+
+  function isPercent(v) {
+    return typeof v === "number" && isFinite(v) && v >= 0 && v <= 100;
+  }
+
+  /* Checks a progress document; returns "" when sound, else "damaged" or "wrong-site". */
+  function problem(d) {
+    if (!isPlainObject(d) || d.format !== FORMAT || d.version !== VERSION) return "damaged";
+    if (typeof d.site !== "string") return "damaged";
+    if (!isPlainObject(d.read) || !isPlainObject(d.quizzes) || !isPlainObject(d.answers)) return "damaged";
+    var ok = Object.keys(d.read).every(function (k) {
+      return typeof d.read[k] === "string" && !isNaN(Date.parse(d.read[k]));
+    });
+    ok = ok && Object.keys(d.quizzes).every(function (k) {
+      var q = d.quizzes[k];
+      return isPlainObject(q) && isPercent(q.best) && isPercent(q.last) &&
+        typeof q.time === "string" && !isNaN(Date.parse(q.time)) &&
+        typeof q.passed === "boolean" && typeof q.attempts === "number" && q.attempts >= 1;
+    });
+    if (!ok) return "damaged";
+    if (d.site !== siteKey) return "wrong-site";
+    return "";
+  }
+
+  var storageOk = true;
+  function load() {
+    try {
+      var raw = window.localStorage.getItem(STORE);
+      if (!raw) return empty();
+      var d = JSON.parse(raw);
+      return problem(d) === "" ? d : empty();
+    } catch (e) {
+      storageOk = false;
+      return empty();
+    }
+  }
+
+  function save(d) {
+    try {
+      window.localStorage.setItem(STORE, JSON.stringify(d));
+      storageOk = true;
+    } catch (e) {
+      storageOk = false;
+    }
+    refresh();
+  }
+
+  var now = function () { return new Date().toISOString(); };
+
+  var api = {
+    key: STORE,
+    t: t,
+    load: load,
+    isRead: function (unit) { return !!load().read[unit]; },
+    markRead: function (unit) {
+      var d = load();
+      if (!d.read[unit]) {
+        d.read[unit] = now();
+        save(d);
+      }
+    },
+    quiz: function (id) { return load().quizzes[id] || null; },
+    /* Records an attempt: percent 0-100, score and total in points, passed per the pass mark. */
+    recordAttempt: function (id, r) {
+      var d = load();
+      var q = d.quizzes[id] || { best: 0, last: 0, attempts: 0, passed: false };
+      q.last = r.percent;
+      q.best = Math.max(q.attempts ? q.best : 0, r.percent);
+      q.score = r.score;
+      q.total = r.total;
+      q.attempts += 1;
+      q.passed = q.passed || !!r.passed;
+      q.time = now();
+      d.quizzes[id] = q;
+      save(d);
+      return q;
+    },
+    answer: function (qid, hash) {
+      var v = load().answers[qid + "@" + hash];
+      return v === undefined ? null : v;
+    },
+    setAnswer: function (qid, hash, value) {
+      var d = load();
+      var k = qid + "@" + hash;
+      if (value === null || value === undefined) delete d.answers[k];
+      else d.answers[k] = value;
+      save(d);
+    },
+    exportText: function () {
+      var d = load();
+      var title = document.querySelector(".site-title");
+      d.site_title = title ? title.textContent.trim() : "";
+      d.exported = now();
+      return JSON.stringify(d, null, 2);
+    },
+    /* Imports a file's text. Returns {ok, units, quizzes} or {ok:false, reason, title}. */
+    importText: function (text) {
+      var d;
+      try {
+        d = JSON.parse(text);
+      } catch (e) {
+        return { ok: false, reason: "damaged" };
+      }
+      var p = problem(d);
+      if (p) return { ok: false, reason: p, title: (d && typeof d.site_title === "string") ? d.site_title : "" };
+      var cur = load();
+      Object.keys(d.read).forEach(function (k) {
+        if (!cur.read[k] || d.read[k] < cur.read[k]) cur.read[k] = d.read[k];
+      });
+      Object.keys(d.quizzes).forEach(function (k) {
+        var a = cur.quizzes[k], b = d.quizzes[k];
+        if (!a) { cur.quizzes[k] = b; return; }
+        var newer = b.time > a.time ? b : a;
+        cur.quizzes[k] = {
+          best: Math.max(a.best, b.best), last: newer.last, score: newer.score, total: newer.total,
+          attempts: a.attempts + b.attempts, passed: a.passed || b.passed, time: newer.time
+        };
+      });
+      Object.keys(d.answers).forEach(function (k) { cur.answers[k] = d.answers[k]; });
+      save(cur);
+      return { ok: storageOk, reason: storageOk ? "" : "storage", units: Object.keys(d.read).length, quizzes: Object.keys(d.quizzes).length };
+    },
+    reset: function () {
+      try { window.localStorage.removeItem(STORE); } catch (e) { storageOk = false; }
+      refresh();
+    },
+    storageOk: function () { return storageOk; },
+    refresh: function () { refresh(); }
+  };
+  window.StudysiteProgress = api;
+
+  function formatTime(iso) {
+    var d = new Date(iso);
+    try {
+      return d.toLocaleString(document.documentElement.lang || undefined, { dateStyle: "medium", timeStyle: "short" });
+    } catch (e) {
+      return d.toLocaleString();
+    }
+  }
+  api.formatTime = formatTime;
+
+  /* ---- Badges and the end-of-unit controls, on every page that has them. ---- */
+  function refreshBadges(d) {
+    document.querySelectorAll("[data-progress-unit]").forEach(function (el) {
+      var read = !!d.read[el.getAttribute("data-progress-unit")];
+      el.querySelectorAll("[data-badge=read]").forEach(function (b) { b.hidden = !read; });
+      el.classList.toggle("is-read", read);
+    });
+    document.querySelectorAll("[data-progress-quiz]").forEach(function (el) {
+      var q = d.quizzes[el.getAttribute("data-progress-quiz")];
+      var passed = !!(q && q.passed);
+      el.querySelectorAll("[data-badge=passed]").forEach(function (b) { b.hidden = !passed; });
+      el.classList.toggle("is-passed", passed);
+    });
+    document.querySelectorAll("[data-mark-read]").forEach(function (btn) {
+      var read = !!d.read[btn.getAttribute("data-mark-read")];
+      if (!btn.hasAttribute("data-label-todo")) btn.setAttribute("data-label-todo", btn.textContent);
+      btn.textContent = read ? btn.getAttribute("data-label-done") : btn.getAttribute("data-label-todo");
+      btn.setAttribute("aria-pressed", read ? "true" : "false");
+    });
+  }
+
+  document.querySelectorAll("[data-mark-read]").forEach(function (btn) {
+    btn.addEventListener("click", function () { api.markRead(btn.getAttribute("data-mark-read")); });
+  });
+
+  if ("IntersectionObserver" in window) {
+    document.querySelectorAll("[data-read-sentinel]").forEach(function (s) {
+      var holder = s.closest("[data-progress-unit]");
+      if (!holder) return;
+      var io = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (e.isIntersecting) {
+            api.markRead(holder.getAttribute("data-progress-unit"));
+            io.disconnect();
+          }
+        });
+      });
+      io.observe(s);
+    });
+  }
+
+  /* ---- The 学习进度 page. ---- */
+  var pageData = null;
+  var dataEl = document.getElementById("progress-data");
+  if (dataEl) {
+    try { pageData = JSON.parse(dataEl.textContent); } catch (e) { pageData = null; }
+  }
+
+  function quizState(q) {
+    if (!q) return t("progress_quiz_not_taken");
+    return (q.passed ? t("progress_quiz_passed") : t("progress_quiz_not_passed")) + " · " +
+      t("progress_best", { best: q.best });
+  }
+
+  function link(href, text) {
+    var a = document.createElement("a");
+    a.href = root + href;
+    a.textContent = text;
+    return a;
+  }
+
+  function refreshPage(d) {
+    if (!pageData) return;
+    var all = { units: 0, unitsDone: 0, quizzes: 0, quizzesDone: 0 };
+    pageData.topics.forEach(function (topic) {
+      var s = { units: 0, unitsDone: 0, quizzes: 0, quizzesDone: 0 };
+      var left = [];
+      topic.units.forEach(function (u) {
+        s.units += 1;
+        var read = !!d.read[u.key];
+        if (read) s.unitsDone += 1; else left.push(link(u.path, u.title));
+        var li = document.querySelector('[data-progress-topic="' + topic.slug + '"] [data-progress-unit="' + u.key + '"]');
+        var st = li && li.querySelector("[data-unit-state]");
+        if (st) st.textContent = read ? t("progress_read") : t("progress_not_read");
+        if (u.quiz) {
+          s.quizzes += 1;
+          var q = d.quizzes[u.quiz];
+          if (q && q.passed) s.quizzesDone += 1; else left.push(link(u.path + "#quiz", u.title + " · " + t("quiz_heading")));
+        }
+      });
+      if (topic.quiz) {
+        s.quizzes += 1;
+        var tq = d.quizzes[topic.quiz.id];
+        if (tq && tq.passed) s.quizzesDone += 1; else left.push(link(topic.quiz.path, t("quiz_topic_title")));
+      }
+      var sec = document.querySelector('[data-progress-topic="' + topic.slug + '"]');
+      if (!sec) return;
+      sec.querySelectorAll("[data-quiz-state]").forEach(function (el) {
+        el.textContent = quizState(d.quizzes[el.getAttribute("data-quiz-state")]);
+      });
+      var bar = sec.querySelector("[data-progress-bar]");
+      if (bar) {
+        bar.max = Math.max(1, s.units + s.quizzes);
+        bar.value = s.unitsDone + s.quizzesDone;
+      }
+      var sum = t("progress_units_done", { done: s.unitsDone, total: s.units }) +
+        (s.quizzes ? "，" + t("progress_quizzes_done", { done: s.quizzesDone, total: s.quizzes }) : "");
+      var summary = sec.querySelector("[data-progress-summary]");
+      if (summary) summary.textContent = sum;
+      if (bar) bar.setAttribute("aria-label", topic.title + "：" + sum);
+      var leftEl = sec.querySelector("[data-progress-left]");
+      if (leftEl) {
+        leftEl.textContent = "";
+        var p = document.createElement("p");
+        if (left.length) {
+          p.textContent = t("progress_left");
+          var ul = document.createElement("ul");
+          left.forEach(function (a) {
+            var li2 = document.createElement("li");
+            li2.appendChild(a);
+            ul.appendChild(li2);
+          });
+          leftEl.appendChild(p);
+          leftEl.appendChild(ul);
+        } else {
+          p.textContent = t("progress_all_done");
+          leftEl.appendChild(p);
+        }
+      }
+      ["units", "unitsDone", "quizzes", "quizzesDone"].forEach(function (k) { all[k] += s[k]; });
+    });
+    if (pageData.final) {
+      all.quizzes += 1;
+      var fq = d.quizzes[pageData.final.id];
+      if (fq && fq.passed) all.quizzesDone += 1;
+      document.querySelectorAll('[data-quiz-state="final"]').forEach(function (el) { el.textContent = quizState(fq); });
+    }
+    var obar = document.querySelector('[data-progress-bar="overall"]');
+    var osum = t("progress_units_done", { done: all.unitsDone, total: all.units }) +
+      (all.quizzes ? "，" + t("progress_quizzes_done", { done: all.quizzesDone, total: all.quizzes }) : "");
+    if (obar) {
+      obar.max = Math.max(1, all.units + all.quizzes);
+      obar.value = all.unitsDone + all.quizzesDone;
+      obar.setAttribute("aria-label", t("progress_overall") + "：" + osum);
+    }
+    var os = document.querySelector('[data-progress-summary="overall"]');
+    if (os) os.textContent = osum;
+  }
+
+  var statusEl = document.querySelector("[data-progress-status]");
+  function status(msg, isError) {
+    if (!statusEl) return;
+    statusEl.textContent = msg;
+    statusEl.classList.toggle("is-error", !!isError);
+  }
+
+  var exportBtn = document.querySelector("[data-progress-export]");
+  if (exportBtn) {
+    exportBtn.addEventListener("click", function () {
+      var blob = new Blob([api.exportText()], { type: "application/json" });
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = "progress-" + siteKey + "-" + new Date().toISOString().slice(0, 10) + ".json";
+      a.hidden = true;
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () {
+        URL.revokeObjectURL(a.href);
+        a.remove();
+      }, 1000);
+    });
+  }
+
+  var importInput = document.querySelector("[data-progress-import]");
+  if (importInput) {
+    importInput.addEventListener("change", function () {
+      var file = importInput.files && importInput.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () {
+        var r = api.importText(String(reader.result));
+        if (r.ok) status(t("progress_import_done", { units: r.units, quizzes: r.quizzes }), false);
+        else if (r.reason === "wrong-site") status(t("progress_import_wrong_site", { title: r.title || "?" }), true);
+        else if (r.reason === "storage") status(t("progress_storage_unavailable"), true);
+        else status(t("progress_import_damaged"), true);
+        importInput.value = "";
+      };
+      reader.onerror = function () {
+        status(t("progress_import_damaged"), true);
+        importInput.value = "";
+      };
+      reader.readAsText(file);
+    });
+  }
+
+  var resetBtn = document.querySelector("[data-progress-reset]");
+  if (resetBtn) {
+    resetBtn.addEventListener("click", function () {
+      if (window.confirm(t("progress_reset_confirm"))) {
+        api.reset();
+        status(t("progress_reset_done"), false);
+      }
+    });
+  }
+
+  function refresh() {
+    var d = load();
+    refreshBadges(d);
+    refreshPage(d);
+    if (!storageOk) status(t("progress_storage_unavailable"), true);
+  }
+
+  window.addEventListener("storage", function (e) {
+    if (e.key === STORE || e.key === null) refresh();
+  });
+  refresh();
+})();

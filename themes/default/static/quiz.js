@@ -1,0 +1,320 @@
+/* Quizzes: renders the quiz embedded in <script type="application/json" id="quiz-data"> (made by
+ * the build, see src/quiz.rs) into native form controls — radio buttons, checkboxes and text
+ * inputs in fieldsets with legends, so everything works from the keyboard — grades it in the
+ * browser, shows right/wrong with the explanation and a link to the source passage, announces
+ * the score in an aria-live region, and saves answers and scores through progress.js.
+ * Prompts, options and explanations arrive as HTML rendered (and escaped) by the build.
+ * Vanilla JS, no network: works from file://. UI strings come from #studysite-i18n. */
+(function () {
+  "use strict";
+  var dataEl = document.getElementById("quiz-data");
+  var app = document.querySelector("[data-quiz-app]");
+  if (!dataEl || !app) return;
+  var quiz;
+  try {
+    quiz = JSON.parse(dataEl.textContent);
+  } catch (e) {
+    return;
+  }
+  if (!quiz || !Array.isArray(quiz.questions) || !quiz.questions.length) return;
+
+  var P = window.StudysiteProgress || null;
+  var root = document.body.getAttribute("data-root") || "";
+  var i18nEl = document.getElementById("studysite-i18n");
+  function t(key, vars) {
+    var s = (i18nEl && i18nEl.getAttribute("data-" + key)) || key;
+    if (vars) {
+      Object.keys(vars).forEach(function (k) {
+        s = s.split("{" + k + "}").join(String(vars[k]));
+      });
+    }
+    return s;
+  }
+
+  /* Trims and folds full-width ASCII and the ideographic space, as the build does. */
+  function fold(s) {
+    return String(s)
+      .replace(/[\uFF01-\uFF5E]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xFEE0); })
+      .replace(/\u3000/g, " ")
+      .trim();
+  }
+
+  function shuffled(arr) {
+    var a = arr.slice();
+    for (var i = a.length - 1; i > 0; i--) {
+      var j = Math.floor(Math.random() * (i + 1));
+      var x = a[i];
+      a[i] = a[j];
+      a[j] = x;
+    }
+    return a;
+  }
+
+  function range(n) {
+    var a = [];
+    for (var i = 0; i < n; i++) a.push(i);
+    return a;
+  }
+
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, attrs[k]);
+      });
+    }
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  /* HTML from the build (already escaped there). */
+  function html(tag, cls, markup) {
+    var e = el(tag, { class: cls });
+    e.innerHTML = markup;
+    return e;
+  }
+
+  var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  var attempt = null; /* {order: [question index], options: {qi: [original option index by position]}} */
+  var form, submitBtn, retryBtn, results, history;
+
+  function newAttempt() {
+    var order = range(quiz.questions.length);
+    if (quiz.shuffle_questions) order = shuffled(order);
+    var options = {};
+    quiz.questions.forEach(function (q, qi) {
+      var n = q.type === "single" || q.type === "multiple" ? q.options.length : 0;
+      options[qi] = q.shuffle ? shuffled(range(n)) : range(n);
+    });
+    attempt = { order: order, options: options };
+  }
+
+  function totalPoints() {
+    return quiz.questions.reduce(function (s, q) { return s + q.points; }, 0);
+  }
+
+  function showHistory() {
+    if (!P || !history) return;
+    var h = P.quiz(quiz.id);
+    history.textContent = h ? t("quiz_history", { best: h.best, last: h.last, time: P.formatTime(h.time) }) : "";
+    history.hidden = !h;
+  }
+
+  /* The reader's answer to question q from its fieldset: array of option indexes, boolean,
+   * array of strings, or null when unanswered. */
+  function collect(q, fs) {
+    if (q.type === "single" || q.type === "multiple") {
+      var picked = [];
+      fs.querySelectorAll("input[data-option]").forEach(function (i) {
+        if (i.checked) picked.push(Number(i.value));
+      });
+      picked.sort(function (a, b) { return a - b; });
+      return picked.length ? picked : null;
+    }
+    if (q.type === "truefalse") {
+      var c = fs.querySelector("input[data-tf]:checked");
+      return c ? c.value === "true" : null;
+    }
+    var vals = [];
+    fs.querySelectorAll("input[data-blank]").forEach(function (i) { vals.push(i.value); });
+    return vals.some(function (v) { return fold(v) !== ""; }) ? vals : null;
+  }
+
+  function isCorrect(q, v) {
+    if (v === null) return false;
+    if (q.type === "single" || q.type === "multiple") {
+      return v.length === q.answer.length && v.every(function (x, i) { return x === q.answer[i]; });
+    }
+    if (q.type === "truefalse") return v === q.answer;
+    return q.answer.every(function (accepted, i) {
+      var given = fold(v[i] || "");
+      return given !== "" && accepted.some(function (a) { return fold(a) === given; });
+    });
+  }
+
+  function restore(q, fs, v) {
+    if (v === null || v === undefined) return;
+    if (q.type === "single" || q.type === "multiple") {
+      if (!Array.isArray(v)) return;
+      fs.querySelectorAll("input[data-option]").forEach(function (i) {
+        i.checked = v.indexOf(Number(i.value)) >= 0;
+      });
+    } else if (q.type === "truefalse") {
+      var i = fs.querySelector('input[data-tf][value="' + (v ? "true" : "false") + '"]');
+      if (i) i.checked = true;
+    } else if (Array.isArray(v)) {
+      fs.querySelectorAll("input[data-blank]").forEach(function (inp, k) {
+        inp.value = typeof v[k] === "string" ? v[k] : "";
+      });
+    }
+  }
+
+  function renderQuestion(q, qi, n) {
+    var fs = el("fieldset", { class: "quiz-question quiz-" + q.type, id: "quiz-q-" + (n + 1), "data-qid": q.id, "data-index": qi });
+    var legend = el("legend");
+    legend.appendChild(el("span", { class: "q-number" }, t("quiz_question", { n: n + 1 })));
+    legend.appendChild(el("span", { class: "q-type" }, t("quiz_type_" + q.type)));
+    if (q.type !== "fill") legend.appendChild(html("span", "q-prompt", q.prompt));
+    fs.appendChild(legend);
+    var name = "quiz-" + (n + 1);
+    if (q.type === "fill") {
+      var p = el("p", { class: "q-prompt q-fill" });
+      var parts = q.parts || [q.prompt];
+      parts.forEach(function (part, k) {
+        p.appendChild(html("span", "q-part", part));
+        if (k < parts.length - 1) {
+          var inp = el("input", {
+            type: "text", class: "q-blank", "data-blank": k, autocomplete: "off", spellcheck: "false",
+            "aria-label": t("quiz_question", { n: n + 1 }) + " " + t("quiz_blank", { n: k + 1 })
+          });
+          p.appendChild(inp);
+        }
+      });
+      fs.appendChild(p);
+    } else if (q.type === "truefalse") {
+      var tf = el("div", { class: "q-options" });
+      [true, false].forEach(function (b) {
+        var label = el("label", { class: "q-option" });
+        label.appendChild(el("input", { type: "radio", name: name, value: String(b), "data-tf": "" }));
+        label.appendChild(el("span", { class: "q-option-text" }, b ? t("quiz_true") : t("quiz_false")));
+        tf.appendChild(label);
+      });
+      fs.appendChild(tf);
+    } else {
+      var opts = el("div", { class: "q-options" });
+      attempt.options[qi].forEach(function (oi, pos) {
+        var label = el("label", { class: "q-option" });
+        label.appendChild(el("input", { type: q.type === "single" ? "radio" : "checkbox", name: name, value: String(oi), "data-option": "" }));
+        label.appendChild(el("span", { class: "q-letter" }, LETTERS.charAt(pos) + "."));
+        label.appendChild(html("span", "q-option-text", q.options[oi]));
+        opts.appendChild(label);
+      });
+      fs.appendChild(opts);
+    }
+    if (quiz.kind !== "unit" && q.unit_title) {
+      fs.appendChild(el("p", { class: "q-from" }, t("quiz_from_unit", { title: q.unit_title })));
+    }
+    fs.appendChild(el("div", { class: "q-feedback", hidden: "" }));
+    if (P) restore(q, fs, P.answer(q.id, q.hash));
+    return fs;
+  }
+
+  /* The right answer, as the reader saw the options in this attempt. */
+  function rightAnswer(q, qi) {
+    if (q.type === "truefalse") return q.answer ? t("quiz_true") : t("quiz_false");
+    if (q.type === "fill") {
+      return q.answer.map(function (alts) { return alts[0]; }).join("；");
+    }
+    var order = attempt.options[qi];
+    return q.answer
+      .map(function (oi) { return order.indexOf(oi); })
+      .sort(function (a, b) { return a - b; })
+      .map(function (pos) { return LETTERS.charAt(pos); })
+      .join("、");
+  }
+
+  function grade() {
+    var score = 0;
+    var total = 0;
+    var right = 0;
+    attempt.order.forEach(function (qi, n) {
+      var q = quiz.questions[qi];
+      var fs = form.querySelector("#quiz-q-" + (n + 1));
+      var v = collect(q, fs);
+      var ok = isCorrect(q, v);
+      total += q.points;
+      if (ok) {
+        score += q.points;
+        right += 1;
+      }
+      if (P) P.setAnswer(q.id, q.hash, v);
+      fs.setAttribute("data-result", ok ? "correct" : "wrong");
+      fs.classList.add(ok ? "is-correct" : "is-wrong");
+      fs.querySelectorAll("input").forEach(function (i) { i.disabled = true; });
+      var fb = fs.querySelector(".q-feedback");
+      fb.textContent = "";
+      fb.appendChild(el("p", { class: "q-verdict" }, ok ? t("quiz_correct") : (v === null ? t("quiz_unanswered") : t("quiz_wrong"))));
+      if (!ok) {
+        var ra = el("p", { class: "q-right-answer" }, t("quiz_right_answer"));
+        ra.appendChild(el("strong", null, rightAnswer(q, qi)));
+        fb.appendChild(ra);
+      }
+      if (q.explanation) {
+        var ex = el("div", { class: "q-explanation" });
+        ex.appendChild(el("p", { class: "q-explanation-label" }, t("quiz_explanation")));
+        ex.appendChild(html("div", "q-explanation-body", q.explanation));
+        fb.appendChild(ex);
+      }
+      if (q.source) {
+        var sp = el("p", { class: "q-source" });
+        sp.appendChild(el("a", { href: root + q.source.href, class: "q-source-link" }, t("quiz_source_link", { title: q.source.title })));
+        fb.appendChild(sp);
+      }
+      fb.hidden = false;
+    });
+    var percent = total ? Math.round((score * 100) / total) : 0;
+    var passed = percent >= quiz.pass_mark;
+    if (P) P.recordAttempt(quiz.id, { percent: percent, score: score, total: total, passed: passed });
+    results.textContent = "";
+    results.setAttribute("data-percent", String(percent));
+    results.setAttribute("data-passed", passed ? "true" : "false");
+    results.classList.toggle("is-passed", passed);
+    results.appendChild(el("h3", { class: "quiz-results-title" }, t("quiz_results")));
+    results.appendChild(el("p", { class: "quiz-score" }, t("quiz_score", { score: score, total: total, percent: percent })));
+    results.appendChild(el("p", { class: "quiz-verdict" }, passed ? t("quiz_passed") : t("quiz_failed", { pass: quiz.pass_mark })));
+    submitBtn.hidden = true;
+    retryBtn.hidden = false;
+    showHistory();
+    results.focus();
+  }
+
+  function render(focusFirst) {
+    newAttempt();
+    app.textContent = "";
+    app.appendChild(el("p", { class: "quiz-meta" }, t("quiz_meta", { count: quiz.questions.length, total: totalPoints(), pass: quiz.pass_mark })));
+    history = el("p", { class: "quiz-history" });
+    app.appendChild(history);
+    showHistory();
+    form = el("form", { class: "quiz-form", novalidate: "" });
+    attempt.order.forEach(function (qi, n) {
+      form.appendChild(renderQuestion(quiz.questions[qi], qi, n));
+    });
+    var actions = el("div", { class: "quiz-actions" });
+    submitBtn = el("button", { type: "submit", class: "quiz-submit" }, t("quiz_submit"));
+    retryBtn = el("button", { type: "button", class: "quiz-retry", hidden: "" }, t("quiz_retry"));
+    actions.appendChild(submitBtn);
+    actions.appendChild(retryBtn);
+    form.appendChild(actions);
+    /* The live region exists (empty) from the start so screen readers announce what is put in it. */
+    results = el("div", { class: "quiz-results", role: "status", "aria-live": "polite", tabindex: "-1" });
+    form.appendChild(results);
+    app.appendChild(form);
+
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      grade();
+    });
+    form.addEventListener("change", saveFrom);
+    form.addEventListener("input", saveFrom);
+    retryBtn.addEventListener("click", function () {
+      if (P) {
+        quiz.questions.forEach(function (q) { P.setAnswer(q.id, q.hash, null); });
+      }
+      render(true);
+    });
+    if (focusFirst) {
+      var first = form.querySelector("input");
+      if (first) first.focus();
+    }
+  }
+
+  function saveFrom(e) {
+    if (!P) return;
+    var fs = e.target && e.target.closest ? e.target.closest("fieldset[data-index]") : null;
+    if (!fs) return;
+    var q = quiz.questions[Number(fs.getAttribute("data-index"))];
+    P.setAnswer(q.id, q.hash, collect(q, fs));
+  }
+
+  render(false);
+})();
