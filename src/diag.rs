@@ -111,7 +111,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Terminal columns a character takes: CJK and full-width forms take two.
-fn display_width(c: char) -> usize {
+pub fn display_width(c: char) -> usize {
     let cp = c as u32;
     let wide = matches!(cp,
         0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF

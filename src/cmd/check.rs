@@ -11,10 +11,12 @@ use crate::templates::Theme;
 
 pub fn run(args: CheckArgs) -> Result<u8> {
     let root = super::absolute(&args.root);
-    let (site, load_diags) = Site::load(&root);
+    // The model is kept even when the content has errors, so that the sessions' figures are
+    // reported either way; templates are only tried on a model without errors.
+    let (site, load_diags) = Site::load_with_errors(&root);
     let mut diags = Diagnostics::new();
     diags.extend(load_diags.iter().cloned());
-    if let Some(site) = &site {
+    if let Some(site) = site.as_ref().filter(|_| !load_diags.has_errors()) {
         match Theme::load(&root, &site.config) {
             Ok(theme) => {
                 if let Err(ds) = render(site, &theme, &NullOutput) {
