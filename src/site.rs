@@ -155,6 +155,17 @@ impl Site {
     /// Loads and validates the site at `root`. Returns the model when there were no errors,
     /// and every diagnostic (errors and warnings) either way.
     pub fn load(root: &Path) -> (Option<Site>, Diagnostics) {
+        let (site, diags) = Site::load_with_errors(root);
+        if diags.has_errors() {
+            (None, diags)
+        } else {
+            (site, diags)
+        }
+    }
+
+    /// Like [`Site::load`], but keeps the model even when the content has errors (whenever
+    /// `site.yaml` could be read), so that `check` can still report the sessions' figures.
+    pub fn load_with_errors(root: &Path) -> (Option<Site>, Diagnostics) {
         let mut diags = Diagnostics::new();
         let config_path = root.join("site.yaml");
         let config = match crate::fs::read_text(&config_path) {
@@ -192,11 +203,7 @@ impl Site {
             return (None, diags);
         };
         let site = Site::from_library(root, config, library, &mut diags);
-        if diags.has_errors() {
-            (None, diags)
-        } else {
-            (Some(site), diags)
-        }
+        (Some(site), diags)
     }
 
     /// Builds the model from loaded sources (markdown rendered in parallel).
@@ -450,7 +457,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
     let nav = view::nav(site);
     let mut extras: Vec<ExtraPage> = Vec::new();
     extras.extend(crate::quiz::pages(site));
-    extras.extend(crate::sessions::pages(site));
+    extras.extend(crate::sessions::pages(site, &theme.strings));
     extras.extend(topic_print_pages(site));
 
     let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound];
