@@ -28,10 +28,12 @@ pub mod markdown;
 pub mod output;
 pub mod quiz;
 pub mod search;
+pub mod server;
 pub mod sessions;
 pub mod site;
 pub mod templates;
 pub mod view;
+pub mod watch;
 pub mod yaml;
 
 use std::process::ExitCode;

@@ -1,9 +1,321 @@
-//! `studysite serve`. (Being built with the serve issue.)
+//! `studysite serve`: builds the site into memory and serves it; with `--watch`, rebuilds
+//! from scratch on every change and reloads open pages (mdBook's and zola's habit: reload only
+//! after a good build; a failed one keeps the last good site and shows the errors).
+//!
+//! The generator stays synchronous: the rebuild runs on one plain thread that owns the file
+//! watcher, and a tokio runtime exists only here, for the HTTP server ([`crate::server`]).
+//! Startup prints a parseable `serving at http://ADDR:PORT/` line on stdout.
 
-use anyhow::Result;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
 
 use crate::cli::ServeArgs;
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::output::MemoryOutput;
+use crate::server::{ServerConfig, Shared, SiteFiles};
+use crate::site::{RenderReport, Site, render};
+use crate::templates::Theme;
+use crate::watch::{SiteWatcher, describe};
 
-pub fn run(_args: ServeArgs) -> Result<u8> {
-    Err(super::UsageError("serve is not available yet".into()).into())
+/// Environment variable: the idle-connection timeout in milliseconds (default 20000).
+pub const IDLE_TIMEOUT_ENV: &str = "STUDYSITE_IDLE_TIMEOUT_MS";
+
+/// How many ports after a taken one are tried.
+const PORT_TRIES: u16 = 50;
+
+/// Resolved options for `serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub addr: IpAddr,
+    pub port: u16,
+    pub lan: bool,
+    pub watch: bool,
+    pub poll: bool,
+    pub open: bool,
+    pub server: ServerConfig,
+}
+
+impl ServeOptions {
+    pub fn from_args(args: &ServeArgs) -> Result<ServeOptions> {
+        let addr = match (args.bind, args.lan) {
+            (Some(a), _) => a,
+            (None, true) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            (None, false) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        };
+        let mut server = ServerConfig::default();
+        if let Ok(v) = std::env::var(IDLE_TIMEOUT_ENV) {
+            let ms: u64 = v.trim().parse().map_err(|_| {
+                super::UsageError(format!(
+                    "{IDLE_TIMEOUT_ENV} must be a whole number of milliseconds, got `{v}`"
+                ))
+            })?;
+            server.idle_timeout = Duration::from_millis(ms.max(1));
+        }
+        Ok(ServeOptions {
+            root: super::absolute(&args.root),
+            addr,
+            port: args.port,
+            lan: args.lan,
+            watch: args.watch,
+            poll: args.poll,
+            open: args.open,
+            server,
+        })
+    }
+}
+
+/// Loads and renders the site into memory, as `build` would write it.
+pub fn build_in_memory(root: &Path) -> (Result<(SiteFiles, RenderReport), ()>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let (site, load_diags) = Site::load(root);
+    diags.extend(load_diags.iter().cloned());
+    let Some(site) = site else {
+        return (Err(()), diags);
+    };
+    let theme = match Theme::load(root, &site.config) {
+        Ok(t) => t,
+        Err(ds) => {
+            diags.extend(ds);
+            return (Err(()), diags);
+        }
+    };
+    let output = MemoryOutput::new();
+    match render(&site, &theme, &output) {
+        Ok(report) => (Ok((SiteFiles::new(output.into_files()), report)), diags),
+        Err(ds) => {
+            diags.extend(ds.iter().cloned());
+            (Err(()), diags)
+        }
+    }
+}
+
+/// A rebuild that cannot panic the watcher: a panic in the generator becomes an error.
+fn rebuild(root: &Path) -> (Result<(SiteFiles, RenderReport), ()>, Diagnostics) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_in_memory(root))) {
+        Ok(r) => r,
+        Err(_) => {
+            let mut diags = Diagnostics::new();
+            diags.push(Diagnostic::error(
+                "site.yaml",
+                "internal error: the build panicked (a bug in studysite; please report it with the file you changed)",
+            ));
+            (Err(()), diags)
+        }
+    }
+}
+
+/// The errors of a failed build as the overlay shows them: each with its snippet, then the count.
+pub fn error_text(diags: &Diagnostics) -> String {
+    let mut text: Vec<String> = diags
+        .sorted()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.to_string())
+        .collect();
+    text.push(crate::diag::summary_line(
+        diags.error_count(),
+        diags.warning_count(),
+    ));
+    text.join("\n\n")
+}
+
+/// Binds `addr:port`, or the next free port when it is taken (port 0: any free port).
+async fn bind(addr: IpAddr, port: u16) -> Result<tokio::net::TcpListener> {
+    let mut port_now = port;
+    for _ in 0..PORT_TRIES {
+        let sock = SocketAddr::new(addr, port_now);
+        let socket = match addr {
+            IpAddr::V4(_) => tokio::net::TcpSocket::new_v4(),
+            IpAddr::V6(_) => tokio::net::TcpSocket::new_v6(),
+        }
+        .context("failed to create a socket")?;
+        socket.set_reuseaddr(true).context("failed to set SO_REUSEADDR")?;
+        match socket.bind(sock).and_then(|()| socket.listen(1024)) {
+            Ok(l) => return Ok(l),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port_now != 0 => {
+                let Some(next) = port_now.checked_add(1) else { break };
+                eprintln!("port {port_now} is in use; trying {next}");
+                port_now = next;
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot listen on {sock}")),
+        }
+    }
+    Err(super::UsageError(format!(
+        "no free port from {port} to {port_now}: choose another with --port"
+    ))
+    .into())
+}
+
+fn url(addr: IpAddr, port: u16) -> String {
+    match addr {
+        IpAddr::V4(a) => format!("http://{a}:{port}/"),
+        IpAddr::V6(a) => format!("http://[{a}]:{port}/"),
+    }
+}
+
+/// Every non-loopback IPv4 address of this computer.
+fn lan_addresses() -> Vec<Ipv4Addr> {
+    let mut v: Vec<Ipv4Addr> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|i| match i.ip() {
+            IpAddr::V4(a) if !a.is_loopback() && !a.is_unspecified() => Some(a),
+            _ => None,
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// A QR code of `text` for the terminal: two rows of modules per line of text.
+pub fn qr_text(text: &str) -> Option<String> {
+    use qrcode::render::unicode::Dense1x2;
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    Some(
+        code.render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+    )
+}
+
+/// What startup prints: the URLs (stdout, so scripts can read them), and for `--lan` every
+/// network address with a QR code of the first.
+fn announce(opts: &ServeOptions, local: SocketAddr) -> String {
+    let port = local.port();
+    let shown = if local.ip().is_unspecified() {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    } else {
+        local.ip()
+    };
+    let mut out = format!("serving at {}\n", url(shown, port));
+    if local.ip().is_unspecified() {
+        let addrs = lan_addresses();
+        if addrs.is_empty() {
+            out.push_str("no network address found: is this computer connected to a network?\n");
+        } else {
+            out.push_str("on the local network (read-only: visitors can read the site, not change it):\n");
+            for a in &addrs {
+                out.push_str(&format!("  {}\n", url(IpAddr::V4(*a), port)));
+            }
+            if let Some(qr) = qr_text(&url(IpAddr::V4(addrs[0]), port)) {
+                out.push_str(&qr);
+                out.push('\n');
+            }
+        }
+    } else if opts.lan {
+        out.push_str("read-only: visitors can read the site, not change it\n");
+    }
+    out
+}
+
+pub fn run(args: ServeArgs) -> Result<u8> {
+    let opts = ServeOptions::from_args(&args)?;
+    // Watch before the first build, so a change during it is not lost.
+    let watcher = if opts.watch {
+        Some(SiteWatcher::new(&opts.root, opts.poll)?)
+    } else {
+        None
+    };
+    let start = Instant::now();
+    let (result, diags) = build_in_memory(&opts.root);
+    diags.print();
+    let shared = match result {
+        Ok((files, report)) => {
+            eprintln!(
+                "built {} pages ({} files) in {} ms",
+                report.pages,
+                files.len(),
+                start.elapsed().as_millis()
+            );
+            Shared::new(files, opts.watch)
+        }
+        Err(()) if opts.watch => {
+            eprintln!("build failed; serving the errors until the next good build");
+            let shared = Shared::new(SiteFiles::default(), true);
+            shared.publish_error(&error_text(&diags));
+            shared
+        }
+        Err(()) => {
+            eprintln!("build failed: nothing to serve");
+            return Ok(crate::EXIT_CONTENT);
+        }
+    };
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("failed to start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = bind(opts.addr, opts.port).await?;
+        let local = listener.local_addr().context("failed to read the bound address")?;
+        print!("{}", announce(&opts, local));
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        if let Some(w) = watcher {
+            spawn_rebuilder(w, opts.root.clone(), shared.clone())?;
+            eprintln!("watching for changes; press Ctrl-C to stop");
+        } else {
+            eprintln!("press Ctrl-C to stop");
+        }
+        if opts.open {
+            let ip = if local.ip().is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { local.ip() };
+            if let Err(e) = open::that_detached(url(ip, local.port())) {
+                eprintln!("warning: could not open a browser: {e}");
+            }
+        }
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("stopping");
+        };
+        crate::server::serve(listener, shared, opts.server, shutdown).await;
+        Ok::<(), anyhow::Error>(())
+    })?;
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    Ok(crate::EXIT_OK)
+}
+
+/// The rebuild thread: waits for changes, rebuilds, publishes the site or the errors, and says
+/// what happened in one line.
+fn spawn_rebuilder(mut watcher: SiteWatcher, root: PathBuf, shared: Arc<Shared>) -> Result<()> {
+    std::thread::Builder::new()
+        .name("studysite-rebuild".into())
+        .spawn(move || {
+            while let Some(changes) = watcher.next_changes() {
+                if changes.is_empty() {
+                    continue;
+                }
+                let start = Instant::now();
+                let (result, diags) = rebuild(&root);
+                let ms = start.elapsed().as_millis();
+                match result {
+                    Ok((files, report)) => {
+                        diags.print();
+                        shared.publish(files);
+                        eprintln!(
+                            "{}: rebuilt {} pages in {ms} ms",
+                            describe(&changes),
+                            report.pages
+                        );
+                    }
+                    Err(()) => {
+                        diags.print();
+                        shared.publish_error(&error_text(&diags));
+                        eprintln!(
+                            "{}: build failed in {ms} ms; still serving the last good build",
+                            describe(&changes)
+                        );
+                    }
+                }
+            }
+        })
+        .context("failed to start the rebuild thread")?;
+    Ok(())
 }
