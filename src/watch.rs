@@ -14,7 +14,8 @@
 //! and source folders created later); the source folders recursively (notify adds new
 //! subfolders as they appear; files written into a new folder before its watch existed are
 //! still read by the rebuild that the folder's creation triggers). `--poll` swaps the
-//! system's events for notify's `PollWatcher`, which scans every [`POLL_INTERVAL`].
+//! system's events for notify's `PollWatcher`, which scans every [`POLL_INTERVAL`] and
+//! compares file contents (its modification times have whole-second resolution).
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -34,7 +35,7 @@ use notify_debouncer_full::{
 pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// How often `--poll` scans the sources.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
+pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
 /// The folders whose contents make up a site's sources (watched recursively).
 pub const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
@@ -198,7 +199,11 @@ impl SiteWatcher {
     pub fn new(root: &Path, poll: bool) -> Result<SiteWatcher> {
         let (tx, rx) = channel();
         let inner = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            // notify keeps modification times in whole seconds: compare contents too, or
+            // a second save within the same second goes unseen.
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
             Inner::Poll(
                 new_debouncer_opt(DEBOUNCE, None, tx, NoCache, config)
                     .context("failed to start polling the site's files")?,

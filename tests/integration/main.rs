@@ -6,5 +6,6 @@
 
 mod browser;
 mod build;
+mod serve;
 mod support;
 mod theme;
