@@ -69,8 +69,10 @@ struct BlockSource {
     unit: Option<Spanned<String>>,
     #[serde(default)]
     title: Option<Spanned<String>>,
+    /// Parsed by [`BlockKind::parse`], so that a wrong kind does not hide the file's other
+    /// problems.
     #[serde(default)]
-    kind: Option<Spanned<BlockKind>>,
+    kind: Option<Spanned<String>>,
     #[serde(default)]
     minutes: Option<Spanned<i64>>,
     #[serde(default, rename = "break")]
@@ -104,6 +106,19 @@ pub enum BlockKind {
 }
 
 impl BlockKind {
+    /// The English name or its Chinese alias.
+    pub fn parse(s: &str) -> Option<BlockKind> {
+        Some(match s.trim() {
+            "original" | "原文" => BlockKind::Original,
+            "explanation" | "解读" => BlockKind::Explanation,
+            "discussion" | "研讨" => BlockKind::Discussion,
+            "practice" | "实践" => BlockKind::Practice,
+            "other" | "其他" => BlockKind::Other,
+            "break" | "休息" => BlockKind::Break,
+            _ => return None,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             BlockKind::Original => "original",
@@ -283,7 +298,11 @@ pub fn minutes_more(original: u64, study: u64, threshold: f64) -> Option<u64> {
     }
     // x >= (t·S − O) / (1 − t); start from the float estimate and settle it exactly.
     let estimate = ((threshold * study as f64 - original as f64) / (1.0 - threshold)).ceil();
-    let mut x = if estimate.is_finite() && estimate > 0.0 { estimate as u64 } else { 0 };
+    let mut x = if estimate.is_finite() && estimate > 0.0 {
+        estimate as u64
+    } else {
+        0
+    };
     while x > 0 && meets(original + x - 1, study + x - 1, threshold) {
         x -= 1;
     }
@@ -297,15 +316,24 @@ pub fn minutes_more(original: u64, study: u64, threshold: f64) -> Option<u64> {
 pub fn evaluate(original: u32, study: u32, threshold: f64) -> RuleOutcome {
     let (o, s) = (u64::from(original), u64::from(study));
     RuleOutcome {
-        meets: meets(o, s, threshold),
-        minutes_more: minutes_more(o, s, threshold),
+        // A session without study time has no share to meet the rule with.
+        meets: s > 0 && meets(o, s, threshold),
+        minutes_more: if s > 0 {
+            minutes_more(o, s, threshold)
+        } else {
+            None
+        },
     }
 }
 
 /// A share in percent with one decimal, `28.6 %`. When a share below the threshold would print
 /// as the threshold itself, more decimals are shown so that the two differ.
 pub fn share_text(original: u32, study: u32, threshold: f64) -> String {
-    let share = if study == 0 { 0.0 } else { f64::from(original) * 100.0 / f64::from(study) };
+    let share = if study == 0 {
+        0.0
+    } else {
+        f64::from(original) * 100.0 / f64::from(study)
+    };
     let below = !meets(u64::from(original), u64::from(study), threshold);
     let limit = threshold_text(threshold);
     let mut text = format!("{share:.1} %");
@@ -463,7 +491,9 @@ pub fn load(site: &Site, files: &[RawFile], diags: &mut Diagnostics) -> Vec<Sess
         .iter()
         .filter_map(|raw| load_one(site, raw, diags))
         .collect();
-    sessions.sort_by(|a, b| (a.start.is_none(), a.start, &a.slug).cmp(&(b.start.is_none(), b.start, &b.slug)));
+    sessions.sort_by(|a, b| {
+        (a.start.is_none(), a.start, &a.slug).cmp(&(b.start.is_none(), b.start, &b.slug))
+    });
 
     // Pages must not collide: `a-print` (a session) and the printable page of `a`.
     let mut paths: BTreeMap<String, &PathBuf> = BTreeMap::new();
@@ -492,14 +522,15 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
         ));
         return None;
     }
-    let fm: FrontMatter = match crate::yaml::parse(raw.yaml(), raw.yaml_first_line, &raw.text, &raw.path) {
-        Ok(f) => f,
-        Err(mut d) => {
-            d.message = crate::yaml::friendlier(&d.message);
-            diags.push(d);
-            return None;
-        }
-    };
+    let fm: FrontMatter =
+        match crate::yaml::parse(raw.yaml(), raw.yaml_first_line, &raw.text, &raw.path) {
+            Ok(f) => f,
+            Err(mut d) => {
+                d.message = crate::yaml::friendlier(&d.message);
+                diags.push(d);
+                return None;
+            }
+        };
     if fm.title.trim().is_empty() {
         diags.push(file.error_at_key("title", "`title` must not be empty"));
     }
@@ -527,10 +558,9 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
             let (s_date, e_date) = (parse_date("start", s, diags), parse_date("end", e, diags));
             match (s_date, e_date) {
                 (Some(a), Some(b)) if b < a => {
-                    diags.push(file.error_at(
-                        e.referenced,
-                        format!("`end` ({b}) is before `start` ({a})"),
-                    ));
+                    diags.push(
+                        file.error_at(e.referenced, format!("`end` ({b}) is before `start` ({a})")),
+                    );
                     (Some(a), None)
                 }
                 other => other,
@@ -568,7 +598,10 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
         if t.is_none() {
             diags.push(file.error_at(
                 v.referenced,
-                format!("`start_time` must be a time written HH:MM, e.g. \"08:30\"; got `{}`", v.value),
+                format!(
+                    "`start_time` must be a time written HH:MM, e.g. \"08:30\"; got `{}`",
+                    v.value
+                ),
             ));
         }
         t
@@ -583,6 +616,8 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
         blocks: Vec::new(),
     }];
     let mut break_lines: Vec<usize> = Vec::new();
+    // Blocks written for the current day (resolved or not): a day is empty only when none is.
+    let mut written_today = 0usize;
     for sb in &fm.blocks {
         let b = &sb.value;
         let line = file_line(raw, sb.referenced);
@@ -603,13 +638,10 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
                     "a day break (`break: day`) takes only `start_time`; put units and activities in blocks of their own",
                 ));
             }
-            if days.last().is_some_and(|d| d.blocks.is_empty()) {
+            if written_today == 0 {
                 diags.push(file.error_at(
                     sb.referenced,
-                    format!(
-                        "day {} has no blocks before this day break",
-                        days.len()
-                    ),
+                    format!("day {} has no blocks before this day break", days.len()),
                 ));
             }
             let day_start = match &b.start_time {
@@ -617,6 +649,7 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
                 None => start_time,
             };
             break_lines.push(line);
+            written_today = 0;
             let number = days.len() + 1;
             days.push(Day {
                 number,
@@ -632,10 +665,9 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
                 "`start_time` belongs to the session or to a day break (`- break: day`), not to a block",
             ));
         }
-        if let Some(block) = resolve_block(site, &file, sb, diags) {
-            if let Some(day) = days.last_mut() {
-                day.blocks.push(block);
-            }
+        written_today += 1;
+        if let (Some(block), Some(day)) = (resolve_block(site, &file, sb, diags), days.last_mut()) {
+            day.blocks.push(block);
         }
     }
     if fm.blocks.is_empty() {
@@ -643,11 +675,14 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
             "blocks",
             "the session has no blocks: list its units (`- unit: <topic>/<unit>`) and activities (`- title: …`, `kind: …`, `minutes: …`) under `blocks:`",
         ));
-    } else if days.len() > 1 && days.last().is_some_and(|d| d.blocks.is_empty()) {
+    } else if days.len() > 1 && written_today == 0 {
         let line = break_lines.last().copied().unwrap_or(1);
         diags.push(
-            Diagnostic::error(&raw.path, format!("day {} has no blocks after this day break", days.len()))
-                .at(&raw.text, line, 1),
+            Diagnostic::error(
+                &raw.path,
+                format!("day {} has no blocks after this day break", days.len()),
+            )
+            .at(&raw.text, line, 1),
         );
     }
 
@@ -675,10 +710,18 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
     // Clock times, and a warning when a day runs past midnight.
     for day in &mut days {
         let minutes: Vec<u32> = day.blocks.iter().map(|b| b.minutes).collect();
-        for (b, span) in day.blocks.iter_mut().zip(clock_times(day.start_time, &minutes)) {
+        for (b, span) in day
+            .blocks
+            .iter_mut()
+            .zip(clock_times(day.start_time, &minutes))
+        {
             (b.start, b.end) = (span.map(|s| s.0), span.map(|s| s.1));
         }
-        if let Some(b) = day.blocks.iter().find(|b| b.end.is_some_and(|e| e > 24 * 60)) {
+        if let Some(b) = day
+            .blocks
+            .iter()
+            .find(|b| b.end.is_some_and(|e| e > 24 * 60))
+        {
             diags.push(
                 Diagnostic::warning(
                     &raw.path,
@@ -695,9 +738,18 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
     }
 
     let blocks = || days.iter().flat_map(|d| d.blocks.iter());
-    let study_minutes: u32 = blocks().filter(|b| b.kind != BlockKind::Break).map(|b| b.minutes).sum();
-    let original_minutes: u32 = blocks().filter(|b| b.kind == BlockKind::Original).map(|b| b.minutes).sum();
-    let break_minutes: u32 = blocks().filter(|b| b.kind == BlockKind::Break).map(|b| b.minutes).sum();
+    let study_minutes: u32 = blocks()
+        .filter(|b| b.kind != BlockKind::Break)
+        .map(|b| b.minutes)
+        .sum();
+    let original_minutes: u32 = blocks()
+        .filter(|b| b.kind == BlockKind::Original)
+        .map(|b| b.minutes)
+        .sum();
+    let break_minutes: u32 = blocks()
+        .filter(|b| b.kind == BlockKind::Break)
+        .map(|b| b.minutes)
+        .sum();
     let rules: &Rules = &site.config.rules;
     let threshold = rules.min_original_share;
     let rule = evaluate(original_minutes, study_minutes, threshold);
@@ -750,22 +802,44 @@ fn resolve_block(
 ) -> Option<Block> {
     let b = &sb.value;
     let line = file_line(file.raw, sb.referenced);
+    // Every problem of the block is reported before giving up on it.
+    let mut ok = true;
     let minutes = match &b.minutes {
         Some(m) if m.value > 0 && m.value <= MAX_BLOCK_MINUTES => Some(m.value as u32),
         Some(m) => {
             diags.push(file.error_at(
                 m.referenced,
-                format!("`minutes` must be a positive whole number of minutes, got {}", m.value),
+                format!(
+                    "`minutes` must be a positive whole number of minutes, got {}",
+                    m.value
+                ),
             ));
-            return None;
+            ok = false;
+            None
         }
         None => None,
     };
+    let kind = match &b.kind {
+        Some(k) => match BlockKind::parse(&k.value) {
+            Some(kind) => Some((kind, k.referenced)),
+            None => {
+                diags.push(file.error_at(
+                    k.referenced,
+                    format!(
+                        "unknown kind `{}`; use original, explanation, discussion, practice, other or break (原文, 解读, 研讨, 实践, 其他, 休息)",
+                        k.value
+                    ),
+                ));
+                ok = false;
+                None
+            }
+        },
+        None => None,
+    };
     let title = b.title.as_ref().map(|t| t.value.trim().to_string());
-    if let Some(t) = &b.title {
-        if t.value.trim().is_empty() {
-            diags.push(file.error_at(t.referenced, "`title` must not be empty"));
-        }
+    if let Some(t) = b.title.as_ref().filter(|t| t.value.trim().is_empty()) {
+        diags.push(file.error_at(t.referenced, "`title` must not be empty"));
+        ok = false;
     }
 
     if let Some(unit_ref) = &b.unit {
@@ -774,18 +848,18 @@ fn resolve_block(
             diags.push(file.error_at(unit_ref.referenced, unknown_unit_message(site, key)));
             return None;
         };
-        let kind = match &b.kind {
-            Some(k) if k.value == BlockKind::Break => {
+        let kind = match kind {
+            Some((BlockKind::Break, at)) => {
                 diags.push(file.error_at(
-                    k.referenced,
+                    at,
                     "a unit cannot be a break: remove `kind: break`, or make the break a block of its own",
                 ));
                 return None;
             }
-            Some(k) => {
-                if k.value == BlockKind::Original && unit.kind != Kind::Original {
+            Some((kind, at)) => {
+                if kind == BlockKind::Original && unit.kind != Kind::Original {
                     diags.push(file.warning_at(
-                        k.referenced,
+                        at,
                         format!(
                             "`{}` is a unit of kind `{}` but is counted here as original text",
                             unit.key,
@@ -793,10 +867,13 @@ fn resolve_block(
                         ),
                     ));
                 }
-                k.value
+                kind
             }
             None => unit.kind.into(),
         };
+        if !ok {
+            return None;
+        }
         return Some(Block {
             title: title.unwrap_or_else(|| unit.title.clone()),
             kind,
@@ -816,25 +893,28 @@ fn resolve_block(
         ));
         return None;
     };
-    let Some(kind) = &b.kind else {
+    if b.kind.is_none() {
         diags.push(file.error_at(
             sb.referenced,
             format!(
                 "the activity `{title}` needs `kind:` (original, explanation, discussion, practice, other or break)"
             ),
         ));
-        return None;
-    };
-    let Some(minutes) = minutes else {
+        ok = false;
+    }
+    if b.minutes.is_none() {
         diags.push(file.error_at(
             sb.referenced,
             format!("the activity `{title}` needs `minutes:` (a positive whole number)"),
         ));
+        ok = false;
+    }
+    let (Some((kind, _)), Some(minutes), true) = (kind, minutes, ok) else {
         return None;
     };
     Some(Block {
         title,
-        kind: kind.value,
+        kind,
         minutes,
         unit: None,
         start: None,
@@ -862,7 +942,10 @@ fn unknown_unit_message(site: &Site, key: &str) -> String {
     }
     let topic = want.split('/').next().unwrap_or("");
     if let Some(t) = site.topics.iter().find(|t| t.slug == topic) {
-        let list: Vec<String> = site.units[t.units.clone()].iter().map(|u| format!("`{}`", u.key)).collect();
+        let list: Vec<String> = site.units[t.units.clone()]
+            .iter()
+            .map(|u| format!("`{}`", u.key))
+            .collect();
         msg.push_str(&format!("; the topic `{topic}` has {}", list.join(", ")));
     } else {
         msg.push_str("; units are named `<topic>/<unit>` after their folder and file, e.g. ");
@@ -881,7 +964,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -962,7 +1047,12 @@ fn session_view<'a>(site: &'a Site, s: &'a Session) -> SessionView<'a> {
             weekday: d.date.map(Date::weekday),
             start: d.blocks.first().and_then(|b| b.start).map(format_clock),
             end: d.blocks.last().and_then(|b| b.end).map(format_clock),
-            study_minutes: d.blocks.iter().filter(|b| b.kind != BlockKind::Break).map(|b| b.minutes).sum(),
+            study_minutes: d
+                .blocks
+                .iter()
+                .filter(|b| b.kind != BlockKind::Break)
+                .map(|b| b.minutes)
+                .sum(),
             rows: d
                 .blocks
                 .iter()
@@ -992,7 +1082,11 @@ fn session_view<'a>(site: &'a Site, s: &'a Session) -> SessionView<'a> {
         print_path: s.print_path(),
         handout_path: s.handout_path(),
         start: s.start.map(|d| d.to_string()),
-        end: if multi_day { s.end.map(|d| d.to_string()) } else { None },
+        end: if multi_day {
+            s.end.map(|d| d.to_string())
+        } else {
+            None
+        },
         weekday: s.start.map(Date::weekday),
         start_time: s.start_time.map(format_clock),
         day_count: s.days.len(),
@@ -1110,11 +1204,23 @@ pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<ExtraPage> 
     if site.sessions.is_empty() {
         return Vec::new();
     }
-    let label = |key: &str, fallback: &str| strings.get(key).cloned().unwrap_or_else(|| fallback.to_string());
-    let list_crumb = (label("sessions", "Training sessions"), "sessions/index.html".to_string());
+    let label = |key: &str, fallback: &str| {
+        strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
+    };
+    let list_crumb = (
+        label("sessions", "Training sessions"),
+        "sessions/index.html".to_string(),
+    );
     let mut pages = Vec::new();
 
-    let views: Vec<SessionView> = site.sessions.iter().map(|s| session_view(site, s)).collect();
+    let views: Vec<SessionView> = site
+        .sessions
+        .iter()
+        .map(|s| session_view(site, s))
+        .collect();
     let mut c = Context::new();
     c.insert("sessions", &views);
     pages.push(ExtraPage {
@@ -1201,7 +1307,14 @@ pub fn print_table(site: &Site) {
 /// The table `check` prints.
 pub fn table(site: &Site) -> String {
     let threshold = site.config.rules.min_original_share;
-    let header = ["session", "date", "study min", "original min", "share", "rule"];
+    let header = [
+        "session",
+        "date",
+        "study min",
+        "original min",
+        "share",
+        "rule",
+    ];
     let mut rows: Vec<[String; 6]> = vec![header.map(String::from)];
     for s in &site.sessions {
         rows.push([
@@ -1210,7 +1323,13 @@ pub fn table(site: &Site) -> String {
             s.study_minutes.to_string(),
             s.original_minutes.to_string(),
             share_text(s.original_minutes, s.study_minutes, threshold),
-            if s.rule.meets { "OK".into() } else { "below".into() },
+            if s.study_minutes == 0 {
+                "empty".into()
+            } else if s.rule.meets {
+                "OK".into()
+            } else {
+                "below".into()
+            },
         ]);
     }
     let widths: Vec<usize> = (0..6)
@@ -1321,7 +1440,10 @@ mod tests {
                 format!("{}–{}", format_clock(a), format_clock(b))
             })
             .collect();
-        assert_eq!(shown, ["08:30–08:45", "08:45–09:15", "09:15–09:25", "09:25–10:55"]);
+        assert_eq!(
+            shown,
+            ["08:30–08:45", "08:45–09:15", "09:15–09:25", "09:25–10:55"]
+        );
     }
 
     #[test]
@@ -1340,7 +1462,9 @@ mod tests {
         assert_eq!(parse_clock("08:30"), Some(510));
         assert_eq!(parse_clock("8:30"), Some(510));
         assert_eq!(parse_clock("23:59"), Some(1439));
-        for bad in ["24:00", "8:60", "0830", "8.30", "08:3", "", "ab:cd", "-1:00", "008:30"] {
+        for bad in [
+            "24:00", "8:60", "0830", "8.30", "08:3", "", "ab:cd", "-1:00", "008:30",
+        ] {
             assert_eq!(parse_clock(bad), None, "{bad}");
         }
     }
@@ -1351,9 +1475,20 @@ mod tests {
         assert_eq!(d.to_string(), "2026-12-15");
         assert_eq!(d.weekday(), 2, "2026-12-15 is a Tuesday");
         assert_eq!(d.plus_days(17).to_string(), "2027-01-01");
-        assert_eq!(Date::parse("2024-02-29").unwrap().plus_days(1).to_string(), "2024-03-01");
+        assert_eq!(
+            Date::parse("2024-02-29").unwrap().plus_days(1).to_string(),
+            "2024-03-01"
+        );
         assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
-        for bad in ["2026-02-29", "2026-13-01", "2026-12-32", "2026-1-5", "26-12-05", "2026/12/05", "2026-12-0x"] {
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-12-32",
+            "2026-1-5",
+            "26-12-05",
+            "2026/12/05",
+            "2026-12-0x",
+        ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
     }
@@ -1393,13 +1528,27 @@ mod tests {
             for study in 1..120u64 {
                 for original in 0..=study {
                     let x = minutes_more(original, study, t).unwrap();
-                    assert!(meets(original + x, study + x, t), "{original}/{study} t={t} x={x}");
+                    assert!(
+                        meets(original + x, study + x, t),
+                        "{original}/{study} t={t} x={x}"
+                    );
                     if x > 0 {
-                        assert!(!meets(original + x - 1, study + x - 1, t), "{original}/{study} t={t} x={x}");
+                        assert!(
+                            !meets(original + x - 1, study + x - 1, t),
+                            "{original}/{study} t={t} x={x}"
+                        );
                     }
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_session_without_study_time_does_not_meet_the_rule() {
+        let outcome = evaluate(0, 0, 1.0 / 3.0);
+        assert!(!outcome.meets);
+        assert_eq!(outcome.minutes_more, None);
+        assert!(evaluate(10, 30, 1.0 / 3.0).meets);
     }
 
     #[test]

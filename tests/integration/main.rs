@@ -7,5 +7,6 @@
 mod browser;
 mod build;
 mod serve;
+mod sessions;
 mod support;
 mod theme;
