@@ -615,12 +615,11 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
         start_time,
         blocks: Vec::new(),
     }];
-    let mut break_lines: Vec<usize> = Vec::new();
+    let mut last_break: Option<Location> = None;
     // Blocks written for the current day (resolved or not): a day is empty only when none is.
     let mut written_today = 0usize;
     for sb in &fm.blocks {
         let b = &sb.value;
-        let line = file_line(raw, sb.referenced);
         if let Some(db) = &b.day_break {
             if db.value.trim() != "day" {
                 diags.push(file.error_at(
@@ -648,7 +647,7 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
                 Some(t) => parse_time(t, diags),
                 None => start_time,
             };
-            break_lines.push(line);
+            last_break = Some(sb.referenced);
             written_today = 0;
             let number = days.len() + 1;
             days.push(Day {
@@ -675,15 +674,11 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
             "blocks",
             "the session has no blocks: list its units (`- unit: <topic>/<unit>`) and activities (`- title: …`, `kind: …`, `minutes: …`) under `blocks:`",
         ));
-    } else if days.len() > 1 && written_today == 0 {
-        let line = break_lines.last().copied().unwrap_or(1);
-        diags.push(
-            Diagnostic::error(
-                &raw.path,
-                format!("day {} has no blocks after this day break", days.len()),
-            )
-            .at(&raw.text, line, 1),
-        );
+    } else if let (Some(at), true) = (last_break, written_today == 0) {
+        diags.push(file.error_at(
+            at,
+            format!("day {} has no blocks after this day break", days.len()),
+        ));
     }
 
     // The number of days against the dates.
@@ -698,10 +693,10 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
             diags.push(file.error_at_key(
                 "blocks",
                 format!(
-                    "the dates give {how}, but the blocks make {} {}: separate the days with `- break: day`{}",
+                    "the dates give {how}, but the blocks make {} {} (days are separated by `- break: day`){}",
                     days.len(),
                     if days.len() == 1 { "day" } else { "days" },
-                    if span == 1 && days.len() > 1 { ", and give `start:` and `end:` instead of `date:`" } else { "" }
+                    if span == 1 && days.len() > 1 { "; for a session of several days give `start:` and `end:` instead of `date:`" } else { "" }
                 ),
             ));
         }

@@ -235,7 +235,7 @@ fn days_must_match_the_dates_and_breaks_are_not_study_time() {
         "---\ntitle: 一日班\ndate: 2026-12-01\nblocks:\n  - unit: 01-a/yuanwen\n  - title: 午餐\n    kind: 休息\n    minutes: 600\n  - break: day\n  - unit: 02-b/yuanwen\n---\n",
     );
     site.run(&["check"]).fails(1).has_line(
-        "error: content/sessions/ban.md:4:1: the dates give a one-day session, but the blocks make 2 days: separate the days with `- break: day`, and give `start:` and `end:` instead of `date:`",
+        "error: content/sessions/ban.md:4:1: the dates give a one-day session, but the blocks make 2 days (days are separated by `- break: day`); for a session of several days give `start:` and `end:` instead of `date:`",
     );
     site.write(
         "content/sessions/ban.md",
