@@ -616,3 +616,24 @@ fn the_handout_prints_the_programme_and_every_original_unit() {
         originals.len()
     );
 }
+
+/// On a phone the session pages never scroll sideways as a whole (tables scroll in their box).
+#[test]
+fn session_pages_fit_a_phone_screen() {
+    let b = require_browser!();
+    let site = shipped_site();
+    let mut pages = vec![site.join("sessions/index.html"), site.join("coverage.html")];
+    for entry in std::fs::read_dir(site.join("sessions")).unwrap() {
+        pages.push(entry.unwrap().path());
+    }
+    assert!(pages.len() > 3, "{pages:?}");
+    let page = Page::open(b, &file_url(&pages[0]), 360, 740);
+    for p in &pages {
+        page.goto(&file_url(p));
+        assert!(
+            !page.overflows_horizontally(),
+            "{} scrolls sideways at 360 px",
+            p.display()
+        );
+    }
+}
