@@ -637,3 +637,46 @@ fn session_pages_fit_a_phone_screen() {
         );
     }
 }
+
+#[test]
+fn session_text_is_escaped_in_the_pages() {
+    let site = base();
+    site.write(
+        "content/sessions/ban.md",
+        &two_block_session(100, 200)
+            .replace("title: 测试班", "title: \"<b>测试班</b> & 其他\"")
+            .replace("title: 专题辅导", "title: \"<script>alert(1)</script>\""),
+    );
+    site.build().ok();
+    for rel in [
+        "public/sessions/ban.html",
+        "public/sessions/index.html",
+        "public/coverage.html",
+    ] {
+        let html = site.read(rel);
+        assert!(
+            html.contains("&lt;b&gt;测试班&lt;&#x2F;b&gt; &amp; 其他")
+                || html.contains("&lt;b&gt;测试班&lt;/b&gt; &amp; 其他"),
+            "{rel}: {html}"
+        );
+        assert!(!html.contains("<b>测试班</b>"), "{rel}");
+    }
+    assert!(
+        !site
+            .read("public/sessions/ban.html")
+            .contains("<script>alert(1)</script>")
+    );
+}
+
+#[test]
+fn session_pages_may_not_collide() {
+    let site = base();
+    site.write("content/sessions/ban.md", &two_block_session(100, 200));
+    site.write(
+        "content/sessions/ban-print.md",
+        &two_block_session(100, 200),
+    );
+    site.run(&["check"])
+        .fails(1)
+        .has_line("error: content/sessions/ban-print.md: this session's page `sessions/ban-print.html` is also a page of `content/sessions/ban.md`: rename one of the files");
+}
