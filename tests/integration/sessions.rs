@@ -63,8 +63,11 @@ fn attr_values(html: &str, attr: &str) -> Vec<String> {
     out
 }
 
-/// The timetable of each day of a session page: `(data-date, [(start, end)])`.
-fn timetable(html: &str) -> Vec<(Option<String>, Vec<(String, String)>)> {
+/// One day of a timetable: its `data-date` and each row's `(start, end)` clock times.
+type DayTimes = (Option<String>, Vec<(String, String)>);
+
+/// The timetable of each day of a session page.
+fn timetable(html: &str) -> Vec<DayTimes> {
     html.split("<section class=\"timetable-day\"")
         .skip(1)
         .map(|day| {
@@ -527,12 +530,10 @@ fn the_handout_prints_the_programme_and_every_original_unit() {
         let mut seen = Vec::new();
         for d in session["days"].as_array().unwrap() {
             for bl in d["blocks"].as_array().unwrap() {
-                if bl["kind"] == "original" {
-                    if let Some(u) = bl["unit"].as_str() {
-                        if !seen.contains(&u) {
-                            seen.push(u);
-                        }
-                    }
+                if let (true, Some(u)) = (bl["kind"] == "original", bl["unit"].as_str())
+                    && !seen.contains(&u)
+                {
+                    seen.push(u);
                 }
             }
         }
