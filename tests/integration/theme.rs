@@ -81,6 +81,13 @@ fn set_color_scheme(page: &Page, scheme: &str) {
         .expect("emulate colour scheme");
 }
 
+/// Reloads and waits until the new document has loaded (not the old one still showing).
+fn reload_fully(page: &Page) {
+    page.eval("window.__before_reload = true");
+    page.reload();
+    page.wait_until("!window.__before_reload && document.readyState === 'complete'", WAIT);
+}
+
 fn nav_visible(page: &Page) -> bool {
     page.eval_bool(
         "(() => { const n = document.getElementById('side-nav'); const r = n.getBoundingClientRect(); \
@@ -235,7 +242,7 @@ fn text_size_and_colour_scheme_survive_a_reload() {
     let stored = page.eval_str(&format!("localStorage.getItem('studysite:{key}:prefs')"));
     assert!(stored.contains("dark"), "{stored}");
 
-    page.reload();
+    reload_fully(&page);
     assert_eq!(page.eval_str("document.documentElement.getAttribute('data-theme')"), "dark");
     assert_eq!(page.eval(font_size).as_f64().unwrap(), larger, "the size survives a reload");
     assert_ne!(page.eval_str(background), light_bg);
@@ -255,7 +262,7 @@ fn text_size_and_colour_scheme_survive_a_reload() {
     for _ in 0..3 {
         page.click("[data-size=smaller]");
     }
-    page.reload();
+    reload_fully(&page);
     assert_eq!(page.eval_str("document.documentElement.getAttribute('data-theme') || 'none'"), "none");
     assert_eq!(page.eval(font_size).as_f64().unwrap(), normal);
     set_color_scheme(&page, "dark");
@@ -282,12 +289,13 @@ fn arrow_keys_move_between_units() {
     assert_eq!(page.url(), here, "→ in a text field moves the cursor, not the page");
     page.eval("document.getElementById('typing').blur()");
 
+    let loaded = |href: &str| format!("location.href === {href:?} && document.readyState === 'complete'");
     page.press("ArrowRight");
-    page.wait_until(&format!("location.href === {next:?}"), WAIT);
+    page.wait_until(&loaded(&next), WAIT);
     page.press("ArrowLeft");
-    page.wait_until(&format!("location.href === {here:?}"), WAIT);
+    page.wait_until(&loaded(&here), WAIT);
     page.press("ArrowLeft");
-    page.wait_until(&format!("location.href === {prev:?}"), WAIT);
+    page.wait_until(&loaded(&prev), WAIT);
 }
 
 #[test]
@@ -353,7 +361,9 @@ fn the_whole_topic_prints_on_one_page() {
     let original = page.eval_str("document.querySelector('.body').innerText.trim()");
     page.goto(&url("01-xuexi/print.html"));
     let all = page.eval_str("document.querySelector('.topic-print').innerText");
-    assert!(all.contains(&original[..original.len().min(300)]), "the original text is printed in full");
+    let start: String = original.chars().take(200).collect();
+    let end: String = original.chars().rev().take(100).collect::<Vec<_>>().into_iter().rev().collect();
+    assert!(all.contains(&start) && all.contains(&end), "the original text is printed in full");
     assert_eq!(page.eval("document.querySelectorAll('h1').length"), 1, "one h1");
     page.emulate_media("print");
     assert_eq!(
