@@ -31,7 +31,9 @@ fn main() {
     let mut files = Vec::new();
     collect(&theme, &theme, &mut files);
     files.sort();
-    let mut code = String::from("/// The default theme: (path inside the theme, contents).\npub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from(
+        "/// The default theme: (path inside the theme, contents).\npub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n",
+    );
     for f in &files {
         let rel = f.to_string_lossy().replace('\\', "/");
         let abs = theme.join(f);
@@ -41,6 +43,7 @@ fn main() {
         ));
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("default_theme.rs");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("default_theme.rs");
     std::fs::write(out, code).expect("write default_theme.rs");
 }

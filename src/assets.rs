@@ -23,9 +23,18 @@ pub fn default_theme_dir(prefix: &str) -> impl Iterator<Item = (&'static str, &'
 /// The starter site written by `studysite init`: (path, contents).
 pub const STARTER_SITE: &[(&str, &str)] = &[
     ("site.yaml", include_str!("starter/site.yaml")),
-    ("content/01-sample/_index.md", include_str!("starter/topic.md")),
-    ("content/01-sample/yuanwen.md", include_str!("starter/original.md")),
-    ("content/01-sample/jiedu.md", include_str!("starter/explanation.md")),
+    (
+        "content/01-sample/_index.md",
+        include_str!("starter/topic.md"),
+    ),
+    (
+        "content/01-sample/yuanwen.md",
+        include_str!("starter/original.md"),
+    ),
+    (
+        "content/01-sample/jiedu.md",
+        include_str!("starter/explanation.md"),
+    ),
 ];
 
 #[cfg(test)]
@@ -34,8 +43,17 @@ mod tests {
 
     #[test]
     fn the_default_theme_has_its_templates() {
-        for t in ["base.html", "index.html", "topic.html", "unit.html", "404.html"] {
-            assert!(default_theme_file(&format!("templates/{t}")).is_some(), "{t}");
+        for t in [
+            "base.html",
+            "index.html",
+            "topic.html",
+            "unit.html",
+            "404.html",
+        ] {
+            assert!(
+                default_theme_file(&format!("templates/{t}")).is_some(),
+                "{t}"
+            );
         }
     }
 }

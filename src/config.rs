@@ -112,13 +112,17 @@ impl SiteConfig {
         };
         if config.title.trim().is_empty() {
             problems.push(
-                Diagnostic::error(path, "`title` must not be empty").at_line(text, line_of("title")),
+                Diagnostic::error(path, "`title` must not be empty")
+                    .at_line(text, line_of("title")),
             );
         }
         if config.reading_speed == 0 {
             problems.push(
-                Diagnostic::error(path, "`reading_speed` must be a positive number of characters per minute")
-                    .at_line(text, line_of("reading_speed")),
+                Diagnostic::error(
+                    path,
+                    "`reading_speed` must be a positive number of characters per minute",
+                )
+                .at_line(text, line_of("reading_speed")),
             );
         }
         let share = config.rules.min_original_share;

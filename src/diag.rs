@@ -53,14 +53,20 @@ impl Diagnostic {
     pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
         self.line = Some(line.max(1));
         self.column = Some(column.max(1));
-        self.source_line = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        self.source_line = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(str::to_owned);
         self
     }
 
     /// Sets the line only (no column), with its snippet.
     pub fn at_line(mut self, source: &str, line: usize) -> Self {
         self.line = Some(line.max(1));
-        self.source_line = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        self.source_line = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(str::to_owned);
         self
     }
 
@@ -198,7 +204,11 @@ pub fn summary_line(errors: usize, warnings: usize) -> String {
             format!("{n} {word}s")
         }
     };
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 /// `path` relative to `root` when it lies below it, as it was otherwise.

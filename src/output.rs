@@ -166,7 +166,10 @@ mod tests {
         std::fs::write(target.join("thesis.docx"), b"precious").unwrap();
         let err = DiskOutput::begin(&target).unwrap_err().to_string();
         assert!(err.contains("not written by studysite"), "{err}");
-        assert_eq!(std::fs::read(target.join("thesis.docx")).unwrap(), b"precious");
+        assert_eq!(
+            std::fs::read(target.join("thesis.docx")).unwrap(),
+            b"precious"
+        );
     }
 
     #[test]

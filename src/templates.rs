@@ -14,7 +14,13 @@ use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
 
 /// Templates every theme must provide (the embedded default fills gaps).
-pub const REQUIRED: &[&str] = &["base.html", "index.html", "topic.html", "unit.html", "404.html"];
+pub const REQUIRED: &[&str] = &[
+    "base.html",
+    "index.html",
+    "topic.html",
+    "unit.html",
+    "404.html",
+];
 
 /// A loaded theme, ready to render.
 pub struct Theme {
@@ -99,7 +105,8 @@ impl Theme {
             .iter()
             .map(|(k, (_, t))| (k.clone(), t.clone()))
             .collect();
-        if let Err(e) = tera.add_raw_templates(texts.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        if let Err(e) = tera.add_raw_templates(texts.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        {
             problems.push(template_diagnostic(&e, &origins, &texts));
         }
 
@@ -131,8 +138,10 @@ impl Theme {
                 match crate::yaml::parse::<BTreeMap<String, String>>(&text, 1, &text, &path) {
                     Ok(map) => {
                         // The default language's table fills keys a custom table lacks.
-                        if let Some(base) = crate::assets::default_theme_file(&lang_file)
-                            .and_then(|b| serde_saphyr::from_slice::<BTreeMap<String, String>>(b).ok())
+                        if let Some(base) =
+                            crate::assets::default_theme_file(&lang_file).and_then(|b| {
+                                serde_saphyr::from_slice::<BTreeMap<String, String>>(b).ok()
+                            })
                         {
                             strings.extend(base);
                         }
@@ -208,7 +217,10 @@ fn template_diagnostic(
     match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             let span = r.span();
-            let mut d = Diagnostic::error(origin(r.filename()), format!("template error: {}", r.message()));
+            let mut d = Diagnostic::error(
+                origin(r.filename()),
+                format!("template error: {}", r.message()),
+            );
             d.line = Some(span.start_line.max(1));
             d.column = Some(span.start_col + 1);
             d.source_line = texts

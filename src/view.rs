@@ -174,7 +174,11 @@ pub fn nav(site: &Site) -> Vec<NavTopic<'_>> {
 
 /// The current topic's units for the side navigation; a window around `current` when the
 /// topic is very large, so a page's size does not grow with its topic.
-pub fn nav_units<'a>(site: &'a Site, topic: &Topic, current: Option<usize>) -> (Vec<NavUnit<'a>>, bool) {
+pub fn nav_units<'a>(
+    site: &'a Site,
+    topic: &Topic,
+    current: Option<usize>,
+) -> (Vec<NavUnit<'a>>, bool) {
     let range = topic.units.clone();
     let (start, end, more) = if range.len() <= NAV_UNITS_FULL {
         (range.start, range.end, false)
@@ -222,7 +226,10 @@ pub fn topic_view<'a>(site: &'a Site, t: &'a Topic, with_body: bool) -> TopicVie
         original_minutes: t.original_minutes,
         original_share: percent(t.original_minutes, t.minutes),
         extra: &t.extra,
-        units: site.units[t.units.clone()].iter().map(unit_summary).collect(),
+        units: site.units[t.units.clone()]
+            .iter()
+            .map(unit_summary)
+            .collect(),
         quiz_questions: crate::quiz::question_count(site, t.units.clone()),
     }
 }
@@ -256,7 +263,11 @@ pub fn home_view(site: &Site) -> HomeView<'_> {
     let original_minutes = site.topics.iter().map(|t| t.original_minutes).sum();
     HomeView {
         html: &site.home_html,
-        topics: site.topics.iter().map(|t| topic_view(site, t, false)).collect(),
+        topics: site
+            .topics
+            .iter()
+            .map(|t| topic_view(site, t, false))
+            .collect(),
         minutes,
         original_minutes,
         original_share: percent(original_minutes, minutes),

@@ -50,8 +50,10 @@ pub fn friendlier_at(message: &str, source_line: Option<&str>) -> String {
     let key = source_line.and_then(|l| {
         let (k, _) = l.trim_start().trim_start_matches("- ").split_once(':')?;
         let k = k.trim();
-        (!k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
-            .then(|| k.to_string())
+        (!k.is_empty()
+            && k.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
+        .then(|| k.to_string())
     });
     let about = |what: &str| match &key {
         Some(k) => format!("`{k}` {what}"),
@@ -67,16 +69,23 @@ pub fn friendlier_at(message: &str, source_line: Option<&str>) -> String {
     if message == "expected string scalar" {
         return about("expects text");
     }
-    if message.starts_with("invalid i64") || message.starts_with("invalid u32") || message.starts_with("invalid u64") {
+    if message.starts_with("invalid i64")
+        || message.starts_with("invalid u32")
+        || message.starts_with("invalid u64")
+    {
         return about("expects a whole number");
     }
     if message.starts_with("invalid bool") {
         return about("expects true or false");
     }
-    if let Some(rest) = message.strip_prefix("unknown variant ") {
-        if let Some((name, expected)) = rest.split_once(", expected one of ") {
-            return format!("{} is not allowed; expected one of: {}", about(&format!("value {name}")), expected.replace('`', ""));
-        }
+    if let Some(rest) = message.strip_prefix("unknown variant ")
+        && let Some((name, expected)) = rest.split_once(", expected one of ")
+    {
+        return format!(
+            "{} is not allowed; expected one of: {}",
+            about(&format!("value {name}")),
+            expected.replace('`', "")
+        );
     }
     if message.starts_with("unexpected end of input") {
         return "the front matter is empty: it needs at least `title:`".to_string();

@@ -43,7 +43,9 @@ fn check_out_dir(root: &Path, out: &Path) -> Option<Diagnostic> {
         if out.starts_with(root.join(src)) {
             return Some(Diagnostic::error(
                 out.display().to_string(),
-                format!("--out must not be inside `{src}/`: the build would read its own output; choose a folder such as `public`"),
+                format!(
+                    "--out must not be inside `{src}/`: the build would read its own output; choose a folder such as `public`"
+                ),
             ));
         }
     }
@@ -72,7 +74,10 @@ pub fn build_site(opts: &BuildOptions) -> (Result<RenderReport, ()>, Diagnostics
     let output = match DiskOutput::begin(&opts.out) {
         Ok(o) => o,
         Err(e) => {
-            diags.push(Diagnostic::error(opts.out.display().to_string(), format!("{e:#}")));
+            diags.push(Diagnostic::error(
+                opts.out.display().to_string(),
+                format!("{e:#}"),
+            ));
             return (Err(()), diags);
         }
     };
@@ -80,7 +85,10 @@ pub fn build_site(opts: &BuildOptions) -> (Result<RenderReport, ()>, Diagnostics
         Ok(report) => match output.commit() {
             Ok(()) => (Ok(report), diags),
             Err(e) => {
-                diags.push(Diagnostic::error(opts.out.display().to_string(), format!("{e:#}")));
+                diags.push(Diagnostic::error(
+                    opts.out.display().to_string(),
+                    format!("{e:#}"),
+                ));
                 (Err(()), diags)
             }
         },

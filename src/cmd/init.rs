@@ -24,6 +24,9 @@ pub fn run(args: InitArgs) -> Result<u8> {
             .with_context(|| format!("writing the starter site into `{}`", dir.display()))?;
     }
     eprintln!("created a new site in {}", dir.display());
-    eprintln!("next: studysite build --root {0}   then open {0}/public/index.html", dir.display());
+    eprintln!(
+        "next: studysite build --root {0}   then open {0}/public/index.html",
+        dir.display()
+    );
     Ok(crate::EXIT_OK)
 }

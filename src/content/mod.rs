@@ -181,15 +181,23 @@ pub fn slug_from_name(name: &str) -> Result<String, String> {
     let slug: String = name
         .trim()
         .chars()
-        .map(|c| if c == ' ' { '-' } else { c.to_ascii_lowercase() })
+        .map(|c| {
+            if c == ' ' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect();
     if slug.is_empty() {
         return Err("an empty name cannot be a slug".into());
     }
-    if let Some(bad) = slug
-        .chars()
-        .find(|c| matches!(c, '#' | '?' | '%' | '/' | '\\' | '"' | '\'' | '<' | '>' | '&') || c.is_control())
-    {
+    if let Some(bad) = slug.chars().find(|c| {
+        matches!(
+            c,
+            '#' | '?' | '%' | '/' | '\\' | '"' | '\'' | '<' | '>' | '&'
+        ) || c.is_control()
+    }) {
         return Err(format!(
             "the name `{name}` contains `{bad}`, which cannot be part of a link; use letters, digits and `-`"
         ));
@@ -297,7 +305,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Library {
     let entries = match sorted_entries(&content) {
         Ok(e) => e,
         Err(e) => {
-            diags.push(Diagnostic::error("content", format!("cannot read the folder: {e}")));
+            diags.push(Diagnostic::error(
+                "content",
+                format!("cannot read the folder: {e}"),
+            ));
             return library;
         }
     };
@@ -429,7 +440,10 @@ fn md_files(
     let entries = match sorted_entries(&root.join(rel_dir)) {
         Ok(e) => e,
         Err(e) => {
-            diags.push(Diagnostic::error(rel_dir, format!("cannot read the folder: {e}")));
+            diags.push(Diagnostic::error(
+                rel_dir,
+                format!("cannot read the folder: {e}"),
+            ));
             return (units, assets);
         }
     };
@@ -453,7 +467,11 @@ fn md_files(
         match slug_from_name(stem) {
             Ok(slug) if slug == "index" => diags.push(Diagnostic::error(
                 &rel,
-                "`index` is reserved for the topic page: rename the file",
+                if rel_dir.ends_with(SESSIONS_DIR) {
+                    "`index` is reserved for the list of sessions: rename the file"
+                } else {
+                    "`index` is reserved for the topic page: rename the file"
+                },
             )),
             Ok(slug) => units.push((rel, slug)),
             Err(msg) => diags.push(Diagnostic::error(&rel, msg)),

@@ -108,7 +108,12 @@ pub fn anchor_for(text: &str) -> String {
             }
             pending_dash = false;
             out.push(c.to_ascii_lowercase());
-        } else if c == '_' || c == '-' || c.is_whitespace() || c.is_ascii_punctuation() || !c.is_alphanumeric() {
+        } else if c == '_'
+            || c == '-'
+            || c.is_whitespace()
+            || c.is_ascii_punctuation()
+            || !c.is_alphanumeric()
+        {
             pending_dash = true;
         }
     }
@@ -254,12 +259,12 @@ pub fn render(markdown: &str) -> Rendered {
             .last()
         {
             let mut data = last_text.data_mut();
-            if let NodeValue::Text(t) = &mut data.value {
-                if let Some((rest, id)) = explicit_id(t) {
-                    *t = rest.into();
-                    drop(data);
-                    ids.push_back(id);
-                }
+            if let NodeValue::Text(t) = &mut data.value
+                && let Some((rest, id)) = explicit_id(t)
+            {
+                *t = rest.into();
+                drop(data);
+                ids.push_back(id);
             }
         }
         let title = node.collect_text().trim().to_string();
@@ -414,8 +419,16 @@ mod tests {
     fn headings_get_ids_toc_and_shift_to_h2() {
         let r = render("# 一是加强学习\n\n正文。\n\n## 小节 {#xiao-jie}\n\n# 一是加强学习\n");
         assert_eq!(r.anchors, ["一是加强学习", "xiao-jie", "一是加强学习-1"]);
-        assert!(r.html.contains("<h2 id=\"一是加强学习\">一是加强学习</h2>"), "{}", r.html);
-        assert!(r.html.contains("<h3 id=\"xiao-jie\">小节</h3>"), "{}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"一是加强学习\">一是加强学习</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<h3 id=\"xiao-jie\">小节</h3>"),
+            "{}",
+            r.html
+        );
         assert_eq!(r.toc.len(), 3);
         assert_eq!(r.toc[1].title, "小节");
     }
@@ -424,7 +437,12 @@ mod tests {
     fn explicit_ids_with_emphasis_in_heading() {
         let r = render("## 一是**深入**开展轮训。 {#task-1}\n");
         assert_eq!(r.anchors, ["task-1"]);
-        assert!(r.html.contains("<h2 id=\"task-1\">一是<strong>深入</strong>开展轮训。</h2>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<h2 id=\"task-1\">一是<strong>深入</strong>开展轮训。</h2>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -435,7 +453,9 @@ mod tests {
 
     #[test]
     fn tables_footnotes_strikethrough_tasklists() {
-        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~删~~ 注[^1]\n\n[^1]: 脚注\n\n- [x] 已完成\n- [ ] 未完成\n");
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~删~~ 注[^1]\n\n[^1]: 脚注\n\n- [x] 已完成\n- [ ] 未完成\n",
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>删</del>"));
         assert!(r.html.contains("footnote"));
@@ -453,11 +473,21 @@ mod tests {
     fn links_to_sources_become_links_to_pages() {
         assert_eq!(rewrite_source_link("../02-a/b.md#x"), "../02-a/b.html#x");
         assert_eq!(rewrite_source_link("_index.md"), "index.html");
-        assert_eq!(rewrite_source_link("../02-a/_index.md"), "../02-a/index.html");
-        assert_eq!(rewrite_source_link("https://x.org/a.md"), "https://x.org/a.md");
+        assert_eq!(
+            rewrite_source_link("../02-a/_index.md"),
+            "../02-a/index.html"
+        );
+        assert_eq!(
+            rewrite_source_link("https://x.org/a.md"),
+            "https://x.org/a.md"
+        );
         assert_eq!(rewrite_source_link("pic.png"), "pic.png");
         let r = render("[原文](yuanwen.md#task-1)");
-        assert!(r.html.contains("href=\"yuanwen.html#task-1\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"yuanwen.html#task-1\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

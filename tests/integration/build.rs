@@ -33,18 +33,26 @@ fn fails_keeping_output(breakage: impl FnOnce(&TempSite), expected: &[&str]) -> 
         run.has_line(line);
     }
     assert!(
-        run.stderr.contains("build failed: nothing was written; the previous output is unchanged"),
+        run.stderr
+            .contains("build failed: nothing was written; the previous output is unchanged"),
         "{}",
         run.stderr
     );
-    assert_eq!(before, snapshot(&site.path().join("public")), "public/ changed");
+    assert_eq!(
+        before,
+        snapshot(&site.path().join("public")),
+        "public/ changed"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("studysite-"))
         .collect();
-    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "staging folders left behind: {leftovers:?}"
+    );
     run
 }
 
@@ -62,15 +70,27 @@ fn no_front_matter() {
 #[test]
 fn unterminated_fence() {
     fails_keeping_output(
-        |s| s.write("content/01-a/b.md", "---\ntitle: 乙\nkind: original\n\n正文\n"),
-        &["error: content/01-a/b.md:1:1: front matter is not closed: the `---` on line 1 has no closing `---` line"],
+        |s| {
+            s.write(
+                "content/01-a/b.md",
+                "---\ntitle: 乙\nkind: original\n\n正文\n",
+            )
+        },
+        &[
+            "error: content/01-a/b.md:1:1: front matter is not closed: the `---` on line 1 has no closing `---` line",
+        ],
     );
 }
 
 #[test]
 fn invalid_yaml_is_positioned_from_the_top_of_the_file() {
     fails_keeping_output(
-        |s| s.write("content/01-a/b.md", "---\nkind: original\ntitle: \"未闭合\n---\n"),
+        |s| {
+            s.write(
+                "content/01-a/b.md",
+                "---\nkind: original\ntitle: \"未闭合\n---\n",
+            )
+        },
         &[
             "error: content/01-a/b.md:3:8: unclosed quote",
             " 3 | title: \"未闭合",
@@ -82,8 +102,15 @@ fn invalid_yaml_is_positioned_from_the_top_of_the_file() {
 #[test]
 fn unknown_key_names_the_allowed_keys() {
     fails_keeping_output(
-        |s| s.write("content/01-a/b.md", "---\ntitle: 乙\nkind: original\ncolour: red\n---\n"),
-        &["error: content/01-a/b.md:4:1: unknown key `colour`; allowed keys: title, weight, kind, minutes, source, summary, tags, extra, quiz"],
+        |s| {
+            s.write(
+                "content/01-a/b.md",
+                "---\ntitle: 乙\nkind: original\ncolour: red\n---\n",
+            )
+        },
+        &[
+            "error: content/01-a/b.md:4:1: unknown key `colour`; allowed keys: title, weight, kind, minutes, source, summary, tags, extra, quiz",
+        ],
     );
 }
 
@@ -91,14 +118,19 @@ fn unknown_key_names_the_allowed_keys() {
 fn unknown_kind() {
     fails_keeping_output(
         |s| s.write("content/01-a/b.md", "---\ntitle: 乙\nkind: 讲座\n---\n"),
-        &["error: content/01-a/b.md:3:7: `kind` value `讲座` is not allowed; expected one of: original, 原文, explanation, 解读, discussion, 研讨, practice, 实践"],
+        &[
+            "error: content/01-a/b.md:3:7: `kind` value `讲座` is not allowed; expected one of: original, 原文, explanation, 解读, discussion, 研讨, practice, 实践",
+        ],
     );
 }
 
 #[test]
 fn chinese_kind_aliases_are_accepted() {
     let site = TempSite::minimal();
-    site.write("content/01-a/b.md", "---\ntitle: 乙\nkind: 研讨\n---\n讨论。\n");
+    site.write(
+        "content/01-a/b.md",
+        "---\ntitle: 乙\nkind: 研讨\n---\n讨论。\n",
+    );
     site.build().ok();
     assert!(site.read("public/01-a/b.html").contains("kind-discussion"));
 }
@@ -115,9 +147,18 @@ fn missing_title() {
 fn minutes_must_be_positive_whole_numbers() {
     let run = fails_keeping_output(
         |s| {
-            s.write("content/01-a/b.md", "---\ntitle: 乙\nkind: original\nminutes: -5\n---\n");
-            s.write("content/01-a/c.md", "---\ntitle: 丙\nkind: original\nminutes: 0\n---\n");
-            s.write("content/01-a/d.md", "---\ntitle: 丁\nkind: original\nminutes: 十分钟\n---\n");
+            s.write(
+                "content/01-a/b.md",
+                "---\ntitle: 乙\nkind: original\nminutes: -5\n---\n",
+            );
+            s.write(
+                "content/01-a/c.md",
+                "---\ntitle: 丙\nkind: original\nminutes: 0\n---\n",
+            );
+            s.write(
+                "content/01-a/d.md",
+                "---\ntitle: 丁\nkind: original\nminutes: 十分钟\n---\n",
+            );
         },
         &[
             "error: content/01-a/b.md:4:10: `minutes` must be a positive whole number of minutes, got -5",
@@ -133,26 +174,46 @@ fn minutes_must_be_positive_whole_numbers() {
 fn two_units_with_the_same_slug() {
     fails_keeping_output(
         |s| {
-            s.write("content/01-a/Intro.md", "---\ntitle: 甲\nkind: explanation\n---\n");
-            s.write("content/01-a/intro.md", "---\ntitle: 乙\nkind: explanation\n---\n");
+            s.write(
+                "content/01-a/Intro.md",
+                "---\ntitle: 甲\nkind: explanation\n---\n",
+            );
+            s.write(
+                "content/01-a/intro.md",
+                "---\ntitle: 乙\nkind: explanation\n---\n",
+            );
         },
-        &["error: content/01-a/intro.md: two units have the slug `intro`: `content/01-a/Intro.md` and `content/01-a/intro.md`; rename one file"],
+        &[
+            "error: content/01-a/intro.md: two units have the slug `intro`: `content/01-a/Intro.md` and `content/01-a/intro.md`; rename one file",
+        ],
     );
 }
 
 #[test]
 fn topic_folder_without_index() {
     fails_keeping_output(
-        |s| s.write("content/02-b/yuanwen.md", "---\ntitle: 乙\nkind: original\n---\n"),
-        &["error: content/02-b: the topic folder `content/02-b/` has no `_index.md`: create it with front matter such as `title: 第一　…` and `weight: 1`"],
+        |s| {
+            s.write(
+                "content/02-b/yuanwen.md",
+                "---\ntitle: 乙\nkind: original\n---\n",
+            )
+        },
+        &[
+            "error: content/02-b: the topic folder `content/02-b/` has no `_index.md`: create it with front matter such as `title: 第一　…` and `weight: 1`",
+        ],
     );
 }
 
 #[test]
 fn broken_template_names_the_template_with_line_and_column() {
     fails_keeping_output(
-        |s| s.write("templates/unit.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ unit.title \n{% endblock content %}\n"),
-        &["error: templates/unit.html:4:1: template error: Found `{` but expected }}.", " 4 | {% endblock content %}"],
+        |s| {
+            s.write("templates/unit.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ unit.title \n{% endblock content %}\n")
+        },
+        &[
+            "error: templates/unit.html:4:1: template error: Found `{` but expected }}.",
+            " 4 | {% endblock content %}",
+        ],
     );
 }
 
@@ -160,23 +221,36 @@ fn broken_template_names_the_template_with_line_and_column() {
 fn template_extending_a_missing_template() {
     fails_keeping_output(
         |s| s.write("templates/unit.html", "{% extends \"layout.html\" %}\n"),
-        &["error: templates/unit.html: template error: `unit.html` extends `layout.html`, which does not exist"],
+        &[
+            "error: templates/unit.html: template error: `unit.html` extends `layout.html`, which does not exist",
+        ],
     );
 }
 
 #[test]
 fn a_site_template_overrides_one_theme_template() {
     let site = TempSite::minimal();
-    site.write("templates/404.html", "<p>自定义 404：{{ site.title }}</p>\n");
+    site.write(
+        "templates/404.html",
+        "<p>自定义 404：{{ site.title }}</p>\n",
+    );
     site.build().ok();
-    assert_eq!(site.read("public/404.html"), "<p>自定义 404：测试站点</p>\n");
+    assert_eq!(
+        site.read("public/404.html"),
+        "<p>自定义 404：测试站点</p>\n"
+    );
     assert!(site.read("public/index.html").contains("<html"));
 }
 
 #[test]
 fn a_file_that_is_not_utf8() {
     fails_keeping_output(
-        |s| s.write_bytes("content/01-a/b.md", b"---\ntitle: \xb2\xe2\xca\xd4\nkind: original\n---\n"),
+        |s| {
+            s.write_bytes(
+                "content/01-a/b.md",
+                b"---\ntitle: \xb2\xe2\xca\xd4\nkind: original\n---\n",
+            )
+        },
         &["error: content/01-a/b.md:2:8: the file is not UTF-8 text: save it as UTF-8"],
     );
 }
@@ -188,7 +262,9 @@ fn empty_content_folder() {
             s.remove("content");
             std::fs::create_dir(s.path().join("content")).unwrap();
         },
-        &["error: content: `content/` holds no topics: add a folder such as `content/01-xuexi/` with an `_index.md` and a unit (or run `studysite init DIR` for a sample site)"],
+        &[
+            "error: content: `content/` holds no topics: add a folder such as `content/01-xuexi/` with an `_index.md` and a unit (or run `studysite init DIR` for a sample site)",
+        ],
     );
 }
 
@@ -209,7 +285,12 @@ fn out_over_a_foreign_folder_is_refused_and_kept() {
     let out = site.path().join("mine");
     let run = site.run(&["build", "--out", out.to_str().unwrap()]);
     run.fails(1);
-    assert!(run.stderr.contains("is not empty and was not written by studysite; refusing to replace it"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("is not empty and was not written by studysite; refusing to replace it"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(site.read("mine/论文.docx"), "precious");
 }
 
@@ -230,7 +311,9 @@ fn missing_site_yaml_says_how_to_create_one() {
 fn unknown_key_in_site_yaml() {
     fails_keeping_output(
         |s| s.write("site.yaml", "title: 测试站点\nthem: dark\n"),
-        &["error: site.yaml:2:1: unknown key `them`; allowed keys: title, description, language, theme, reading_speed, rules, quiz, extra"],
+        &[
+            "error: site.yaml:2:1: unknown key `them`; allowed keys: title, description, language, theme, reading_speed, rules, quiz, extra",
+        ],
     );
 }
 
@@ -258,7 +341,11 @@ fn check_validates_and_writes_nothing() {
     site.write("content/01-a/b.md", "---\ntitle: 乙\nkind: nonsense\n---\n");
     let run = site.run(&["check"]);
     run.fails(1);
-    assert!(run.stderr.contains("content/01-a/b.md:3:7"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/01-a/b.md:3:7"),
+        "{}",
+        run.stderr
+    );
     assert!(!site.path().join("public").exists());
 }
 
@@ -287,15 +374,30 @@ fn init_creates_a_site_that_builds_from_any_folder() {
     let tmp = TempSite::empty();
     let dir = tmp.path().join("x");
     let other = tempfile::tempdir().unwrap();
-    let out = bin().arg("init").arg(&dir).current_dir(other.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .arg("init")
+        .arg(&dir)
+        .current_dir(other.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = bin()
         .args(["build", "--root"])
         .arg(&dir)
         .current_dir(other.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(dir.join("public/index.html").is_file());
     assert!(dir.join("public/01-sample/yuanwen.html").is_file());
     // The embedded default theme was used: no theme folder was needed.
@@ -317,10 +419,16 @@ fn estimated_minutes_count_chinese_characters() {
     site.write("site.yaml", "title: 测试站点\nreading_speed: 100\n");
     // 250 CJK characters at 100 per minute: 3 minutes (rounded up).
     let body = "学".repeat(250);
-    site.write("content/01-a/b.md", &format!("---\ntitle: 乙\nkind: explanation\n---\n{body}\n"));
+    site.write(
+        "content/01-a/b.md",
+        &format!("---\ntitle: 乙\nkind: explanation\n---\n{body}\n"),
+    );
     site.build().ok();
     let page = site.read("public/01-a/b.html");
-    assert!(page.contains(">3 分钟<") || page.contains(" 3 分钟"), "{page}");
+    assert!(
+        page.contains(">3 分钟<") || page.contains(" 3 分钟"),
+        "{page}"
+    );
 }
 
 // ---- The shipped site -------------------------------------------------------------------
@@ -342,7 +450,9 @@ fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 #[test]
 fn shipped_site_has_the_ten_topics_in_the_outline_order() {
     let home = std::fs::read_to_string(shipped().join("index.html")).unwrap();
-    let numerals = ["第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十"];
+    let numerals = [
+        "第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十",
+    ];
     let mut last = 0;
     for n in numerals {
         let pos = home[last..]
@@ -356,8 +466,9 @@ fn shipped_site_has_the_ten_topics_in_the_outline_order() {
 /// The seed outline's text, verbatim, is in the `original` units.
 #[test]
 fn shipped_original_units_hold_the_outline_verbatim() {
-    let seed = std::fs::read_to_string(repo_root().join("../shared/seeds/000_9cf695960f17f08b.txt"))
-        .or_else(|_| std::fs::read_to_string("/work/shared/seeds/000_9cf695960f17f08b.txt"));
+    let seed =
+        std::fs::read_to_string(repo_root().join("../shared/seeds/000_9cf695960f17f08b.txt"))
+            .or_else(|_| std::fs::read_to_string("/work/shared/seeds/000_9cf695960f17f08b.txt"));
     let Ok(seed) = seed else {
         eprintln!("seed outline not found next to the repository; skipping");
         return;
@@ -366,7 +477,9 @@ fn shipped_original_units_hold_the_outline_verbatim() {
     for entry in walkdir::WalkDir::new(repo_root().join("content")).sort_by_file_name() {
         let entry = entry.unwrap();
         let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-        if entry.path().extension().is_some_and(|e| e == "md") && text.contains("\nkind: original\n") {
+        if entry.path().extension().is_some_and(|e| e == "md")
+            && text.contains("\nkind: original\n")
+        {
             let body = text.splitn(3, "---\n").nth(2).unwrap_or("");
             originals.push_str(body);
         }
@@ -379,12 +492,17 @@ fn shipped_original_units_hold_the_outline_verbatim() {
             rest = rest[i..].split_once('}').map_or("", |(_, r)| r);
         }
         out.push_str(rest);
-        out.chars().filter(|c| !c.is_whitespace() && *c != '#' && *c != '*').collect()
+        out.chars()
+            .filter(|c| !c.is_whitespace() && *c != '#' && *c != '*')
+            .collect()
     };
     let originals = strip(&originals);
     for line in seed.lines().filter(|l| !l.trim().is_empty()) {
         let l = strip(line);
-        assert!(originals.contains(&l), "outline line missing from original units: {line}");
+        assert!(
+            originals.contains(&l),
+            "outline line missing from original units: {line}"
+        );
     }
 }
 
@@ -403,18 +521,36 @@ fn shipped_site_links_all_resolve_and_nothing_comes_from_the_network() {
         pages += 1;
         let html = std::fs::read_to_string(entry.path()).unwrap();
         let dir = entry.path().parent().unwrap();
-        let rel_page = entry.path().strip_prefix(root).unwrap().display().to_string();
+        let rel_page = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap()
+            .display()
+            .to_string();
         for tag in ["<script", "<link", "<img"] {
             for (i, _) in html.match_indices(tag) {
                 let end = html[i..].find('>').map_or(html.len(), |e| i + e);
                 let el = &html[i..end];
-                if el.contains("http://") || el.contains("https://") || el.contains("src=\"//") || el.contains("href=\"//") {
+                if el.contains("http://")
+                    || el.contains("https://")
+                    || el.contains("src=\"//")
+                    || el.contains("href=\"//")
+                {
                     problems.insert(format!("{rel_page}: network resource in {el}"));
                 }
             }
         }
-        for url in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
-            if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("mailto:") || url.starts_with("data:") || url.starts_with("blob:") || url.starts_with("javascript:") {
+        for url in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
+            if url.starts_with("http://")
+                || url.starts_with("https://")
+                || url.starts_with("mailto:")
+                || url.starts_with("data:")
+                || url.starts_with("blob:")
+                || url.starts_with("javascript:")
+            {
                 continue;
             }
             let path = url.split(['#', '?']).next().unwrap();
@@ -432,7 +568,12 @@ fn shipped_site_links_all_resolve_and_nothing_comes_from_the_network() {
         }
     }
     assert!(pages >= 40, "only {pages} pages");
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.into_iter().collect::<Vec<_>>().join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.into_iter().collect::<Vec<_>>().join("\n")
+    );
 }
 
 fn percent_decode(s: &str) -> String {
@@ -457,7 +598,12 @@ fn percent_decode(s: &str) -> String {
 #[test]
 fn shipped_home_page_works_from_file_url() {
     let browser = crate::require_browser!();
-    let page = crate::browser::Page::open(browser, &crate::browser::file_url(&shipped().join("index.html")), 1280, 800);
+    let page = crate::browser::Page::open(
+        browser,
+        &crate::browser::file_url(&shipped().join("index.html")),
+        1280,
+        800,
+    );
     let text = page.eval_str("document.body.innerText");
     assert!(text.contains("第一") && text.contains("第十"), "{text}");
     // Follow every link of the home page and check each lands on a real page with an h1.
@@ -467,7 +613,8 @@ fn shipped_home_page_works_from_file_url() {
     for link in links.iter().step_by(3) {
         page.goto(link);
         assert!(page.url().starts_with("file://"), "{link}");
-        let h1 = page.eval_str("document.querySelector('h1') ? document.querySelector('h1').innerText : ''");
+        let h1 = page
+            .eval_str("document.querySelector('h1') ? document.querySelector('h1').innerText : ''");
         assert!(!h1.is_empty(), "no h1 on {link}");
     }
 }
