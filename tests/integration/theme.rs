@@ -418,12 +418,23 @@ fn screenshots_of_home_topic_and_unit() {
     page.screenshot("theme-unit-settings-360");
 }
 
-/// axe-core, installed by `.ci/run` (`npm install --prefix target/axe axe-core@4`).
+/// Loads axe-core into the page with a `<script src>` (its file:// URL).
+#[track_caller]
+fn inject_axe(page: &Page, axe_url: &str) {
+    let loaded = page.eval_str(&format!(
+        "new Promise(done => {{ const s = document.createElement('script'); s.src = {axe_url:?}; \
+         s.onload = () => done(typeof axe.run); s.onerror = () => done('not loaded'); document.head.append(s); }})"
+    ));
+    assert_eq!(loaded, "function", "axe-core loads from {axe_url}");
+}
+
+/// The file:// URL of axe-core, installed by `.ci/run`
+/// (`npm install --prefix target/axe axe-core@4`).
 fn axe_source() -> Option<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/axe/node_modules/axe-core/axe.min.js");
-    match std::fs::read_to_string(&path) {
-        Ok(s) => Some(s),
-        Err(_) => {
+    match path.is_file() {
+        true => Some(file_url(&path)),
+        false => {
             let msg = format!(
                 "the accessibility check needs axe-core at {}: run `npm install --prefix target/axe axe-core@4`",
                 path.display()
@@ -449,13 +460,16 @@ fn axe_finds_no_serious_accessibility_problems() {
             set_color_scheme(&page, scheme);
             for rel in ["index.html", "01-xuexi/index.html", "01-xuexi/yuanwen.html", "01-xuexi/jiedu.html", "01-xuexi/print.html", "404.html"] {
                 page.goto(&url(rel));
-                page.eval(&axe);
+                inject_axe(&page, &axe);
                 // Open the reading settings too, so their buttons are checked.
                 page.click(".reader-toggle");
                 let result = page.eval(
                     "axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + n.failureSummary) }))))",
                 );
-                let text = result.as_str().unwrap_or("[]").to_string();
+                let text = result
+                    .as_str()
+                    .unwrap_or_else(|| panic!("axe did not run on {rel}: {result}"))
+                    .to_string();
                 if text != "[]" {
                     problems.push(format!("{rel} at {w} px, {scheme}: {text}"));
                 }
@@ -463,6 +477,14 @@ fn axe_finds_no_serious_accessibility_problems() {
         }
     }
     assert!(problems.is_empty(), "axe-core violations:\n{}", problems.join("\n\n"));
+
+    // The check can fail: a button without a name is reported.
+    page.eval("document.querySelector('main').append(document.createElement('button'))");
+    let ids = page.eval_str("axe.run(document).then(r => JSON.stringify(r.violations.map(v => v.id)))");
+    assert!(
+        ids.contains("\"button-name\""),
+        "axe reports an unnamed button: {ids}"
+    );
 }
 
 #[test]
