@@ -107,11 +107,18 @@ fn unit_from(
                         m.value
                     ),
                 )
-                .at(&file.text, loc.line() as usize + file.yaml_first_line - 1, loc.column() as usize),
+                .at(
+                    &file.text,
+                    loc.line() as usize + file.yaml_first_line - 1,
+                    loc.column() as usize,
+                ),
             );
             (1, false)
         }
-        None => (markdown::estimate_minutes(body.reading_units, reading_speed), true),
+        None => (
+            markdown::estimate_minutes(body.reading_units, reading_speed),
+            true,
+        ),
     };
     if fm.title.trim().is_empty() {
         diags.push(
@@ -187,11 +194,15 @@ impl Site {
                 return (None, diags);
             }
             Err(crate::fs::ReadTextError::Io(e)) => {
-                diags.push(Diagnostic::error("site.yaml", format!("cannot read the file: {e}")));
+                diags.push(Diagnostic::error(
+                    "site.yaml",
+                    format!("cannot read the file: {e}"),
+                ));
                 None
             }
             Err(crate::fs::ReadTextError::NotUtf8 { line, column }) => {
-                let mut d = Diagnostic::error("site.yaml", "the file is not UTF-8 text: save it as UTF-8");
+                let mut d =
+                    Diagnostic::error("site.yaml", "the file is not UTF-8 text: save it as UTF-8");
                 d.line = Some(line);
                 d.column = Some(column);
                 diags.push(d);
@@ -214,7 +225,8 @@ impl Site {
         diags: &mut Diagnostics,
     ) -> Site {
         let mut topic_sources = library.topics;
-        topic_sources.sort_by(|a, b| (a.index.front.weight, &a.slug).cmp(&(b.index.front.weight, &b.slug)));
+        topic_sources
+            .sort_by(|a, b| (a.index.front.weight, &a.slug).cmp(&(b.index.front.weight, &b.slug)));
 
         // Duplicate slugs (names that differ only in case or spaces).
         let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
@@ -325,8 +337,8 @@ impl Site {
 
         let key_source = format!("{}\u{0}{}", config.title, config.description);
         let key = blake3::hash(key_source.as_bytes()).to_hex()[..10].to_string();
-        let highlighted = units.iter().any(|u| u.body.highlighted)
-            || topics.iter().any(|t| t.body.highlighted);
+        let highlighted =
+            units.iter().any(|u| u.body.highlighted) || topics.iter().any(|t| t.body.highlighted);
         let home_html = markdown::render(&config.description).html;
         let mut site = Site {
             root: root.to_path_buf(),
@@ -383,47 +395,60 @@ struct PrintUnit<'a> {
 }
 
 /// Moves every heading of rendered HTML one level down (`h2` → `h3` …, `h6` stays).
+/// One pass over the text (a topic's print page demotes every unit of the topic).
 fn demote_headings(html: &str) -> String {
-    let mut out = html.to_string();
-    for level in (1..=5).rev() {
-        out = out
-            .replace(&format!("<h{level}"), &format!("<h{}", level + 1))
-            .replace(&format!("</h{level}>"), &format!("</h{}>", level + 1));
+    let b = html.as_bytes();
+    let mut out = String::with_capacity(html.len() + 16);
+    let (mut last, mut i) = (0, 0);
+    while let Some(off) = html[i..].find('<') {
+        let lt = i + off;
+        i = lt + 1;
+        let (digit, closing) = match (b.get(lt + 1), b.get(lt + 2)) {
+            (Some(b'h'), _) => (lt + 2, false),
+            (Some(b'/'), Some(b'h')) => (lt + 3, true),
+            _ => continue,
+        };
+        match b.get(digit) {
+            Some(d @ b'1'..=b'5') if !closing || b.get(digit + 1) == Some(&b'>') => {
+                out.push_str(&html[last..digit]);
+                out.push(char::from(d + 1));
+                last = digit + 1;
+                i = last;
+            }
+            _ => {}
+        }
     }
+    out.push_str(&html[last..]);
     out
 }
 
-/// The "print the whole topic" pages: every unit of a topic, in order, on one page.
-fn topic_print_pages(site: &Site) -> Vec<ExtraPage> {
-    site.topics
+/// The "print the whole topic" page: every unit of a topic, in order, on one page. Made inside
+/// the parallel render, one topic at a time, so the demoted copies of the units' HTML are never
+/// all in memory at once.
+fn topic_print_page(site: &Site, ti: usize) -> ExtraPage {
+    let t = &site.topics[ti];
+    let units: Vec<PrintUnit> = site.units[t.units.clone()]
         .iter()
-        .enumerate()
-        .filter(|(_, t)| !t.units.is_empty())
-        .map(|(ti, t)| {
-            let units: Vec<PrintUnit> = site.units[t.units.clone()]
-                .iter()
-                .map(|u| PrintUnit {
-                    title: &u.title,
-                    kind: u.kind.as_str(),
-                    minutes: u.minutes,
-                    minutes_estimated: u.minutes_estimated,
-                    source: u.source_ref.as_deref(),
-                    html: demote_headings(&u.body.html),
-                })
-                .collect();
-            let mut context = Context::new();
-            context.insert("topic", &view::topic_view(site, t, false));
-            context.insert("print_units", &units);
-            ExtraPage {
-                path: format!("{}/print.html", t.slug),
-                template: "topic_print.html",
-                kind: "topic_print",
-                topic: Some(ti),
-                breadcrumbs: vec![(t.title.clone(), t.path.clone())],
-                context,
-            }
+        .map(|u| PrintUnit {
+            title: &u.title,
+            kind: u.kind.as_str(),
+            minutes: u.minutes,
+            minutes_estimated: u.minutes_estimated,
+            source: u.source_ref.as_deref(),
+            html: demote_headings(&u.body.html),
         })
-        .collect()
+        .collect();
+    let mut context = Context::new();
+    context.insert("topic", &view::topic_view(site, t, false));
+    context.insert("print_units", &units);
+    ExtraPage {
+        path: format!("{}/print.html", t.slug),
+        template: "topic_print.html",
+        kind: "topic_print",
+        topic: Some(ti),
+        breadcrumbs: vec![(t.title.clone(), t.path.clone())],
+        context,
+    }
 }
 
 /// `""` for pages at the root, `"../"` for pages one folder down.
@@ -442,6 +467,8 @@ enum Job<'a> {
     Topic(&'a Topic),
     Unit(&'a Unit),
     Extra(&'a ExtraPage),
+    /// A topic's print page, by topic index (its context is made when it is rendered).
+    Print(usize),
 }
 
 /// What a render wrote.
@@ -458,16 +485,21 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
     let mut extras: Vec<ExtraPage> = Vec::new();
     extras.extend(crate::quiz::pages(site));
     extras.extend(crate::sessions::pages(site, &theme.strings));
-    extras.extend(topic_print_pages(site));
 
     let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound];
     jobs.extend(site.topics.iter().map(Job::Topic));
     jobs.extend(site.units.iter().map(Job::Unit));
     jobs.extend(extras.iter().map(Job::Extra));
+    jobs.extend(
+        (0..site.topics.len())
+            .filter(|&ti| !site.topics[ti].units.is_empty())
+            .map(Job::Print),
+    );
 
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
+            let print_page: ExtraPage;
             let (path, template, kind, topic, current, crumbs, mut ctx): (
                 &str,
                 &str,
@@ -482,7 +514,15 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
                     c.insert("home", &view::home_view(site));
                     ("index.html", "index.html", "index", None, None, vec![], c)
                 }
-                Job::NotFound => ("404.html", "404.html", "404", None, None, vec![], Context::new()),
+                Job::NotFound => (
+                    "404.html",
+                    "404.html",
+                    "404",
+                    None,
+                    None,
+                    vec![],
+                    Context::new(),
+                ),
                 Job::Topic(t) => {
                     let mut c = Context::new();
                     c.insert("topic", &view::topic_view(site, t, true));
@@ -505,7 +545,10 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
                         "unit",
                         Some(u.topic),
                         Some(u.index),
-                        vec![view::Link { title: &t.title, path: &t.path }],
+                        vec![view::Link {
+                            title: &t.title,
+                            path: &t.path,
+                        }],
                         c,
                     )
                 }
@@ -515,7 +558,33 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
                         .iter()
                         .map(|(t, h)| view::Link { title: t, path: h })
                         .collect();
-                    (&p.path, p.template, p.kind, p.topic, None, crumbs, p.context.clone())
+                    (
+                        &p.path,
+                        p.template,
+                        p.kind,
+                        p.topic,
+                        None,
+                        crumbs,
+                        p.context.clone(),
+                    )
+                }
+                Job::Print(ti) => {
+                    print_page = topic_print_page(site, *ti);
+                    let p = &print_page;
+                    let crumbs = p
+                        .breadcrumbs
+                        .iter()
+                        .map(|(t, h)| view::Link { title: t, path: h })
+                        .collect();
+                    (
+                        &p.path,
+                        p.template,
+                        p.kind,
+                        p.topic,
+                        None,
+                        crumbs,
+                        p.context.clone(),
+                    )
                 }
             };
             let (nav_units, nav_units_more) = match topic {
@@ -635,11 +704,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn print_view_moves_unit_headings_one_level_down() {
+        assert_eq!(
+            demote_headings("<h1>a</h1><h2 id=\"x\">b</h2><p>h2</p><h5>c</h5><h6>d</h6>"),
+            "<h2>a</h2><h3 id=\"x\">b</h3><p>h2</p><h6>c</h6><h6>d</h6>"
+        );
+    }
+
+    #[test]
     fn relative_root_prefix_follows_the_page_depth() {
         assert_eq!(root_prefix("index.html"), "");
         assert_eq!(root_prefix("01-xuexi/index.html"), "../");
         assert_eq!(root_prefix("01-xuexi/yuanwen.html"), "../");
         assert_eq!(root_prefix("sessions/a/b.html"), "../../");
+    }
+
+    #[test]
+    fn demote_headings_moves_every_heading_down_once() {
+        let html = "<h1 id=\"a\">A</h1>\n<h2>B</h2><p>x<h<hr>&lt;h2&gt;</p><h5>E</h5><h6>F</h6>";
+        assert_eq!(
+            demote_headings(html),
+            "<h2 id=\"a\">A</h2>\n<h3>B</h3><p>x<h<hr>&lt;h2&gt;</p><h6>E</h6><h6>F</h6>"
+        );
     }
 
     #[test]

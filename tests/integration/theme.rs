@@ -542,3 +542,58 @@ fn ui_strings_follow_the_site_language() {
         assert!(!unit.contains(s) && !topic.contains(s), "en site shows `{s}`");
     }
 }
+
+#[test]
+fn chinese_typography_measure_and_line_height() {
+    let b = require_browser!();
+    let page = Page::open(b, &url("01-xuexi/jiedu.html"), DESKTOP.0, DESKTOP.1);
+    let per_line = page
+        .eval("(() => { const p = document.querySelector('.body p'); return p.clientWidth / parseFloat(getComputedStyle(p).fontSize); })()")
+        .as_f64()
+        .unwrap();
+    assert!((34.0..=41.0).contains(&per_line), "about 35–40 characters a line, got {per_line:.1}");
+    let leading = page
+        .eval("(() => { const s = getComputedStyle(document.querySelector('.body p')); return parseFloat(s.lineHeight) / parseFloat(s.fontSize); })()")
+        .as_f64()
+        .unwrap();
+    assert!((1.7..=1.95).contains(&leading), "line height about 1.8, got {leading:.2}");
+    assert_eq!(page.eval_str("getComputedStyle(document.querySelector('.body p')).lineBreak"), "strict");
+    // System fonts only: no web fonts, nothing loaded from elsewhere.
+    assert_eq!(page.eval("document.fonts.size"), 0, "no @font-face");
+    let foreign = page.eval(
+        "[...document.querySelectorAll('link[href], script[src], img[src]')].map(e => e.href || e.src).filter(u => !u.startsWith('file:'))",
+    );
+    assert_eq!(foreign, serde_json::json!([]));
+}
+
+#[test]
+fn wide_tables_and_long_words_scroll_in_their_own_box() {
+    use crate::support::TempSite;
+    let b = require_browser!();
+    let site = TempSite::minimal();
+    let header: Vec<String> = (1..=12).map(|i| format!("第{i}列标题")).collect();
+    let row: Vec<String> = (1..=12).map(|i| format!("内容{i}内容内容")).collect();
+    site.write(
+        "content/01-a/jiedu.md",
+        &format!(
+            "---\ntitle: 宽表格\nkind: explanation\nminutes: 3\n---\n| {} |\n|{}|\n| {} |\n\n\
+             见 https://example.org/a/very/long/path/that/does/not/break/anywhere/naturally/at/all/index.html 和 \
+             Supercalifragilisticexpialidociousantidisestablishmentarianism。\n\n```\nlet a_very_long_line_of_code = \"that is much wider than a phone screen is, and would widen the page\";\n```\n",
+            header.join(" | "),
+            vec!["---"; 12].join("|"),
+            row.join(" | ")
+        ),
+    );
+    site.build().ok();
+    let page = Page::open(b, &file_url(&site.path().join("public/01-a/jiedu.html")), PHONE.0, PHONE.1);
+    assert!(page.eval_bool("!!document.querySelector('.body table')"), "the table is rendered");
+    assert!(
+        !page.overflows_horizontally(),
+        "the page stays 360 px wide: {}",
+        page.eval_str("document.documentElement.scrollWidth")
+    );
+    assert!(
+        page.eval_bool("(() => { const t = document.querySelector('.body table'); return t.scrollWidth > t.clientWidth && getComputedStyle(t).overflowX === 'auto'; })()"),
+        "the table scrolls sideways inside its own box"
+    );
+}
