@@ -92,7 +92,7 @@ impl SiteFiles {
                 let etag = format!("\"{}\"", &blake3::hash(&bytes).to_hex()[..32]);
                 let ct = content_type(&path);
                 let entry = Entry {
-                    bytes: Bytes::copy_from_slice(&bytes),
+                    bytes: Bytes::from_owner(bytes),
                     etag,
                     content_type: HeaderValue::from_str(&ct)
                         .unwrap_or(HeaderValue::from_static("application/octet-stream")),
@@ -330,7 +330,10 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
 async fn handle(State(app): State<App>, req: Request) -> Response {
     let method = req.method().clone();
     if method != Method::GET && method != Method::HEAD {
-        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "405 method not allowed: this site is read-only\n");
+        let mut r = plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "405 method not allowed: this site is read-only\n",
+        );
         r.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
@@ -341,7 +344,10 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
         return events(&app).into_response();
     }
     let Ok((key, trailing)) = resolve(path) else {
-        return plain(StatusCode::BAD_REQUEST, "400 bad request: not a page of this site\n");
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "400 bad request: not a page of this site\n",
+        );
     };
     let files = app.shared.files();
     if let Some(entry) = files.entries.get(&key) {
@@ -362,7 +368,14 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
         }
     }
     match files.entries.get("404.html") {
-        Some(entry) => send(&app, entry, StatusCode::NOT_FOUND, true, req.headers(), head),
+        Some(entry) => send(
+            &app,
+            entry,
+            StatusCode::NOT_FOUND,
+            true,
+            req.headers(),
+            head,
+        ),
         None => {
             let fallback = Entry {
                 bytes: Bytes::from_static(FALLBACK_404.as_bytes()),
@@ -370,7 +383,14 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
                 content_type: HeaderValue::from_static("text/html; charset=utf-8"),
                 html: true,
             };
-            send(&app, &fallback, StatusCode::NOT_FOUND, false, req.headers(), head)
+            send(
+                &app,
+                &fallback,
+                StatusCode::NOT_FOUND,
+                false,
+                req.headers(),
+                head,
+            )
         }
     }
 }
@@ -421,7 +441,11 @@ fn send(
     if !etag.is_empty() {
         builder = builder.header(header::ETAG, etag);
     }
-    let body = if head { Body::empty() } else { Body::from(bytes) };
+    let body = if head {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    };
     builder
         .body(body)
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
@@ -494,7 +518,11 @@ fn find_ci(hay: &[u8], needle: &[u8], last: bool) -> Option<usize> {
     }
     let matches = |i: &usize| hay[*i..*i + needle.len()].eq_ignore_ascii_case(needle);
     let mut range = 0..=hay.len() - needle.len();
-    if last { range.rfind(matches) } else { range.find(matches) }
+    if last {
+        range.rfind(matches)
+    } else {
+        range.find(matches)
+    }
 }
 
 /// Adds serve-mode markup to an HTML page: `<base href="/">` at the start of `<head>` when
@@ -622,9 +650,26 @@ mod tests {
     #[test]
     fn refuses_traversal_in_every_spelling() {
         for p in [
-            "/..", "/../site.yaml", "/a/../../etc/passwd", "/%2e%2e/etc/passwd", "/%2E%2E/x",
-            "/.%2e/x", "/a/%2e", "/a%2f..%2fb", "/a%2Fb", "/..%5cx", "/a\\..\\b", "/a%00.html",
-            "/a%0a", "//etc/passwd", "/a//b", "etc/passwd", "*", "/%zz", "/%", "/%e5%ad",
+            "/..",
+            "/../site.yaml",
+            "/a/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E/x",
+            "/.%2e/x",
+            "/a/%2e",
+            "/a%2f..%2fb",
+            "/a%2Fb",
+            "/..%5cx",
+            "/a\\..\\b",
+            "/a%00.html",
+            "/a%0a",
+            "//etc/passwd",
+            "/a//b",
+            "etc/passwd",
+            "*",
+            "/%zz",
+            "/%",
+            "/%e5%ad",
             "/./index.html",
         ] {
             assert_eq!(resolve(p), Err(BadPath), "{p}");
@@ -633,9 +678,13 @@ mod tests {
 
     #[test]
     fn injects_before_the_last_body_end_and_base_into_head() {
-        let page = b"<html><HEAD><title>t</title></HEAD><body>x</body><!-- </body> --></BODY></html>";
+        let page =
+            b"<html><HEAD><title>t</title></HEAD><body>x</body><!-- </body> --></BODY></html>";
         let out = String::from_utf8(inject(page, true, Some((7, Some("a <b> & c"))))).unwrap();
-        assert!(out.starts_with("<html><HEAD><base href=\"/\"><title>"), "{out}");
+        assert!(
+            out.starts_with("<html><HEAD><base href=\"/\"><title>"),
+            "{out}"
+        );
         let script = out.find("<script>").unwrap();
         assert!(script > out.find("<!-- </body> -->").unwrap(), "{out}");
         assert!(out.ends_with("</script></BODY></html>"), "{out}");

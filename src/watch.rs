@@ -309,8 +309,14 @@ mod tests {
     fn classifies_sources_and_ignores_output_hidden_and_temp_files() {
         let root = Path::new("/site");
         let c = |p: &str| classify(root, Path::new(p));
-        assert_eq!(c("/site/content/01-a/yuanwen.md"), Some(ChangeKind::Content));
-        assert_eq!(c("/site/themes/mine/templates/unit.html"), Some(ChangeKind::Theme));
+        assert_eq!(
+            c("/site/content/01-a/yuanwen.md"),
+            Some(ChangeKind::Content)
+        );
+        assert_eq!(
+            c("/site/themes/mine/templates/unit.html"),
+            Some(ChangeKind::Theme)
+        );
         assert_eq!(c("/site/templates/unit.html"), Some(ChangeKind::Theme));
         assert_eq!(c("/site/static/logo.png"), Some(ChangeKind::Static));
         assert_eq!(c("/site/site.yaml"), Some(ChangeKind::Config));
@@ -332,7 +338,10 @@ mod tests {
                 EventKind::Access(AccessKind::Open(AccessMode::Any)),
                 &["/site/content/a/b.md"],
             ),
-            ev(EventKind::Create(CreateKind::File), &["/site/content/a/b.md.tmp"]),
+            ev(
+                EventKind::Create(CreateKind::File),
+                &["/site/content/a/b.md.tmp"],
+            ),
             ev(
                 EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
                 &["/site/content/a/b.md.tmp", "/site/content/a/b.md"],
@@ -354,7 +363,10 @@ mod tests {
     fn keeps_the_last_operation_per_path() {
         let root = Path::new("/site");
         let events = vec![
-            ev(EventKind::Create(CreateKind::File), &["/site/content/a/new.md"]),
+            ev(
+                EventKind::Create(CreateKind::File),
+                &["/site/content/a/new.md"],
+            ),
             ev(EventKind::Modify(ModifyKind::Any), &["/site/site.yaml"]),
             ev(
                 EventKind::Access(AccessKind::Close(AccessMode::Write)),
@@ -377,7 +389,9 @@ mod tests {
         std::fs::write(sub.join("unit.md"), "x").unwrap();
         let mut seen = Vec::new();
         let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline && !seen.iter().any(|c: &Change| c.path.ends_with("unit.md")) {
+        while Instant::now() < deadline
+            && !seen.iter().any(|c: &Change| c.path.ends_with("unit.md"))
+        {
             if let Some(cs) = w.next_changes() {
                 seen.extend(cs);
             }

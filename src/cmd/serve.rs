@@ -69,9 +69,29 @@ impl ServeOptions {
     }
 }
 
+/// Where a build's time went, in milliseconds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Phases {
+    /// Reading and checking the sources, and the theme.
+    pub load: u128,
+    /// Rendering every page and asset.
+    pub render: u128,
+    /// Hashing the files for the server.
+    pub index: u128,
+}
+
+/// A good in-memory build.
+pub struct Built {
+    pub files: SiteFiles,
+    pub report: RenderReport,
+    pub phases: Phases,
+}
+
 /// Loads and renders the site into memory, as `build` would write it.
-pub fn build_in_memory(root: &Path) -> (Result<(SiteFiles, RenderReport), ()>, Diagnostics) {
+pub fn build_in_memory(root: &Path) -> (Result<Built, ()>, Diagnostics) {
     let mut diags = Diagnostics::new();
+    let mut phases = Phases::default();
+    let t = Instant::now();
     let (site, load_diags) = Site::load(root);
     diags.extend(load_diags.iter().cloned());
     let Some(site) = site else {
@@ -84,9 +104,22 @@ pub fn build_in_memory(root: &Path) -> (Result<(SiteFiles, RenderReport), ()>, D
             return (Err(()), diags);
         }
     };
+    phases.load = t.elapsed().as_millis();
+    let t = Instant::now();
     let output = MemoryOutput::new();
     match render(&site, &theme, &output) {
-        Ok(report) => (Ok((SiteFiles::new(output.into_files()), report)), diags),
+        Ok(report) => {
+            phases.render = t.elapsed().as_millis();
+            let t = Instant::now();
+            let files = SiteFiles::new(output.into_files());
+            phases.index = t.elapsed().as_millis();
+            let built = Built {
+                files,
+                report,
+                phases,
+            };
+            (Ok(built), diags)
+        }
         Err(ds) => {
             diags.extend(ds.iter().cloned());
             (Err(()), diags)
@@ -95,7 +128,7 @@ pub fn build_in_memory(root: &Path) -> (Result<(SiteFiles, RenderReport), ()>, D
 }
 
 /// A rebuild that cannot panic the watcher: a panic in the generator becomes an error.
-fn rebuild(root: &Path) -> (Result<(SiteFiles, RenderReport), ()>, Diagnostics) {
+fn rebuild(root: &Path) -> (Result<Built, ()>, Diagnostics) {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_in_memory(root))) {
         Ok(r) => r,
         Err(_) => {
@@ -134,11 +167,15 @@ async fn bind(addr: IpAddr, port: u16) -> Result<tokio::net::TcpListener> {
             IpAddr::V6(_) => tokio::net::TcpSocket::new_v6(),
         }
         .context("failed to create a socket")?;
-        socket.set_reuseaddr(true).context("failed to set SO_REUSEADDR")?;
+        socket
+            .set_reuseaddr(true)
+            .context("failed to set SO_REUSEADDR")?;
         match socket.bind(sock).and_then(|()| socket.listen(1024)) {
             Ok(l) => return Ok(l),
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port_now != 0 => {
-                let Some(next) = port_now.checked_add(1) else { break };
+                let Some(next) = port_now.checked_add(1) else {
+                    break;
+                };
                 eprintln!("port {port_now} is in use; trying {next}");
                 port_now = next;
             }
@@ -201,7 +238,9 @@ fn announce(opts: &ServeOptions, local: SocketAddr) -> String {
         if addrs.is_empty() {
             out.push_str("no network address found: is this computer connected to a network?\n");
         } else {
-            out.push_str("on the local network (read-only: visitors can read the site, not change it):\n");
+            out.push_str(
+                "on the local network (read-only: visitors can read the site, not change it):\n",
+            );
             for a in &addrs {
                 out.push_str(&format!("  {}\n", url(IpAddr::V4(*a), port)));
             }
@@ -228,14 +267,14 @@ pub fn run(args: ServeArgs) -> Result<u8> {
     let (result, diags) = build_in_memory(&opts.root);
     diags.print();
     let shared = match result {
-        Ok((files, report)) => {
+        Ok(built) => {
             eprintln!(
                 "built {} pages ({} files) in {} ms",
-                report.pages,
-                files.len(),
+                built.report.pages,
+                built.files.len(),
                 start.elapsed().as_millis()
             );
-            Shared::new(files, opts.watch)
+            Shared::new(built.files, opts.watch)
         }
         Err(()) if opts.watch => {
             eprintln!("build failed; serving the errors until the next good build");
@@ -255,7 +294,9 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         .context("failed to start the async runtime")?;
     runtime.block_on(async move {
         let listener = bind(opts.addr, opts.port).await?;
-        let local = listener.local_addr().context("failed to read the bound address")?;
+        let local = listener
+            .local_addr()
+            .context("failed to read the bound address")?;
         print!("{}", announce(&opts, local));
         use std::io::Write;
         let _ = std::io::stdout().flush();
@@ -266,7 +307,11 @@ pub fn run(args: ServeArgs) -> Result<u8> {
             eprintln!("press Ctrl-C to stop");
         }
         if opts.open {
-            let ip = if local.ip().is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { local.ip() };
+            let ip = if local.ip().is_unspecified() {
+                IpAddr::V4(Ipv4Addr::LOCALHOST)
+            } else {
+                local.ip()
+            };
             if let Err(e) = open::that_detached(url(ip, local.port())) {
                 eprintln!("warning: could not open a browser: {e}");
             }
@@ -296,13 +341,17 @@ fn spawn_rebuilder(mut watcher: SiteWatcher, root: PathBuf, shared: Arc<Shared>)
                 let (result, diags) = rebuild(&root);
                 let ms = start.elapsed().as_millis();
                 match result {
-                    Ok((files, report)) => {
+                    Ok(built) => {
                         diags.print();
-                        shared.publish(files);
+                        shared.publish(built.files);
+                        let p = built.phases;
                         eprintln!(
-                            "{}: rebuilt {} pages in {ms} ms",
+                            "{}: rebuilt {} pages in {ms} ms (load {}, render {}, index {})",
                             describe(&changes),
-                            report.pages
+                            built.report.pages,
+                            p.load,
+                            p.render,
+                            p.index
                         );
                     }
                     Err(()) => {
