@@ -470,14 +470,17 @@ pub fn escape_html(s: &str) -> String {
 /// The id of the error overlay's element.
 pub const OVERLAY_ID: &str = "__studysite-error";
 
-const OVERLAY_STYLE: &str = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1.5rem;background:rgba(24,24,24,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;text-align:left";
+const OVERLAY_STYLE: &str = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1.5rem;background:rgba(24,24,24,.97);color:#fff;font:14px/1.5 ui-monospace,monospace;text-align:left;box-sizing:border-box";
+
+/// The overlay's `<pre>`, proof against the theme's own `pre` styles.
+const PRE_STYLE: &str = "white-space:pre-wrap;margin:1em 0 0;padding:0;border:0;background:none;color:#ffd7d7;font:inherit;max-height:none;overflow:visible";
 
 const OVERLAY_TITLE: &str = "studysite serve: the last change did not build. The page shows the last good build; fix the problem and save.";
 
 /// The error overlay as HTML, for pages served while an error stands.
 fn overlay_html(text: &str) -> String {
     format!(
-        "<div id=\"{OVERLAY_ID}\" style=\"{OVERLAY_STYLE}\"><strong>{}</strong><pre style=\"white-space:pre-wrap\">{}</pre></div>",
+        "<div id=\"{OVERLAY_ID}\" style=\"{OVERLAY_STYLE}\"><strong>{}</strong><pre style=\"{PRE_STYLE}\">{}</pre></div>",
         escape_html(OVERLAY_TITLE),
         escape_html(text)
     )
@@ -491,14 +494,14 @@ fn reload_script(generation: u64) -> String {
     format!(
         concat!(
             "<script>(function(){{var g=\"{gen}\";if(!window.EventSource)return;",
-            "var s=new EventSource(\"{path}\");",
+            "var s=window.__studysiteEvents=new EventSource(\"{path}\");",
             "s.addEventListener(\"hello\",function(e){{if(e.data!==g)location.reload();}});",
             "s.addEventListener(\"reload\",function(){{location.reload();}});",
             "s.addEventListener(\"error\",function(e){{if(typeof e.data!==\"string\")return;",
             "var d=document.getElementById(\"{id}\");if(!d){{d=document.createElement(\"div\");d.id=\"{id}\";",
             "d.setAttribute(\"style\",\"{style}\");document.body.appendChild(d);}}",
             "d.textContent=\"\";var h=document.createElement(\"strong\");h.textContent=\"{title}\";",
-            "var p=document.createElement(\"pre\");p.style.whiteSpace=\"pre-wrap\";p.textContent=e.data;",
+            "var p=document.createElement(\"pre\");p.setAttribute(\"style\",\"{pre}\");p.textContent=e.data;",
             "d.appendChild(h);d.appendChild(p);}});",
             "}})();</script>"
         ),
@@ -507,6 +510,7 @@ fn reload_script(generation: u64) -> String {
         id = OVERLAY_ID,
         style = OVERLAY_STYLE,
         title = OVERLAY_TITLE,
+        pre = PRE_STYLE,
     )
 }
 

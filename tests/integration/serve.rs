@@ -862,3 +862,52 @@ fn ctrl_c_stops_cleanly() {
     };
     assert_eq!(code, Some(0), "{}", server.stderr());
 }
+
+#[test]
+fn browser_page_reloads_after_an_edit_and_shows_errors_in_an_overlay() {
+    use crate::browser::Page;
+    let b = crate::require_browser!();
+    let (site, server, _events) = watched(&[]);
+    let page = Page::open(
+        b,
+        &format!("http://127.0.0.1:{}/01-a/yuanwen.html", server.port),
+        1280,
+        800,
+    );
+    let timeout = Duration::from_secs(15);
+    page.wait_until("document.body.innerText.includes('原文内容。')", timeout);
+    // Let the page's event stream connect before the edit.
+    page.wait_until(
+        "window.__studysiteEvents && window.__studysiteEvents.readyState === 1",
+        timeout,
+    );
+
+    site.write(UNIT, &unit_text("浏览器里看到的新内容。"));
+    page.wait_until(
+        "document.body.innerText.includes('浏览器里看到的新内容。')",
+        timeout,
+    );
+
+    site.write(UNIT, "---\ntitle: [<i>坏了\nkind: original\n---\n正文\n");
+    page.wait_until("document.getElementById('__studysite-error')", timeout);
+    let overlay = page.eval_str("document.getElementById('__studysite-error').innerText");
+    assert!(
+        overlay.contains("error: content/01-a/yuanwen.md:2:"),
+        "{overlay}"
+    );
+    assert!(
+        overlay.contains("title: [<i>坏了"),
+        "shown as text: {overlay}"
+    );
+    assert!(
+        page.eval_bool("document.querySelector('#__studysite-error i') === null"),
+        "never as markup"
+    );
+    page.screenshot("serve-error-overlay");
+
+    site.write(UNIT, &unit_text("又好了。"));
+    page.wait_until(
+        "document.body.innerText.includes('又好了。') && !document.getElementById('__studysite-error')",
+        timeout,
+    );
+}
