@@ -280,11 +280,11 @@ impl SiteWatcher {
         }
     }
 
-    /// A source folder that was removed loses its watch; one that appears gets one.
+    /// A source folder that was removed loses its watch; one that appears (again) gets one.
     fn after_structure_change(&mut self, changes: &[Change]) {
         let top_level = |c: &Change| SOURCE_DIRS.contains(&c.path.as_str());
         if changes.iter().any(top_level) {
-            self.watched.retain(|d| d.is_dir());
+            self.watched.clear();
             self.watch_source_dirs();
         }
     }

@@ -317,7 +317,10 @@ pub fn run(args: ServeArgs) -> Result<u8> {
             }
         }
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            if tokio::signal::ctrl_c().await.is_err() {
+                // No signal handler: run until the process is killed.
+                std::future::pending::<()>().await;
+            }
             eprintln!("stopping");
         };
         crate::server::serve(listener, shared, opts.server, shutdown).await;

@@ -911,3 +911,19 @@ fn browser_page_reloads_after_an_edit_and_shows_errors_in_an_overlay() {
         timeout,
     );
 }
+
+#[test]
+fn the_content_folder_removed_and_made_anew_is_watched_again() {
+    let (site, server, events) = watched(&[]);
+    let content = site.path().join("content");
+    let saved = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(&content, saved.path());
+    std::fs::remove_dir_all(&content).unwrap();
+    events.wait("error");
+    crate::support::copy_dir(saved.path(), &content);
+    events.wait("reload");
+    server.wait_for_page("/01-a/yuanwen.html", "原文内容。");
+    // The new folder has a watch of its own.
+    site.write(UNIT, &unit_text("重建后的修改。"));
+    server.wait_for_page("/01-a/yuanwen.html", "重建后的修改。");
+}
