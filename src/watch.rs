@@ -19,7 +19,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -249,17 +249,17 @@ impl SiteWatcher {
     }
 
     /// Blocks until relevant changes arrive and returns them (one batch, plus any batch that
-    /// follows within the debounce time). `None` when the watcher has stopped.
+    /// is already waiting: the debouncer has folded the burst). `None` when the watcher has
+    /// stopped.
     pub fn next_changes(&mut self) -> Option<Vec<Change>> {
         let mut changes: Vec<Change> = Vec::new();
         loop {
             let batch = if changes.is_empty() {
                 self.rx.recv().ok()?
             } else {
-                match self.rx.recv_timeout(DEBOUNCE) {
+                match self.rx.try_recv() {
                     Ok(b) => b,
-                    Err(RecvTimeoutError::Timeout) => return Some(changes),
-                    Err(RecvTimeoutError::Disconnected) => return Some(changes),
+                    Err(_) => return Some(changes),
                 }
             };
             match batch {
