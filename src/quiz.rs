@@ -232,6 +232,9 @@ fn read_letters(v: &Value) -> Result<Vec<String>, String> {
     match v {
         Value::String(s) => push_str(s)?,
         Value::Array(items) => {
+            if items.is_empty() {
+                return Ok(out);
+            }
             for item in items {
                 match item {
                     Value::String(s) => push_str(s)?,
@@ -261,7 +264,10 @@ fn read_blanks(v: &Value) -> Result<Vec<Vec<String>>, String> {
     };
     let blank = |item: &Value| -> Result<Vec<String>, String> {
         match item {
-            Value::Array(alts) => alts.iter().map(|a| scalar_text(a).ok_or_else(bad)).collect(),
+            Value::Array(alts) => alts
+                .iter()
+                .map(|a| scalar_text(a).ok_or_else(bad))
+                .collect(),
             other => scalar_text(other).map(|s| vec![s]).ok_or_else(bad),
         }
     };
@@ -296,7 +302,10 @@ fn content_hash(kind: QuestionType, prompt: &str, options: &[String], answer: &A
 }
 
 /// Checks one question; every problem is a message (the caller positions them).
-fn check_question(q: &QuestionSource, problems: &mut Vec<String>) -> Option<(QuestionType, Answer)> {
+fn check_question(
+    q: &QuestionSource,
+    problems: &mut Vec<String>,
+) -> Option<(QuestionType, Answer)> {
     let kind = QuestionType::parse(&q.kind);
     if kind.is_none() {
         problems.push(format!(
@@ -367,11 +376,16 @@ fn check_question(q: &QuestionSource, problems: &mut Vec<String>) -> Option<(Que
                 }
             }
             if kind == QuestionType::Single && letters.len() != 1 {
+                let found = match letters.len() {
+                    0 => "none".to_string(),
+                    n => format!("{n} ({})", letters.join(", ")),
+                };
                 problems.push(format!(
-                    "a `single` question needs exactly one answer, found {} ({})",
-                    letters.len(),
-                    letters.join(", ")
+                    "a `single` question needs exactly one answer, found {found}"
                 ));
+            }
+            if kind == QuestionType::Multiple && letters.is_empty() {
+                problems.push("a `multiple` question needs at least one answer".into());
             }
             if problems.len() > before {
                 return None;
@@ -440,7 +454,9 @@ impl Quiz {
         for (n, spanned) in qs.iter().enumerate() {
             let q = &spanned.value;
             let loc = spanned.referenced;
-            let line = (loc.line() as usize + yaml_first_line).saturating_sub(1).max(1);
+            let line = (loc.line() as usize + yaml_first_line)
+                .saturating_sub(1)
+                .max(1);
             let column = (loc.column() as usize).max(1);
             let mut problems = Vec::new();
             let checked = check_question(q, &mut problems);
@@ -457,7 +473,11 @@ impl Quiz {
                 None => (String::new(), false),
             };
             questions.push(Question {
-                id: if explicit_id { id } else { format!("#{}", n + 1) },
+                id: if explicit_id {
+                    id
+                } else {
+                    format!("#{}", n + 1)
+                },
                 explicit_id,
                 kind,
                 prompt,
@@ -547,14 +567,18 @@ pub struct SourceLink {
 }
 
 fn resolve_source(site: &Site, src: &str) -> Result<SourceLink, String> {
-    let Some((key, anchor)) = src.split_once('#').filter(|(k, a)| k.contains('/') && !a.is_empty())
+    let Some((key, anchor)) = src
+        .split_once('#')
+        .filter(|(k, a)| k.contains('/') && !a.is_empty())
     else {
         return Err(format!(
             "`source` must name a passage as `topic/unit#anchor`, found `{src}`"
         ));
     };
     let Some(unit) = site.unit_by_key(key) else {
-        return Err(format!("`source` names `{key}`, which is not a unit of this site"));
+        return Err(format!(
+            "`source` names `{key}`, which is not a unit of this site"
+        ));
     };
     if unit.kind != Kind::Original {
         return Err(format!(
@@ -695,7 +719,10 @@ pub fn question_view(site: &Site, unit: &Unit, q: &Question) -> QuestionView {
         options: q.options.iter().map(|o| md(o)).collect(),
         answer: q.answer.clone(),
         explanation: crate::markdown::render(&q.explanation).html,
-        source: q.source.as_deref().and_then(|s| resolve_source(site, s).ok()),
+        source: q
+            .source
+            .as_deref()
+            .and_then(|s| resolve_source(site, s).ok()),
         points: q.points,
         shuffle: q.shuffle,
         unit: unit.key.clone(),
@@ -704,7 +731,10 @@ pub fn question_view(site: &Site, unit: &Unit, q: &Question) -> QuestionView {
     }
 }
 
-fn unit_questions<'a>(site: &'a Site, units: &'a [Unit]) -> impl Iterator<Item = QuestionView> + 'a {
+fn unit_questions<'a>(
+    site: &'a Site,
+    units: &'a [Unit],
+) -> impl Iterator<Item = QuestionView> + 'a {
     units.iter().flat_map(move |u| {
         u.quiz
             .iter()
@@ -835,7 +865,8 @@ pub fn pages(site: &Site) -> Vec<ExtraPage> {
                         .map(|_| format!("unit:{}", u.key)),
                 })
                 .collect(),
-            quiz: (n > 0).then(|| json!({"id": format!("topic:{}", t.slug), "path": quiz_path, "count": n})),
+            quiz: (n > 0)
+                .then(|| json!({"id": format!("topic:{}", t.slug), "path": quiz_path, "count": n})),
         });
     }
     if total > 0 {
@@ -855,7 +886,8 @@ pub fn pages(site: &Site) -> Vec<ExtraPage> {
             context: c,
         });
     }
-    let final_quiz = (total > 0).then(|| json!({"id": "final", "path": "quiz.html", "count": total}));
+    let final_quiz =
+        (total > 0).then(|| json!({"id": "final", "path": "quiz.html", "count": total}));
     let data = json!({
         "version": JSON_VERSION,
         "pass_mark": site.config.quiz.pass_mark,
@@ -964,7 +996,10 @@ mod tests {
     #[test]
     fn script_json_cannot_close_the_script_element() {
         let s = script_json(&json!({"p": "</script><script>alert(1)</script>\u{2028}&"}));
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
         assert!(!s.contains('\u{2028}'));
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back["p"], "</script><script>alert(1)</script>\u{2028}&");
@@ -980,14 +1015,26 @@ mod tests {
 
     #[test]
     fn fill_prompt_parts_keep_markdown_between_blanks() {
-        assert_eq!(prompt_parts("**推进**___制度化"), vec!["<strong>推进</strong>", "制度化"]);
+        assert_eq!(
+            prompt_parts("**推进**___制度化"),
+            vec!["<strong>推进</strong>", "制度化"]
+        );
     }
 
     #[test]
     fn the_schema_is_json_and_names_every_type() {
         let schema: Value = serde_json::from_str(SCHEMA).unwrap();
         let text = schema.to_string();
-        for t in ["single", "multiple", "truefalse", "fill", "单选", "多选", "判断", "填空"] {
+        for t in [
+            "single",
+            "multiple",
+            "truefalse",
+            "fill",
+            "单选",
+            "多选",
+            "判断",
+            "填空",
+        ] {
             assert!(text.contains(&format!("\"{t}\"")), "{t}");
         }
     }

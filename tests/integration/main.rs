@@ -6,7 +6,8 @@
 
 mod browser;
 mod build;
-mod serve;
+mod quiz;
+mod search;
 mod sessions;
 mod support;
 mod theme;

@@ -202,21 +202,34 @@
     btn.addEventListener("click", function () { api.markRead(btn.getAttribute("data-mark-read")); });
   });
 
-  if ("IntersectionObserver" in window) {
-    document.querySelectorAll("[data-read-sentinel]").forEach(function (s) {
-      var holder = s.closest("[data-progress-unit]");
-      if (!holder) return;
-      var io = new IntersectionObserver(function (entries) {
+  /* The end of a unit: an IntersectionObserver on the sentinel, with a scroll check as a
+   * fallback for browsers (and throttled background tabs) where the observer is late or absent. */
+  document.querySelectorAll("[data-read-sentinel]").forEach(function (s) {
+    var holder = s.closest("[data-progress-unit]");
+    if (!holder) return;
+    var done = false;
+    var io = null;
+    function reached() {
+      if (done) return;
+      done = true;
+      api.markRead(holder.getAttribute("data-progress-unit"));
+      if (io) io.disconnect();
+      window.removeEventListener("scroll", onScroll);
+    }
+    function onScroll() {
+      var r = s.getBoundingClientRect();
+      if (r.top <= window.innerHeight && r.bottom >= 0) reached();
+    }
+    if ("IntersectionObserver" in window) {
+      io = new IntersectionObserver(function (entries) {
         entries.forEach(function (e) {
-          if (e.isIntersecting) {
-            api.markRead(holder.getAttribute("data-progress-unit"));
-            io.disconnect();
-          }
+          if (e.isIntersecting) reached();
         });
       });
       io.observe(s);
-    });
-  }
+    }
+    window.addEventListener("scroll", onScroll, { passive: true });
+  });
 
   /* ---- The 学习进度 page. ---- */
   var pageData = null;
