@@ -9,7 +9,7 @@ use std::time::Duration;
 use headless_chrome::browser::tab::ModifierKey;
 use headless_chrome::protocol::cdp::Emulation;
 
-use crate::browser::{file_url, launch, shipped_site, Page};
+use crate::browser::{Page, file_url, launch, shipped_site};
 use crate::require_browser;
 
 const PHONE: (u32, u32) = (360, 740);
@@ -28,7 +28,12 @@ fn all_pages() -> Vec<String> {
             if p.is_dir() {
                 walk(&p, root, out);
             } else if p.extension().is_some_and(|x| x == "html") {
-                out.push(p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
+                out.push(
+                    p.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
             }
         }
     }
@@ -56,12 +61,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -85,7 +91,10 @@ fn set_color_scheme(page: &Page, scheme: &str) {
 fn reload_fully(page: &Page) {
     page.eval("window.__before_reload = true");
     page.reload();
-    page.wait_until("!window.__before_reload && document.readyState === 'complete'", WAIT);
+    page.wait_until(
+        "!window.__before_reload && document.readyState === 'complete'",
+        WAIT,
+    );
 }
 
 fn nav_visible(page: &Page) -> bool {
@@ -101,15 +110,21 @@ fn clicking_through_links_lands_on_existing_pages() {
     for (w, h) in [PHONE, DESKTOP] {
         let page = Page::open(b, &url("index.html"), w, h);
         // Every link of the home page, a topic page and a unit page names an existing file.
-        for rel in ["index.html", "01-xuexi/index.html", middle_unit(), "01-xuexi/print.html", "404.html"] {
+        for rel in [
+            "index.html",
+            "01-xuexi/index.html",
+            middle_unit(),
+            "01-xuexi/print.html",
+            "404.html",
+        ] {
             page.goto(&url(rel));
             let hrefs = page.eval("[...document.querySelectorAll('a[href]')].map(a => a.href)");
             let hrefs = hrefs.as_array().expect("links");
             assert!(hrefs.len() > 3, "{rel} has links");
             for href in hrefs {
                 let href = href.as_str().unwrap();
-                let target = site_path(href)
-                    .unwrap_or_else(|| panic!("{rel}: link {href} leaves the site"));
+                let target =
+                    site_path(href).unwrap_or_else(|| panic!("{rel}: link {href} leaves the site"));
                 assert!(
                     shipped_site().join(&target).is_file(),
                     "{rel}: link {href} points to a missing file {target}"
@@ -121,17 +136,27 @@ fn clicking_through_links_lands_on_existing_pages() {
         page.goto(&url("index.html"));
         if w == PHONE.0 {
             // On the phone the topics are in the page's list (the menu is closed).
-            assert!(!nav_visible(&page), "the side navigation starts closed at {w} px");
+            assert!(
+                !nav_visible(&page),
+                "the side navigation starts closed at {w} px"
+            );
         }
         let first_topic = page.eval_str("document.querySelector('.topic-card h2 a').textContent");
         page.click(".topic-card h2 a");
         page.wait_until("location.pathname.endsWith('/01-xuexi/index.html')", WAIT);
-        assert_eq!(page.eval_str("document.querySelector('h1').textContent"), first_topic);
+        assert_eq!(
+            page.eval_str("document.querySelector('h1').textContent"),
+            first_topic
+        );
         let first_unit = page.eval_str("document.querySelector('.topic .unit-list a').textContent");
         page.click(".topic .unit-list a");
         page.wait_until("document.querySelector('article.unit')", WAIT);
-        assert_eq!(page.eval_str("document.querySelector('h1').textContent"), first_unit);
-        let next_title = page.eval_str("document.querySelector('.pager a[rel=next] .pager-title').textContent");
+        assert_eq!(
+            page.eval_str("document.querySelector('h1').textContent"),
+            first_unit
+        );
+        let next_title =
+            page.eval_str("document.querySelector('.pager a[rel=next] .pager-title').textContent");
         page.click(".pager a[rel=next]");
         page.wait_until(
             &format!("document.querySelector('h1') && document.querySelector('h1').textContent === {next_title:?}"),
@@ -149,7 +174,10 @@ fn clicking_through_links_lands_on_existing_pages() {
 fn no_page_scrolls_sideways_at_360_px() {
     let b = require_browser!();
     let pages = all_pages();
-    assert!(pages.len() > 40, "the shipped site has its pages: {pages:?}");
+    assert!(
+        pages.len() > 40,
+        "the shipped site has its pages: {pages:?}"
+    );
     let page = Page::open(b, &url("index.html"), PHONE.0, PHONE.1);
     let mut wide = Vec::new();
     for rel in &pages {
@@ -159,7 +187,11 @@ fn no_page_scrolls_sideways_at_360_px() {
             wide.push(format!("{rel}: {sizes}"));
         }
     }
-    assert!(wide.is_empty(), "pages wider than the 360 px screen:\n{}", wide.join("\n"));
+    assert!(
+        wide.is_empty(),
+        "pages wider than the 360 px screen:\n{}",
+        wide.join("\n")
+    );
 
     // Also with the side navigation and the settings open, at the largest text size.
     for rel in ["index.html", middle_unit(), "01-xuexi/index.html"] {
@@ -180,17 +212,30 @@ fn the_side_nav_opens_and_closes_with_one_tap_on_a_phone() {
     let b = require_browser!();
     let page = Page::open(b, &url(middle_unit()), PHONE.0, PHONE.1);
     assert!(!nav_visible(&page), "closed at first");
-    assert_eq!(page.eval_str("document.querySelector('.menu-button').getAttribute('aria-expanded')"), "false");
+    assert_eq!(
+        page.eval_str("document.querySelector('.menu-button').getAttribute('aria-expanded')"),
+        "false"
+    );
     let closed_label = page.eval_str("document.querySelector('.menu-button').textContent.trim()");
 
     page.click(".menu-button");
     assert!(nav_visible(&page), "one tap opens it");
-    assert_eq!(page.eval_str("document.querySelector('.menu-button').getAttribute('aria-expanded')"), "true");
+    assert_eq!(
+        page.eval_str("document.querySelector('.menu-button').getAttribute('aria-expanded')"),
+        "true"
+    );
     let open_label = page.eval_str("document.querySelector('.menu-button').textContent.trim()");
-    assert_ne!(open_label, closed_label, "the button says it now closes the menu");
+    assert_ne!(
+        open_label, closed_label,
+        "the button says it now closes the menu"
+    );
     // The current unit is marked in the navigation, and visible without scrolling the page.
-    let current = page.eval_str("document.querySelector('#side-nav a[aria-current=page]').textContent");
-    assert!(current.contains(&page.eval_str("document.querySelector('h1').textContent")), "{current}");
+    let current =
+        page.eval_str("document.querySelector('#side-nav a[aria-current=page]').textContent");
+    assert!(
+        current.contains(&page.eval_str("document.querySelector('h1').textContent")),
+        "{current}"
+    );
     assert!(page.eval_bool(
         "(() => { const r = document.querySelector('#side-nav a[aria-current=page]').getBoundingClientRect(); return r.height > 0 && getComputedStyle(document.querySelector('#side-nav a[aria-current=page]')).fontWeight >= 600; })()"
     ));
@@ -223,19 +268,39 @@ fn text_size_and_colour_scheme_survive_a_reload() {
     let background = "getComputedStyle(document.body).backgroundColor";
     let normal = page.eval(font_size).as_f64().unwrap();
     let light_bg = page.eval_str(background);
-    assert_eq!(page.eval_str("document.documentElement.getAttribute('data-theme') || 'none'"), "none", "follows the system at first");
+    assert_eq!(
+        page.eval_str("document.documentElement.getAttribute('data-theme') || 'none'"),
+        "none",
+        "follows the system at first"
+    );
 
     page.click(".reader-toggle");
-    assert!(page.eval_bool("!document.getElementById('reader-panel').hidden"), "the settings open");
+    assert!(
+        page.eval_bool("!document.getElementById('reader-panel').hidden"),
+        "the settings open"
+    );
     for _ in 0..3 {
         page.click("[data-size=larger]");
     }
     page.click("[data-theme-choice=dark]");
     let larger = page.eval(font_size).as_f64().unwrap();
-    assert!(larger >= normal * 1.4, "three steps up make the text much larger: {normal} → {larger}");
+    assert!(
+        larger >= normal * 1.4,
+        "three steps up make the text much larger: {normal} → {larger}"
+    );
     assert_ne!(page.eval_str(background), light_bg, "dark background");
-    assert_eq!(page.eval_str("document.querySelector('[data-theme-choice=dark]').getAttribute('aria-pressed')"), "true");
-    assert_eq!(page.eval_str("document.querySelector('[data-theme-choice=system]').getAttribute('aria-pressed')"), "false");
+    assert_eq!(
+        page.eval_str(
+            "document.querySelector('[data-theme-choice=dark]').getAttribute('aria-pressed')"
+        ),
+        "true"
+    );
+    assert_eq!(
+        page.eval_str(
+            "document.querySelector('[data-theme-choice=system]').getAttribute('aria-pressed')"
+        ),
+        "false"
+    );
 
     // Kept per site, under the site's own key.
     let key = page.eval_str("document.body.dataset.siteKey");
@@ -243,17 +308,30 @@ fn text_size_and_colour_scheme_survive_a_reload() {
     assert!(stored.contains("dark"), "{stored}");
 
     reload_fully(&page);
-    assert_eq!(page.eval_str("document.documentElement.getAttribute('data-theme')"), "dark");
-    assert_eq!(page.eval(font_size).as_f64().unwrap(), larger, "the size survives a reload");
+    assert_eq!(
+        page.eval_str("document.documentElement.getAttribute('data-theme')"),
+        "dark"
+    );
+    assert_eq!(
+        page.eval(font_size).as_f64().unwrap(),
+        larger,
+        "the size survives a reload"
+    );
     assert_ne!(page.eval_str(background), light_bg);
 
     // And applies on every page of the site, from the <head> (before the first paint).
     page.goto(&url("index.html"));
-    assert_eq!(page.eval_str("document.documentElement.getAttribute('data-theme')"), "dark");
+    assert_eq!(
+        page.eval_str("document.documentElement.getAttribute('data-theme')"),
+        "dark"
+    );
     let head_script = page.eval_bool(
         "[...document.head.querySelectorAll('script:not([src])')].some(s => s.textContent.includes('localStorage'))",
     );
-    assert!(head_script, "the stored settings are applied by a script in <head>");
+    assert!(
+        head_script,
+        "the stored settings are applied by a script in <head>"
+    );
 
     // Back to following the system and to normal size.
     page.goto(&url(middle_unit()));
@@ -263,10 +341,17 @@ fn text_size_and_colour_scheme_survive_a_reload() {
         page.click("[data-size=smaller]");
     }
     reload_fully(&page);
-    assert_eq!(page.eval_str("document.documentElement.getAttribute('data-theme') || 'none'"), "none");
+    assert_eq!(
+        page.eval_str("document.documentElement.getAttribute('data-theme') || 'none'"),
+        "none"
+    );
     assert_eq!(page.eval(font_size).as_f64().unwrap(), normal);
     set_color_scheme(&page, "dark");
-    assert_ne!(page.eval_str(background), light_bg, "follows a dark system setting");
+    assert_ne!(
+        page.eval_str(background),
+        light_bg,
+        "follows a dark system setting"
+    );
 }
 
 #[test]
@@ -286,10 +371,15 @@ fn arrow_keys_move_between_units() {
     page.eval("(() => { const i = document.createElement('input'); i.id = 'typing'; document.querySelector('main').prepend(i); i.focus(); })()");
     page.press("ArrowRight");
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(page.url(), here, "→ in a text field moves the cursor, not the page");
+    assert_eq!(
+        page.url(),
+        here,
+        "→ in a text field moves the cursor, not the page"
+    );
     page.eval("document.getElementById('typing').blur()");
 
-    let loaded = |href: &str| format!("location.href === {href:?} && document.readyState === 'complete'");
+    let loaded =
+        |href: &str| format!("location.href === {href:?} && document.readyState === 'complete'");
     page.press("ArrowRight");
     page.wait_until(&loaded(&next), WAIT);
     page.press("ArrowLeft");
@@ -302,22 +392,49 @@ fn arrow_keys_move_between_units() {
 fn printing_drops_the_navigation() {
     let b = require_browser!();
     let page = Page::open(b, &url(middle_unit()), DESKTOP.0, DESKTOP.1);
-    let display = |sel: &str| page.eval_str(&format!("getComputedStyle(document.querySelector('{sel}')).display"));
-    assert_ne!(display(".side-nav"), "none", "on screen the navigation shows");
+    let display = |sel: &str| {
+        page.eval_str(&format!(
+            "getComputedStyle(document.querySelector('{sel}')).display"
+        ))
+    };
+    assert_ne!(
+        display(".side-nav"),
+        "none",
+        "on screen the navigation shows"
+    );
     page.emulate_media("print");
-    for sel in [".side-nav", ".site-header", ".pager", ".breadcrumbs", ".toc", ".site-footer"] {
+    for sel in [
+        ".side-nav",
+        ".site-header",
+        ".pager",
+        ".breadcrumbs",
+        ".toc",
+        ".site-footer",
+    ] {
         assert_eq!(display(sel), "none", "{sel} is not printed");
     }
     for sel in ["h1", ".unit .meta", ".body"] {
         assert_ne!(display(sel), "none", "{sel} is printed");
     }
-    assert_eq!(page.eval_str("getComputedStyle(document.body).backgroundColor"), "rgb(255, 255, 255)");
-    assert_eq!(page.eval_str("getComputedStyle(document.querySelector('.body p')).color"), "rgb(0, 0, 0)");
+    assert_eq!(
+        page.eval_str("getComputedStyle(document.body).backgroundColor"),
+        "rgb(255, 255, 255)"
+    );
+    assert_eq!(
+        page.eval_str("getComputedStyle(document.querySelector('.body p')).color"),
+        "rgb(0, 0, 0)"
+    );
 
     // Black on white even when the reader chose dark.
     page.eval("document.documentElement.setAttribute('data-theme', 'dark')");
-    assert_eq!(page.eval_str("getComputedStyle(document.body).backgroundColor"), "rgb(255, 255, 255)");
-    assert_eq!(page.eval_str("getComputedStyle(document.querySelector('.body p')).color"), "rgb(0, 0, 0)");
+    assert_eq!(
+        page.eval_str("getComputedStyle(document.body).backgroundColor"),
+        "rgb(255, 255, 255)"
+    );
+    assert_eq!(
+        page.eval_str("getComputedStyle(document.querySelector('.body p')).color"),
+        "rgb(0, 0, 0)"
+    );
     page.eval("document.documentElement.removeAttribute('data-theme')");
 
     let pdf = page.tab.print_to_pdf(None).expect("print to PDF");
@@ -328,14 +445,20 @@ fn printing_drops_the_navigation() {
     let pdf_path = dir.join("theme-unit-print.pdf");
     std::fs::write(&pdf_path, &pdf).unwrap();
     // With poppler installed, the first page as a PNG to look at, and its text.
-    if let Ok(out) = std::process::Command::new("pdftotext").arg(&pdf_path).arg("-").output() {
-        if out.status.success() {
-            let text = String::from_utf8_lossy(&out.stdout);
-            let title = page.eval_str("document.querySelector('h1').textContent");
-            assert!(text.contains(&title), "the handout has the title");
-            let nav_topic = page.eval_str("document.querySelectorAll('.nav-topic > a')[1].textContent");
-            assert!(!text.contains(&nav_topic), "the handout has no navigation ({nav_topic})");
-        }
+    if let Ok(out) = std::process::Command::new("pdftotext")
+        .arg(&pdf_path)
+        .arg("-")
+        .output()
+        && out.status.success()
+    {
+        let text = String::from_utf8_lossy(&out.stdout);
+        let title = page.eval_str("document.querySelector('h1').textContent");
+        assert!(text.contains(&title), "the handout has the title");
+        let nav_topic = page.eval_str("document.querySelectorAll('.nav-topic > a')[1].textContent");
+        assert!(
+            !text.contains(&nav_topic),
+            "the handout has no navigation ({nav_topic})"
+        );
     }
     let _ = std::process::Command::new("pdftoppm")
         .args(["-png", "-r", "60", "-f", "1", "-l", "1"])
@@ -348,13 +471,17 @@ fn printing_drops_the_navigation() {
 fn the_whole_topic_prints_on_one_page() {
     let b = require_browser!();
     let page = Page::open(b, &url("01-xuexi/index.html"), PHONE.0, PHONE.1);
-    let titles = page.eval("[...document.querySelectorAll('.topic .unit-list a')].map(a => a.textContent)");
-    let kinds = page.eval("[...document.querySelectorAll('.topic .unit-list .kind')].map(a => a.textContent)");
+    let titles =
+        page.eval("[...document.querySelectorAll('.topic .unit-list a')].map(a => a.textContent)");
+    let kinds = page
+        .eval("[...document.querySelectorAll('.topic .unit-list .kind')].map(a => a.textContent)");
     page.click(".topic-actions a");
     page.wait_until("location.pathname.endsWith('/01-xuexi/print.html')", WAIT);
-    let printed = page.eval("[...document.querySelectorAll('.print-unit h2')].map(h => h.textContent)");
+    let printed =
+        page.eval("[...document.querySelectorAll('.print-unit h2')].map(h => h.textContent)");
     assert_eq!(printed, titles, "every unit, in order");
-    let printed_kinds = page.eval("[...document.querySelectorAll('.print-unit .meta .kind')].map(a => a.textContent)");
+    let printed_kinds = page
+        .eval("[...document.querySelectorAll('.print-unit .meta .kind')].map(a => a.textContent)");
     assert_eq!(printed_kinds, kinds);
     // Full text: the original unit's text is all there.
     page.goto(&url("01-xuexi/yuanwen.html"));
@@ -362,35 +489,66 @@ fn the_whole_topic_prints_on_one_page() {
     page.goto(&url("01-xuexi/print.html"));
     let all = page.eval_str("document.querySelector('.topic-print').innerText");
     let start: String = original.chars().take(200).collect();
-    let end: String = original.chars().rev().take(100).collect::<Vec<_>>().into_iter().rev().collect();
-    assert!(all.contains(&start) && all.contains(&end), "the original text is printed in full");
-    assert_eq!(page.eval("document.querySelectorAll('h1').length"), 1, "one h1");
+    let end: String = original
+        .chars()
+        .rev()
+        .take(100)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert!(
+        all.contains(&start) && all.contains(&end),
+        "the original text is printed in full"
+    );
+    assert_eq!(
+        page.eval("document.querySelectorAll('h1').length"),
+        1,
+        "one h1"
+    );
     page.emulate_media("print");
     assert_eq!(
         page.eval_str("getComputedStyle(document.querySelectorAll('.print-unit')[1]).breakBefore"),
         "page",
         "each unit starts a new page"
     );
-    assert_eq!(page.eval_str("getComputedStyle(document.querySelector('.print-actions')).display"), "none");
+    assert_eq!(
+        page.eval_str("getComputedStyle(document.querySelector('.print-actions')).display"),
+        "none"
+    );
 }
 
 #[test]
 fn original_text_is_set_apart_from_commentary() {
     let b = require_browser!();
     let page = Page::open(b, &url("01-xuexi/yuanwen.html"), PHONE.0, PHONE.1);
-    let original_font = page.eval_str("getComputedStyle(document.querySelector('.body p')).fontFamily");
-    assert!(page.eval_bool("!!document.querySelector('.original-banner')"), "a banner says it is the original");
+    let original_font =
+        page.eval_str("getComputedStyle(document.querySelector('.body p')).fontFamily");
+    assert!(
+        page.eval_bool("!!document.querySelector('.original-banner')"),
+        "a banner says it is the original"
+    );
     assert_eq!(
         page.eval_str("document.querySelector('.unit .meta .kind').textContent"),
         "原文"
     );
-    assert_ne!(page.eval_str("getComputedStyle(document.querySelector('.body')).borderLeftStyle"), "none");
+    assert_ne!(
+        page.eval_str("getComputedStyle(document.querySelector('.body')).borderLeftStyle"),
+        "none"
+    );
     page.goto(&url("01-xuexi/jiedu.html"));
     assert!(page.eval_bool("!document.querySelector('.original-banner')"));
-    assert_eq!(page.eval_str("document.querySelector('.unit .meta .kind').textContent"), "解读");
-    let commentary_font = page.eval_str("getComputedStyle(document.querySelector('.body p')).fontFamily");
+    assert_eq!(
+        page.eval_str("document.querySelector('.unit .meta .kind').textContent"),
+        "解读"
+    );
+    let commentary_font =
+        page.eval_str("getComputedStyle(document.querySelector('.body p')).fontFamily");
     assert_ne!(original_font, commentary_font, "a different reading style");
-    assert!(original_font.contains("Serif") || original_font.contains("Song"), "{original_font}");
+    assert!(
+        original_font.contains("Serif") || original_font.contains("Song"),
+        "{original_font}"
+    );
 }
 
 #[test]
@@ -401,7 +559,12 @@ fn screenshots_of_home_topic_and_unit() {
         page.set_viewport(w, h);
         for scheme in ["light", "dark"] {
             set_color_scheme(&page, scheme);
-            for (name, rel) in [("home", "index.html"), ("topic", "01-xuexi/index.html"), ("unit", middle_unit()), ("commentary", "01-xuexi/jiedu.html")] {
+            for (name, rel) in [
+                ("home", "index.html"),
+                ("topic", "01-xuexi/index.html"),
+                ("unit", middle_unit()),
+                ("commentary", "01-xuexi/jiedu.html"),
+            ] {
                 page.goto(&url(rel));
                 let png = page.screenshot(&format!("theme-{name}-{scheme}-{w}"));
                 assert!(std::fs::metadata(&png).unwrap().len() > 1000);
@@ -431,7 +594,8 @@ fn inject_axe(page: &Page, axe_url: &str) {
 /// The file:// URL of axe-core, installed by `.ci/run`
 /// (`npm install --prefix target/axe axe-core@4`).
 fn axe_source() -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/axe/node_modules/axe-core/axe.min.js");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/axe/node_modules/axe-core/axe.min.js");
     match path.is_file() {
         true => Some(file_url(&path)),
         false => {
@@ -458,7 +622,14 @@ fn axe_finds_no_serious_accessibility_problems() {
         page.set_viewport(w, h);
         for scheme in ["light", "dark"] {
             set_color_scheme(&page, scheme);
-            for rel in ["index.html", "01-xuexi/index.html", "01-xuexi/yuanwen.html", "01-xuexi/jiedu.html", "01-xuexi/print.html", "404.html"] {
+            for rel in [
+                "index.html",
+                "01-xuexi/index.html",
+                "01-xuexi/yuanwen.html",
+                "01-xuexi/jiedu.html",
+                "01-xuexi/print.html",
+                "404.html",
+            ] {
                 page.goto(&url(rel));
                 inject_axe(&page, &axe);
                 // Open the reading settings too, so their buttons are checked.
@@ -476,11 +647,16 @@ fn axe_finds_no_serious_accessibility_problems() {
             }
         }
     }
-    assert!(problems.is_empty(), "axe-core violations:\n{}", problems.join("\n\n"));
+    assert!(
+        problems.is_empty(),
+        "axe-core violations:\n{}",
+        problems.join("\n\n")
+    );
 
     // The check can fail: a button without a name is reported.
     page.eval("document.querySelector('main').append(document.createElement('button'))");
-    let ids = page.eval_str("axe.run(document).then(r => JSON.stringify(r.violations.map(v => v.id)))");
+    let ids =
+        page.eval_str("axe.run(document).then(r => JSON.stringify(r.violations.map(v => v.id)))");
     assert!(
         ids.contains("\"button-name\""),
         "axe reports an unnamed button: {ids}"
@@ -491,16 +667,38 @@ fn axe_finds_no_serious_accessibility_problems() {
 fn headings_landmarks_and_labels() {
     let b = require_browser!();
     let page = Page::open(b, &url("index.html"), PHONE.0, PHONE.1);
-    for rel in ["index.html", "01-xuexi/index.html", middle_unit(), "01-xuexi/print.html", "404.html"] {
+    for rel in [
+        "index.html",
+        "01-xuexi/index.html",
+        middle_unit(),
+        "01-xuexi/print.html",
+        "404.html",
+    ] {
         page.goto(&url(rel));
-        assert_eq!(page.eval("document.querySelectorAll('h1').length"), 1, "{rel}: one h1");
+        assert_eq!(
+            page.eval("document.querySelectorAll('h1').length"),
+            1,
+            "{rel}: one h1"
+        );
         // Headings never skip a level going down.
         let skips = page.eval(
             "(() => { let last = 0; const bad = []; for (const h of document.querySelectorAll('h1,h2,h3,h4,h5,h6')) { const l = +h.tagName[1]; if (l > last + 1) bad.push(h.tagName + ' ' + h.textContent); last = l; } return bad; })()",
         );
-        assert_eq!(skips, serde_json::json!([]), "{rel}: heading levels skipped");
-        for sel in ["header.site-header", "nav#side-nav", "main#main", "footer.site-footer"] {
-            assert!(page.eval_bool(&format!("!!document.querySelector('{sel}')")), "{rel}: {sel}");
+        assert_eq!(
+            skips,
+            serde_json::json!([]),
+            "{rel}: heading levels skipped"
+        );
+        for sel in [
+            "header.site-header",
+            "nav#side-nav",
+            "main#main",
+            "footer.site-footer",
+        ] {
+            assert!(
+                page.eval_bool(&format!("!!document.querySelector('{sel}')")),
+                "{rel}: {sel}"
+            );
         }
         assert_eq!(page.eval_str("document.documentElement.lang"), "zh-CN");
         // Every button has a name.
@@ -512,9 +710,19 @@ fn headings_landmarks_and_labels() {
     // The skip link is the first thing to tab to, and it shows.
     page.goto(&url(middle_unit()));
     page.press("Tab");
-    assert_eq!(page.eval_str("document.activeElement.className"), "skip-link");
-    assert!(page.eval_bool("document.activeElement.getBoundingClientRect().top >= 0"), "visible when focused");
-    assert_ne!(page.eval_str("getComputedStyle(document.activeElement).outlineStyle"), "none", "focus is visible");
+    assert_eq!(
+        page.eval_str("document.activeElement.className"),
+        "skip-link"
+    );
+    assert!(
+        page.eval_bool("document.activeElement.getBoundingClientRect().top >= 0"),
+        "visible when focused"
+    );
+    assert_ne!(
+        page.eval_str("getComputedStyle(document.activeElement).outlineStyle"),
+        "none",
+        "focus is visible"
+    );
     page.press("Enter");
     page.wait_until("location.hash === '#main'", WAIT);
 }
@@ -526,20 +734,44 @@ fn ui_strings_follow_the_site_language() {
     site.build().ok();
     let zh = site.read("public/01-a/yuanwen.html");
     for s in ["跳到正文", "阅读设置", "原文", "打印"] {
-        assert!(zh.contains(s) || site.read("public/01-a/index.html").contains(s), "zh-CN: {s}");
+        assert!(
+            zh.contains(s) || site.read("public/01-a/index.html").contains(s),
+            "zh-CN: {s}"
+        );
     }
     site.write("site.yaml", "title: Test site\nlanguage: en\n");
     site.build().ok();
     let unit = site.read("public/01-a/yuanwen.html");
     let topic = site.read("public/01-a/index.html");
-    for s in ["Skip to content", "Reading settings", "Larger text", "Original text", "Menu"] {
+    for s in [
+        "Skip to content",
+        "Reading settings",
+        "Larger text",
+        "Original text",
+        "Menu",
+    ] {
         assert!(unit.contains(s), "en unit page: {s}");
     }
     assert!(topic.contains("Print the whole topic"), "en topic page");
-    assert!(site.read("public/01-a/print.html").contains("Print this page"));
+    assert!(
+        site.read("public/01-a/print.html")
+            .contains("Print this page")
+    );
     // No Chinese UI text left on an English site (its content is still Chinese).
-    for s in ["跳到正文", "阅读设置", "放大字号", "深色", "菜单", "上一篇", "下一篇", "打印"] {
-        assert!(!unit.contains(s) && !topic.contains(s), "en site shows `{s}`");
+    for s in [
+        "跳到正文",
+        "阅读设置",
+        "放大字号",
+        "深色",
+        "菜单",
+        "上一篇",
+        "下一篇",
+        "打印",
+    ] {
+        assert!(
+            !unit.contains(s) && !topic.contains(s),
+            "en site shows `{s}`"
+        );
     }
 }
 
@@ -551,13 +783,22 @@ fn chinese_typography_measure_and_line_height() {
         .eval("(() => { const p = document.querySelector('.body p'); return p.clientWidth / parseFloat(getComputedStyle(p).fontSize); })()")
         .as_f64()
         .unwrap();
-    assert!((34.0..=41.0).contains(&per_line), "about 35–40 characters a line, got {per_line:.1}");
+    assert!(
+        (34.0..=41.0).contains(&per_line),
+        "about 35–40 characters a line, got {per_line:.1}"
+    );
     let leading = page
         .eval("(() => { const s = getComputedStyle(document.querySelector('.body p')); return parseFloat(s.lineHeight) / parseFloat(s.fontSize); })()")
         .as_f64()
         .unwrap();
-    assert!((1.7..=1.95).contains(&leading), "line height about 1.8, got {leading:.2}");
-    assert_eq!(page.eval_str("getComputedStyle(document.querySelector('.body p')).lineBreak"), "strict");
+    assert!(
+        (1.7..=1.95).contains(&leading),
+        "line height about 1.8, got {leading:.2}"
+    );
+    assert_eq!(
+        page.eval_str("getComputedStyle(document.querySelector('.body p')).lineBreak"),
+        "strict"
+    );
     // System fonts only: no web fonts, nothing loaded from elsewhere.
     assert_eq!(page.eval("document.fonts.size"), 0, "no @font-face");
     let foreign = page.eval(
@@ -580,13 +821,21 @@ fn wide_tables_and_long_words_scroll_in_their_own_box() {
              见 https://example.org/a/very/long/path/that/does/not/break/anywhere/naturally/at/all/index.html 和 \
              Supercalifragilisticexpialidociousantidisestablishmentarianism。\n\n```\nlet a_very_long_line_of_code = \"that is much wider than a phone screen is, and would widen the page\";\n```\n",
             header.join(" | "),
-            vec!["---"; 12].join("|"),
+            ["---"; 12].join("|"),
             row.join(" | ")
         ),
     );
     site.build().ok();
-    let page = Page::open(b, &file_url(&site.path().join("public/01-a/jiedu.html")), PHONE.0, PHONE.1);
-    assert!(page.eval_bool("!!document.querySelector('.body table')"), "the table is rendered");
+    let page = Page::open(
+        b,
+        &file_url(&site.path().join("public/01-a/jiedu.html")),
+        PHONE.0,
+        PHONE.1,
+    );
+    assert!(
+        page.eval_bool("!!document.querySelector('.body table')"),
+        "the table is rendered"
+    );
     assert!(
         !page.overflows_horizontally(),
         "the page stays 360 px wide: {}",
