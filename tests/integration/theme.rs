@@ -564,6 +564,7 @@ fn screenshots_of_home_topic_and_unit() {
                 ("topic", "01-xuexi/index.html"),
                 ("unit", middle_unit()),
                 ("commentary", "01-xuexi/jiedu.html"),
+                ("topic-print", "01-xuexi/print.html"),
             ] {
                 page.goto(&url(rel));
                 let png = page.screenshot(&format!("theme-{name}-{scheme}-{w}"));
@@ -707,6 +708,13 @@ fn headings_landmarks_and_labels() {
         );
         assert_eq!(unnamed, serde_json::json!([]), "{rel}");
     }
+    // Controls big enough for a thumb on a phone (44 × 44 CSS px at least).
+    page.goto(&url(middle_unit()));
+    assert!(page.eval_bool("document.querySelectorAll('.pager a').length === 2"));
+    let small = page.eval(
+        "[...document.querySelectorAll('.menu-button, .reader-toggle, .pager a')].map(e => e.getBoundingClientRect()).filter(r => r.width < 44 || r.height < 44).length",
+    );
+    assert_eq!(small, 0, "menu, settings and previous/next are thumb-sized");
     // The skip link is the first thing to tab to, and it shows.
     page.goto(&url(middle_unit()));
     page.press("Tab");
