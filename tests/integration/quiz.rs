@@ -723,3 +723,85 @@ fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
         "学习进度已清除。"
     );
 }
+
+/// `studysite serve` on a free loopback port; killed on drop.
+struct Served {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Served {
+    #[track_caller]
+    fn start(root: &Path) -> Served {
+        use std::io::BufRead;
+        let mut child = bin()
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start studysite serve");
+        let out = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(rest) = line.strip_prefix("serving at ") {
+                        let base = rest.trim().to_string();
+                        return Served { child, base };
+                    }
+                }
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!("studysite serve printed no `serving at` line");
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn quizzes_and_progress_work_over_http_from_studysite_serve() {
+    let Some(browser) = launch() else { return };
+    let site = quiz_fixture();
+    let server = Served::start(site.path());
+    assert!(server.base.starts_with("http://127.0.0.1:"), "{}", server.base);
+    let page = Page::open(&browser, &format!("{}01-a/jiedu.html", server.base), 1280, 800);
+    page.wait_until("document.querySelectorAll('fieldset.quiz-question').length === 5", WAIT);
+    for i in 1..=5 {
+        choose(&page, i, i != 3);
+    }
+    page.click("button.quiz-submit");
+    page.wait_until("document.querySelector('.quiz-results').dataset.percent === '80'", WAIT);
+    assert_eq!(page.eval_str("document.querySelector('.quiz-results').dataset.passed"), "true");
+    page.reload();
+    page.wait_until("document.querySelector('.quiz-history') && !document.querySelector('.quiz-history').hidden", WAIT);
+    assert!(page.eval_str("document.querySelector('.quiz-history').textContent").starts_with("最好成绩 80%，上次 80%"));
+    page.click("button.quiz-submit");
+    page.wait_until("document.querySelector('#quiz-q-1 .q-source-link')", WAIT);
+    page.click("#quiz-q-1 .q-source-link");
+    page.wait_until("location.pathname === '/01-a/yuanwen.html' && location.hash === '#task-1'", WAIT);
+    page.goto(&format!("{}progress.html", server.base));
+    page.wait_until("document.querySelector('[data-quiz-state=\"unit:01-a/jiedu\"]').textContent !== ''", WAIT);
+    assert_eq!(
+        page.eval_str("document.querySelector('[data-quiz-state=\"unit:01-a/jiedu\"]').textContent"),
+        "测验通过 · 最好成绩 80%"
+    );
+}
