@@ -313,10 +313,10 @@ fn check_question(
             q.kind
         ));
     }
-    if let Some(id) = &q.id {
-        if id.trim().is_empty() {
-            problems.push("`id` must not be empty: remove it or give the question a name".into());
-        }
+    if let Some(id) = &q.id
+        && id.trim().is_empty()
+    {
+        problems.push("`id` must not be empty: remove it or give the question a name".into());
     }
     if q.prompt.trim().is_empty() {
         problems.push("the question has an empty `prompt`".into());
@@ -549,10 +549,10 @@ pub fn validate_site(site: &Site, diags: &mut Diagnostics) {
                     }
                 }
             }
-            if let Some(src) = &q.source {
-                if let Err(msg) = resolve_source(site, src) {
-                    diags.push(diag_at(&quiz.path, q, msg));
-                }
+            if let Some(src) = &q.source
+                && let Err(msg) = resolve_source(site, src)
+            {
+                diags.push(diag_at(&quiz.path, q, msg));
             }
         }
     }

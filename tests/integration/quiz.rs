@@ -30,12 +30,17 @@ fn unit_text(title: &str, questions: &str) -> String {
 fn rejected_with(site: &TempSite, headline: &str) {
     site.run(&["check"]).fails(1).has_line(headline);
     site.build().fails(1).has_line(headline);
-    assert!(!site.path().join("public/index.html").exists(), "a failed build wrote the site");
+    assert!(
+        !site.path().join("public/index.html").exists(),
+        "a failed build wrote the site"
+    );
 }
 
 #[test]
 fn answer_naming_a_missing_option() {
-    let site = site_with_quiz("  - type: single\n    prompt: 问题？\n    options: [甲, 乙, 丙]\n    answer: D\n");
+    let site = site_with_quiz(
+        "  - type: single\n    prompt: 问题？\n    options: [甲, 乙, 丙]\n    answer: D\n",
+    );
     rejected_with(
         &site,
         "error: content/01-a/jiedu.md:5:5: answer `D` names no option: the question has 3 options (A–C)",
@@ -44,7 +49,9 @@ fn answer_naming_a_missing_option() {
 
 #[test]
 fn multiple_answer_naming_a_missing_option() {
-    let site = site_with_quiz("  - type: 多选\n    prompt: 问题？\n    options: [甲, 乙]\n    answer: [A, C]\n");
+    let site = site_with_quiz(
+        "  - type: 多选\n    prompt: 问题？\n    options: [甲, 乙]\n    answer: [A, C]\n",
+    );
     rejected_with(
         &site,
         "error: content/01-a/jiedu.md:5:5: answer `C` names no option: the question has 2 options (A–B)",
@@ -53,7 +60,9 @@ fn multiple_answer_naming_a_missing_option() {
 
 #[test]
 fn single_with_two_answers() {
-    let site = site_with_quiz("  - type: single\n    prompt: 问题？\n    options: [甲, 乙]\n    answer: [A, B]\n");
+    let site = site_with_quiz(
+        "  - type: single\n    prompt: 问题？\n    options: [甲, 乙]\n    answer: [A, B]\n",
+    );
     rejected_with(
         &site,
         "error: content/01-a/jiedu.md:5:5: a `single` question needs exactly one answer, found 2 (A, B)",
@@ -62,7 +71,9 @@ fn single_with_two_answers() {
 
 #[test]
 fn single_with_no_answer_letter() {
-    let site = site_with_quiz("  - type: 单选\n    prompt: 问题？\n    options: [甲, 乙]\n    answer: []\n");
+    let site = site_with_quiz(
+        "  - type: 单选\n    prompt: 问题？\n    options: [甲, 乙]\n    answer: []\n",
+    );
     rejected_with(
         &site,
         "error: content/01-a/jiedu.md:5:5: a `single` question needs exactly one answer, found none",
@@ -71,7 +82,9 @@ fn single_with_no_answer_letter() {
 
 #[test]
 fn multiple_with_no_answer_letter() {
-    let site = site_with_quiz("  - type: multiple\n    prompt: 问题？\n    options: [甲, 乙]\n    answer: []\n");
+    let site = site_with_quiz(
+        "  - type: multiple\n    prompt: 问题？\n    options: [甲, 乙]\n    answer: []\n",
+    );
     rejected_with(
         &site,
         "error: content/01-a/jiedu.md:5:5: a `multiple` question needs at least one answer",
@@ -80,7 +93,8 @@ fn multiple_with_no_answer_letter() {
 
 #[test]
 fn fewer_than_two_options() {
-    let site = site_with_quiz("  - type: single\n    prompt: 问题？\n    options: [甲]\n    answer: A\n");
+    let site =
+        site_with_quiz("  - type: single\n    prompt: 问题？\n    options: [甲]\n    answer: A\n");
     rejected_with(
         &site,
         "error: content/01-a/jiedu.md:5:5: a `single` question needs at least two options, found 1",
@@ -89,7 +103,8 @@ fn fewer_than_two_options() {
 
 #[test]
 fn duplicate_ids_across_the_site() {
-    let site = site_with_quiz("  - id: q1\n    type: truefalse\n    prompt: 甲。\n    answer: true\n");
+    let site =
+        site_with_quiz("  - id: q1\n    type: truefalse\n    prompt: 甲。\n    answer: true\n");
     site.write(
         "content/01-a/yantao.md",
         &format!(
@@ -106,7 +121,10 @@ fn duplicate_ids_across_the_site() {
 #[test]
 fn empty_prompt() {
     let site = site_with_quiz("  - type: truefalse\n    prompt: \"  \"\n    answer: true\n");
-    rejected_with(&site, "error: content/01-a/jiedu.md:5:5: the question has an empty `prompt`");
+    rejected_with(
+        &site,
+        "error: content/01-a/jiedu.md:5:5: the question has an empty `prompt`",
+    );
 }
 
 #[test]
@@ -144,7 +162,9 @@ fn source_naming_no_unit() {
 
 #[test]
 fn source_without_an_anchor() {
-    let site = site_with_quiz("  - type: truefalse\n    prompt: 甲。\n    answer: true\n    source: 01-a/yuanwen\n");
+    let site = site_with_quiz(
+        "  - type: truefalse\n    prompt: 甲。\n    answer: true\n    source: 01-a/yuanwen\n",
+    );
     rejected_with(
         &site,
         "error: content/01-a/jiedu.md:5:5: `source` must name a passage as `topic/unit#anchor`, found `01-a/yuanwen`",
@@ -153,7 +173,9 @@ fn source_without_an_anchor() {
 
 #[test]
 fn blanks_count_differs_from_answers_count() {
-    let site = site_with_quiz("  - type: fill\n    prompt: 推进___常态化___。\n    answer: [[两学一做]]\n");
+    let site = site_with_quiz(
+        "  - type: fill\n    prompt: 推进___常态化___。\n    answer: [[两学一做]]\n",
+    );
     rejected_with(
         &site,
         "error: content/01-a/jiedu.md:5:5: the prompt has 2 blanks (`___`) but `answer` has 1 entry: give one list of accepted answers per blank",
@@ -171,8 +193,12 @@ fn fill_without_blanks() {
 
 #[test]
 fn fill_answer_that_is_only_an_ideographic_space() {
-    let site = site_with_quiz("  - type: fill\n    prompt: 推进___。\n    answer: [[\"\u{3000}\"]]\n");
-    rejected_with(&site, "error: content/01-a/jiedu.md:5:5: an accepted answer of blank 1 is empty");
+    let site =
+        site_with_quiz("  - type: fill\n    prompt: 推进___。\n    answer: [[\"\u{3000}\"]]\n");
+    rejected_with(
+        &site,
+        "error: content/01-a/jiedu.md:5:5: an accepted answer of blank 1 is empty",
+    );
 }
 
 #[test]
@@ -187,7 +213,10 @@ fn unknown_type() {
 #[test]
 fn missing_answer() {
     let site = site_with_quiz("  - type: truefalse\n    prompt: 甲。\n");
-    rejected_with(&site, "error: content/01-a/jiedu.md:5:5: the question has no `answer`");
+    rejected_with(
+        &site,
+        "error: content/01-a/jiedu.md:5:5: the question has no `answer`",
+    );
 }
 
 #[test]
@@ -201,13 +230,20 @@ fn truefalse_answer_that_is_not_true_or_false() {
 
 #[test]
 fn truefalse_with_options() {
-    let site = site_with_quiz("  - type: truefalse\n    prompt: 甲。\n    options: [对, 错]\n    answer: true\n");
-    rejected_with(&site, "error: content/01-a/jiedu.md:5:5: a `truefalse` question takes no `options`");
+    let site = site_with_quiz(
+        "  - type: truefalse\n    prompt: 甲。\n    options: [对, 错]\n    answer: true\n",
+    );
+    rejected_with(
+        &site,
+        "error: content/01-a/jiedu.md:5:5: a `truefalse` question takes no `options`",
+    );
 }
 
 #[test]
 fn answer_that_is_not_letters() {
-    let site = site_with_quiz("  - type: single\n    prompt: 甲？\n    options: [对, 错]\n    answer: 1\n");
+    let site = site_with_quiz(
+        "  - type: single\n    prompt: 甲？\n    options: [对, 错]\n    answer: 1\n",
+    );
     rejected_with(
         &site,
         "error: content/01-a/jiedu.md:5:5: `answer` must be option letters such as `B` or `[A, C]`, found `1`",
@@ -219,7 +255,10 @@ fn zero_points_and_empty_option_are_both_reported() {
     let site = site_with_quiz(
         "  - type: single\n    prompt: 甲？\n    options: [对, \"\"]\n    answer: A\n    points: 0\n",
     );
-    rejected_with(&site, "error: content/01-a/jiedu.md:5:5: `points` must be at least 1");
+    rejected_with(
+        &site,
+        "error: content/01-a/jiedu.md:5:5: `points` must be at least 1",
+    );
     rejected_with(&site, "error: content/01-a/jiedu.md:5:5: option B is empty");
 }
 
@@ -233,13 +272,20 @@ fn problems_of_later_questions_point_at_their_own_line() {
     run.fails(1).has_line(
         "error: content/01-a/jiedu.md:8:5: answer `E` names no option: the question has 2 options (A–B)",
     );
-    assert!(run.stderr.contains(" 8 |   - type: single"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(" 8 |   - type: single"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn a_unit_named_quiz_would_hide_the_topic_quiz() {
     let site = TempSite::minimal();
-    site.write("content/01-a/quiz.md", "---\ntitle: 测验\nkind: practice\n---\n");
+    site.write(
+        "content/01-a/quiz.md",
+        "---\ntitle: 测验\nkind: practice\n---\n",
+    );
     rejected_with(
         &site,
         "error: content/01-a/quiz.md: `quiz` is reserved for the topic's quiz page (`<topic>/quiz.html`): rename the file",
@@ -249,7 +295,10 @@ fn a_unit_named_quiz_would_hide_the_topic_quiz() {
 /// The quiz data embedded in a built page.
 fn embedded(html: &str, id: &str) -> Value {
     let open = format!("<script type=\"application/json\" id=\"{id}\">");
-    let start = html.find(&open).unwrap_or_else(|| panic!("no #{id} in the page")) + open.len();
+    let start = html
+        .find(&open)
+        .unwrap_or_else(|| panic!("no #{id} in the page"))
+        + open.len();
     let end = start + html[start..].find("</script>").expect("script closed");
     serde_json::from_str(&html[start..end]).expect("embedded JSON parses")
 }
@@ -265,17 +314,29 @@ fn text_that_closes_script_elements_stays_inside_the_json() {
     let site = quiz_fixture();
     site.build().ok();
     let html = site.read("public/01-a/jiedu.html");
-    assert!(!html.contains("<script>alert(1)"), "injected script element in the page");
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "injected script element in the page"
+    );
     let data = embedded(&html, "quiz-data");
     let q = &data["questions"][1];
-    assert_eq!(q["prompt"], "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; 是什么？");
-    assert_eq!(q["options"][0], "&lt;/script&gt;&lt;script&gt;window.pwned=1&lt;/script&gt;");
+    assert_eq!(
+        q["prompt"],
+        "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; 是什么？"
+    );
+    assert_eq!(
+        q["options"][0],
+        "&lt;/script&gt;&lt;script&gt;window.pwned=1&lt;/script&gt;"
+    );
     // Inside the script element, the JSON holds no `<`, `>` or `&` at all.
     let open = "<script type=\"application/json\" id=\"quiz-data\">";
     let start = html.find(open).unwrap() + open.len();
     let raw = &html[start..start + html[start..].find("</script>").unwrap()];
     assert!(!raw.contains(['<', '>', '&']), "{raw}");
-    assert!(raw.contains("\\u0026lt;/script\\u0026gt;\\u0026lt;script\\u0026gt;alert(1)"), "{raw}");
+    assert!(
+        raw.contains("\\u0026lt;/script\\u0026gt;\\u0026lt;script\\u0026gt;alert(1)"),
+        "{raw}"
+    );
 }
 
 #[test]
@@ -285,16 +346,36 @@ fn unit_pages_topic_quiz_final_test_and_data_files() {
     let unit = embedded(&site.read("public/01-a/jiedu.html"), "quiz-data");
     assert_eq!(unit["version"], 1);
     assert_eq!(unit["id"], "unit:01-a/jiedu");
-    assert_eq!(unit["pass_mark"], 60, "site.yaml quiz.pass_mark reaches the page");
-    let ids: Vec<&str> = unit["questions"].as_array().unwrap().iter().map(|q| q["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["a-single", "a-xss", "a-multi", "a-tf", "01-a/jiedu#5"]);
+    assert_eq!(
+        unit["pass_mark"], 60,
+        "site.yaml quiz.pass_mark reaches the page"
+    );
+    let ids: Vec<&str> = unit["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["a-single", "a-xss", "a-multi", "a-tf", "01-a/jiedu#5"]
+    );
     let single = &unit["questions"][0];
     assert_eq!(single["answer"], serde_json::json!([1]));
     assert_eq!(single["source"]["href"], "01-a/yuanwen.html#task-1");
-    assert_eq!(single["explanation"], "<p>提纲要求<strong>三分之一</strong>以上。</p>\n");
+    assert_eq!(
+        single["explanation"],
+        "<p>提纲要求<strong>三分之一</strong>以上。</p>\n"
+    );
     let fill = &unit["questions"][4];
-    assert_eq!(fill["parts"], serde_json::json!(["推进“两学一做”学习教育", "制度化、", "。"]));
-    assert_eq!(fill["answer"], serde_json::json!([["常态化"], ["ABC", "abc"]]));
+    assert_eq!(
+        fill["parts"],
+        serde_json::json!(["推进“两学一做”学习教育", "制度化、", "。"])
+    );
+    assert_eq!(
+        fill["answer"],
+        serde_json::json!([["常态化"], ["ABC", "abc"]])
+    );
     assert_eq!(single["hash"].as_str().unwrap().len(), 12);
 
     // 阶段测验 of topic 01-a draws the questions of its units; 03-c has none, so no page.
@@ -305,7 +386,10 @@ fn unit_pages_topic_quiz_final_test_and_data_files() {
     assert!(site.path().join("public/02-b/quiz.html").exists());
     assert!(!site.path().join("public/03-c/quiz.html").exists());
     let topic_page = site.read("public/01-a/index.html");
-    assert!(topic_page.contains("href=\"../01-a/quiz.html\">阶段测验</a>"), "{topic_page}");
+    assert!(
+        topic_page.contains("href=\"../01-a/quiz.html\">阶段测验</a>"),
+        "{topic_page}"
+    );
     assert!(!site.read("public/03-c/index.html").contains("quiz.html"));
 
     let final_test = embedded(&site.read("public/quiz.html"), "quiz-data");
@@ -313,7 +397,10 @@ fn unit_pages_topic_quiz_final_test_and_data_files() {
     assert_eq!(final_test["questions"].as_array().unwrap().len(), 6);
     let home = site.read("public/index.html");
     assert!(home.contains("href=\"quiz.html\">综合测试</a>"), "{home}");
-    assert!(home.contains("href=\"progress.html\">学习进度</a>"), "{home}");
+    assert!(
+        home.contains("href=\"progress.html\">学习进度</a>"),
+        "{home}"
+    );
 
     let progress = embedded(&site.read("public/progress.html"), "progress-data");
     assert_eq!(progress["topics"][0]["quiz"]["path"], "01-a/quiz.html");
@@ -322,7 +409,10 @@ fn unit_pages_topic_quiz_final_test_and_data_files() {
     let all: Value = serde_json::from_str(&site.read("public/quizzes.json")).unwrap();
     assert_eq!(all["version"], 1);
     assert_eq!(all["quizzes"].as_array().unwrap().len(), 2);
-    assert_eq!(all["quizzes"][0]["questions"][0]["prompt"], "每个班次至少拿出多少时间学习原文？");
+    assert_eq!(
+        all["quizzes"][0]["questions"][0]["prompt"],
+        "每个班次至少拿出多少时间学习原文？"
+    );
     assert_eq!(all["quizzes"][0]["questions"][0]["line"], 7);
     let schema: Value = serde_json::from_str(&site.read("public/quiz.schema.json")).unwrap();
     assert_eq!(schema["type"], "array");
@@ -335,9 +425,15 @@ fn an_edited_question_gets_a_new_hash_but_a_new_explanation_does_not() {
         site.build().ok();
         embedded(&site.read("public/01-a/jiedu.html"), "quiz-data")["questions"][0]["hash"].clone()
     };
-    let a = hash_of("  - id: q\n    type: truefalse\n    prompt: 甲。\n    answer: true\n    explanation: 一\n");
-    let b = hash_of("  - id: q\n    type: truefalse\n    prompt: 甲。\n    answer: true\n    explanation: 二\n");
-    let c = hash_of("  - id: q\n    type: truefalse\n    prompt: 甲。\n    answer: false\n    explanation: 一\n");
+    let a = hash_of(
+        "  - id: q\n    type: truefalse\n    prompt: 甲。\n    answer: true\n    explanation: 一\n",
+    );
+    let b = hash_of(
+        "  - id: q\n    type: truefalse\n    prompt: 甲。\n    answer: true\n    explanation: 二\n",
+    );
+    let c = hash_of(
+        "  - id: q\n    type: truefalse\n    prompt: 甲。\n    answer: false\n    explanation: 一\n",
+    );
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
@@ -404,7 +500,10 @@ fn answering_a_unit_quiz_shows_results_saves_the_score_and_links_to_the_source()
     let b = &browser;
     let unit = shipped_site().join("01-xuexi/jiedu.html");
     let page = Page::open(b, &file_url(&unit), 1280, 800);
-    page.wait_until("document.querySelectorAll('fieldset.quiz-question').length > 0", WAIT);
+    page.wait_until(
+        "document.querySelectorAll('fieldset.quiz-question').length > 0",
+        WAIT,
+    );
     let n = question_count(&page);
     assert_eq!(n, 6);
     // Questions 1–4 right, 5–6 wrong: 4 of 6 = 67%, below the pass mark of 80.
@@ -412,8 +511,14 @@ fn answering_a_unit_quiz_shows_results_saves_the_score_and_links_to_the_source()
         choose(&page, i, i <= 4);
     }
     page.click("button.quiz-submit");
-    page.wait_until("document.querySelector('.quiz-results').dataset.percent", WAIT);
-    assert_eq!(page.eval_str("document.querySelector('.quiz-results').dataset.percent"), "67");
+    page.wait_until(
+        "document.querySelector('.quiz-results').dataset.percent",
+        WAIT,
+    );
+    assert_eq!(
+        page.eval_str("document.querySelector('.quiz-results').dataset.percent"),
+        "67"
+    );
     assert_eq!(
         page.eval_str("document.querySelector('.quiz-results .quiz-score').textContent"),
         "得分 4/6（67%）"
@@ -422,12 +527,22 @@ fn answering_a_unit_quiz_shows_results_saves_the_score_and_links_to_the_source()
         page.eval_str("document.querySelector('.quiz-results').getAttribute('aria-live')"),
         "polite"
     );
-    assert_eq!(page.eval_str("document.activeElement.className"), "quiz-results");
-    assert_eq!(page.eval_str("document.querySelector('#quiz-q-1').dataset.result"), "correct");
-    assert_eq!(page.eval_str("document.querySelector('#quiz-q-6').dataset.result"), "wrong");
+    assert_eq!(
+        page.eval_str("document.activeElement.className"),
+        "quiz-results"
+    );
+    assert_eq!(
+        page.eval_str("document.querySelector('#quiz-q-1').dataset.result"),
+        "correct"
+    );
+    assert_eq!(
+        page.eval_str("document.querySelector('#quiz-q-6').dataset.result"),
+        "wrong"
+    );
     let verdict = page.eval_str("document.querySelector('#quiz-q-6 .q-verdict').textContent");
     assert_eq!(verdict, "回答错误");
-    let explanation = page.eval_str("document.querySelector('#quiz-q-6 .q-explanation-body').textContent");
+    let explanation =
+        page.eval_str("document.querySelector('#quiz-q-6 .q-explanation-body').textContent");
     assert!(explanation.contains("新时代讲习所"), "{explanation}");
     page.screenshot("quiz-unit-results");
 
@@ -443,27 +558,45 @@ fn answering_a_unit_quiz_shows_results_saves_the_score_and_links_to_the_source()
     page.click("button.quiz-submit");
     page.wait_until("document.querySelector('button.quiz-retry') && !document.querySelector('button.quiz-retry').hidden", WAIT);
     page.click("button.quiz-retry");
-    page.wait_until("!document.querySelector('.quiz-results').dataset.percent", WAIT);
+    page.wait_until(
+        "!document.querySelector('.quiz-results').dataset.percent",
+        WAIT,
+    );
     assert!(page.eval_bool("document.querySelectorAll('#quiz input:checked').length === 0"));
     for i in 1..=n {
         choose(&page, i, true);
     }
     page.click("button.quiz-submit");
-    page.wait_until("document.querySelector('.quiz-results').dataset.percent === '100'", WAIT);
-    assert_eq!(page.eval_str("document.querySelector('.quiz-results').dataset.passed"), "true");
+    page.wait_until(
+        "document.querySelector('.quiz-results').dataset.percent === '100'",
+        WAIT,
+    );
+    assert_eq!(
+        page.eval_str("document.querySelector('.quiz-results').dataset.passed"),
+        "true"
+    );
 
     // Follow the source link of question 1 to the passage in the original text.
-    let href = page.eval_str("document.querySelector('#quiz-q-1 .q-source-link').getAttribute('href')");
+    let href =
+        page.eval_str("document.querySelector('#quiz-q-1 .q-source-link').getAttribute('href')");
     assert_eq!(href, "../01-xuexi/yuanwen.html#task-1");
     page.click("#quiz-q-1 .q-source-link");
-    page.wait_until("location.pathname.endsWith('/01-xuexi/yuanwen.html') && location.hash === '#task-1'", WAIT);
+    page.wait_until(
+        "location.pathname.endsWith('/01-xuexi/yuanwen.html') && location.hash === '#task-1'",
+        WAIT,
+    );
     assert!(page.eval_bool("!!document.getElementById('task-1')"));
 
     // The progress page shows it.
     page.goto(&file_url(&shipped_site().join("progress.html")));
-    page.wait_until("document.querySelector('[data-quiz-state=\"unit:01-xuexi/jiedu\"]').textContent !== ''", WAIT);
+    page.wait_until(
+        "document.querySelector('[data-quiz-state=\"unit:01-xuexi/jiedu\"]').textContent !== ''",
+        WAIT,
+    );
     assert_eq!(
-        page.eval_str("document.querySelector('[data-quiz-state=\"unit:01-xuexi/jiedu\"]').textContent"),
+        page.eval_str(
+            "document.querySelector('[data-quiz-state=\"unit:01-xuexi/jiedu\"]').textContent"
+        ),
         "测验通过 · 最好成绩 100%"
     );
     // And the topic page shows the badge.
@@ -480,18 +613,32 @@ fn a_quiz_works_from_the_keyboard_alone() {
     let b = &browser;
     let site = quiz_fixture();
     site.build().ok();
-    let page = Page::open(b, &file_url(&site.path().join("public/02-b/x.html")), 1280, 800);
+    let page = Page::open(
+        b,
+        &file_url(&site.path().join("public/02-b/x.html")),
+        1280,
+        800,
+    );
     // 02-b/x has one truefalse question (answer: false). Press 已学完, then Tab into it.
     page.wait_until("document.querySelector('#quiz input')", WAIT);
     page.click("[data-mark-read]");
     page.press("Tab");
     assert_eq!(page.eval_str("document.activeElement.value"), "true");
     page.press("ArrowDown");
-    assert_eq!(page.eval_str("document.querySelector('#quiz input:checked').value"), "false");
+    assert_eq!(
+        page.eval_str("document.querySelector('#quiz input:checked').value"),
+        "false"
+    );
     page.press("Tab");
-    assert_eq!(page.eval_str("document.activeElement.className"), "quiz-submit");
+    assert_eq!(
+        page.eval_str("document.activeElement.className"),
+        "quiz-submit"
+    );
     page.press("Enter");
-    page.wait_until("document.querySelector('.quiz-results').dataset.percent === '100'", WAIT);
+    page.wait_until(
+        "document.querySelector('.quiz-results').dataset.percent === '100'",
+        WAIT,
+    );
     let legend = page.eval_str("document.querySelector('#quiz-q-1 legend').textContent");
     assert_eq!(legend, "第 1 题判断题二是乙。");
 }
@@ -503,9 +650,20 @@ fn injected_markup_in_prompts_and_options_shows_as_text() {
     let b = &browser;
     let site = quiz_fixture();
     site.build().ok();
-    let page = Page::open(b, &file_url(&site.path().join("public/01-a/jiedu.html")), 1280, 800);
-    page.wait_until("document.querySelectorAll('fieldset.quiz-question').length === 5", WAIT);
-    assert!(page.eval_bool("window.pwned === undefined"), "an injected script ran");
+    let page = Page::open(
+        b,
+        &file_url(&site.path().join("public/01-a/jiedu.html")),
+        1280,
+        800,
+    );
+    page.wait_until(
+        "document.querySelectorAll('fieldset.quiz-question').length === 5",
+        WAIT,
+    );
+    assert!(
+        page.eval_bool("window.pwned === undefined"),
+        "an injected script ran"
+    );
     // Only the page's own scripts: none holds the payload.
     assert!(page.eval_bool(
         "[...document.scripts].every(s => !/alert\\(1\\)|pwned/.test(s.textContent) || s.id === 'quiz-data')"
@@ -513,8 +671,13 @@ fn injected_markup_in_prompts_and_options_shows_as_text() {
     let prompt = page.eval_str("document.querySelector('#quiz-q-2 .q-prompt').textContent");
     assert_eq!(prompt, format!("{XSS} 是什么？"));
     let options = page.eval_str("[...document.querySelectorAll('#quiz-q-2 .q-option-text')].map(o => o.textContent).join('|')");
-    assert!(options.contains("</script><script>window.pwned=1</script>"), "{options}");
-    assert!(page.eval_bool("document.querySelector('#quiz-q-2 .q-prompt').getBoundingClientRect().height > 0"));
+    assert!(
+        options.contains("</script><script>window.pwned=1</script>"),
+        "{options}"
+    );
+    assert!(page.eval_bool(
+        "document.querySelector('#quiz-q-2 .q-prompt').getBoundingClientRect().height > 0"
+    ));
 }
 
 #[test]
@@ -524,15 +687,29 @@ fn fill_answers_fold_full_width_forms() {
     let b = &browser;
     let site = quiz_fixture();
     site.build().ok();
-    let page = Page::open(b, &file_url(&site.path().join("public/01-a/jiedu.html")), 1280, 800);
-    page.wait_until("document.querySelector('#quiz-q-5 input[data-blank]')", WAIT);
+    let page = Page::open(
+        b,
+        &file_url(&site.path().join("public/01-a/jiedu.html")),
+        1280,
+        800,
+    );
+    page.wait_until(
+        "document.querySelector('#quiz-q-5 input[data-blank]')",
+        WAIT,
+    );
     page.eval(
         "(() => { const i = document.querySelectorAll('#quiz-q-5 input[data-blank]'); i[0].value = '\u{3000}常态化 '; i[1].value = 'ＡＢＣ'; return true; })()",
     );
     page.click("button.quiz-submit");
     page.wait_until("document.querySelector('#quiz-q-5').dataset.result", WAIT);
-    assert_eq!(page.eval_str("document.querySelector('#quiz-q-5').dataset.result"), "correct");
-    assert_eq!(page.eval_str("document.querySelector('#quiz-q-1').dataset.result"), "wrong");
+    assert_eq!(
+        page.eval_str("document.querySelector('#quiz-q-5').dataset.result"),
+        "correct"
+    );
+    assert_eq!(
+        page.eval_str("document.querySelector('#quiz-q-1').dataset.result"),
+        "wrong"
+    );
     assert_eq!(
         page.eval_str("document.querySelector('#quiz-q-1 .q-verdict').textContent"),
         "未作答"
@@ -544,10 +721,22 @@ fn the_topic_quiz_draws_every_question_and_records_its_own_score() {
     // A browser of its own: progress lives in the profile's file:// localStorage.
     let Some(browser) = launch() else { return };
     let b = &browser;
-    let page = Page::open(b, &file_url(&shipped_site().join("02-tuopin/quiz.html")), 360, 740);
-    page.wait_until("document.querySelectorAll('fieldset.quiz-question').length > 0", WAIT);
-    let expected = page.eval("JSON.parse(document.getElementById('quiz-data').textContent).questions.length");
-    assert_eq!(page.eval("document.querySelectorAll('fieldset.quiz-question').length"), expected);
+    let page = Page::open(
+        b,
+        &file_url(&shipped_site().join("02-tuopin/quiz.html")),
+        360,
+        740,
+    );
+    page.wait_until(
+        "document.querySelectorAll('fieldset.quiz-question').length > 0",
+        WAIT,
+    );
+    let expected =
+        page.eval("JSON.parse(document.getElementById('quiz-data').textContent).questions.length");
+    assert_eq!(
+        page.eval("document.querySelectorAll('fieldset.quiz-question').length"),
+        expected
+    );
     let meta = page.eval_str("document.querySelector('.quiz-meta').textContent");
     assert!(meta.ends_with("及格线 80%"), "{meta}");
     let n = question_count(&page);
@@ -555,7 +744,10 @@ fn the_topic_quiz_draws_every_question_and_records_its_own_score() {
         choose(&page, i, true);
     }
     page.click("button.quiz-submit");
-    page.wait_until("document.querySelector('.quiz-results').dataset.passed === 'true'", WAIT);
+    page.wait_until(
+        "document.querySelector('.quiz-results').dataset.passed === 'true'",
+        WAIT,
+    );
     assert!(!page.overflows_horizontally());
     page.screenshot("quiz-topic-mobile");
     page.goto(&file_url(&shipped_site().join("index.html")));
@@ -569,32 +761,51 @@ fn units_are_marked_read_at_their_end_or_by_the_button() {
     // A browser of its own: progress lives in the profile's file:// localStorage.
     let Some(browser) = launch() else { return };
     let b = &browser;
-    let page = Page::open(b, &file_url(&shipped_site().join("03-xiangcun/yuanwen.html")), 1280, 600);
+    let page = Page::open(
+        b,
+        &file_url(&shipped_site().join("03-xiangcun/yuanwen.html")),
+        1280,
+        600,
+    );
     let key = "JSON.parse(localStorage.getItem('studysite:' + document.body.dataset.siteKey + ':progress') || '{\"read\":{}}').read";
-    assert!(page.eval_bool(&format!("!{key}['03-xiangcun/yuanwen']")), "read before reaching the end");
+    assert!(
+        page.eval_bool(&format!("!{key}['03-xiangcun/yuanwen']")),
+        "read before reaching the end"
+    );
     // Scroll to the end as a reader would (the End key).
     page.press("End");
     page.wait_until(&format!("{key}['03-xiangcun/yuanwen']"), WAIT);
     page.goto(&file_url(&shipped_site().join("03-xiangcun/jiedu.html")));
     page.click("[data-mark-read]");
     page.wait_until(&format!("{key}['03-xiangcun/jiedu']"), WAIT);
-    assert_eq!(page.eval_str("document.querySelector('[data-mark-read]').getAttribute('aria-pressed')"), "true");
+    assert_eq!(
+        page.eval_str("document.querySelector('[data-mark-read]').getAttribute('aria-pressed')"),
+        "true"
+    );
     page.goto(&file_url(&shipped_site().join("03-xiangcun/index.html")));
     assert!(page.eval_bool("!document.querySelector('li [data-progress-unit=\"03-xiangcun/jiedu\"] [data-badge=read]').hidden"));
     assert!(page.eval_bool("document.querySelector('li [data-progress-unit=\"03-xiangcun/yantao\"] [data-badge=read]').hidden"));
     page.goto(&file_url(&shipped_site().join("progress.html")));
     assert_eq!(
-        page.eval_str("document.querySelector('[data-progress-summary=\"03-xiangcun\"]').textContent"),
+        page.eval_str(
+            "document.querySelector('[data-progress-summary=\"03-xiangcun\"]').textContent"
+        ),
         "已学完 2/3 个单元，通过测验 0/2 项"
     );
-    let left = page.eval_str("document.querySelector('[data-progress-left=\"03-xiangcun\"]').textContent");
+    let left =
+        page.eval_str("document.querySelector('[data-progress-left=\"03-xiangcun\"]').textContent");
     assert!(left.starts_with("还没完成："), "{left}");
-    assert_eq!(page.eval("document.querySelector('[data-progress-bar=\"03-xiangcun\"]').value"), 2);
+    assert_eq!(
+        page.eval("document.querySelector('[data-progress-bar=\"03-xiangcun\"]').value"),
+        2
+    );
     page.screenshot("progress-page");
 }
 
 fn set_download_dir(page: &Page, dir: &Path) {
-    use headless_chrome::protocol::cdp::Browser::{SetDownloadBehavior, SetDownloadBehaviorBehaviorOption};
+    use headless_chrome::protocol::cdp::Browser::{
+        SetDownloadBehavior, SetDownloadBehaviorBehaviorOption,
+    };
     page.tab
         .call_method(SetDownloadBehavior {
             behavior: SetDownloadBehaviorBehaviorOption::Allow,
@@ -606,12 +817,19 @@ fn set_download_dir(page: &Page, dir: &Path) {
 }
 
 fn import_file(page: &Page, path: &Path) {
-    let input = page.tab.wait_for_element("[data-progress-import]").expect("import input");
-    input.set_input_files(&[&path.to_string_lossy()]).expect("set file");
+    let input = page
+        .tab
+        .wait_for_element("[data-progress-import]")
+        .expect("import input");
+    input
+        .set_input_files(&[&path.to_string_lossy()])
+        .expect("set file");
 }
 
 fn stored(page: &Page) -> String {
-    page.eval_str("localStorage.getItem('studysite:' + document.body.dataset.siteKey + ':progress') || ''")
+    page.eval_str(
+        "localStorage.getItem('studysite:' + document.body.dataset.siteKey + ':progress') || ''",
+    )
 }
 
 #[test]
@@ -623,14 +841,25 @@ fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
     let downloads = tempfile::tempdir().unwrap();
 
     // On the first device: a unit read and a quiz taken, then export.
-    let page = Page::open(b, &file_url(&shipped_site().join("04-chengshi/jiedu.html")), 1280, 800);
+    let page = Page::open(
+        b,
+        &file_url(&shipped_site().join("04-chengshi/jiedu.html")),
+        1280,
+        800,
+    );
     page.click("[data-mark-read]");
-    page.wait_until("document.querySelectorAll('fieldset.quiz-question').length > 0", WAIT);
+    page.wait_until(
+        "document.querySelectorAll('fieldset.quiz-question').length > 0",
+        WAIT,
+    );
     for i in 1..=question_count(&page) {
         choose(&page, i, true);
     }
     page.click("button.quiz-submit");
-    page.wait_until("document.querySelector('.quiz-results').dataset.passed === 'true'", WAIT);
+    page.wait_until(
+        "document.querySelector('.quiz-results').dataset.passed === 'true'",
+        WAIT,
+    );
     page.goto(&progress);
     set_download_dir(&page, downloads.path());
     page.click("[data-progress-export]");
@@ -644,7 +873,10 @@ fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
         if let Some(f) = found {
             break f;
         }
-        assert!(std::time::Instant::now() < deadline, "no export file downloaded");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no export file downloaded"
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     std::thread::sleep(Duration::from_millis(300));
@@ -664,7 +896,10 @@ fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&damaged, &text[..text.len() / 2]).unwrap();
     import_file(&page2, &damaged);
-    page2.wait_until("document.querySelector('[data-progress-status]').textContent !== ''", WAIT);
+    page2.wait_until(
+        "document.querySelector('[data-progress-status]').textContent !== ''",
+        WAIT,
+    );
     assert_eq!(
         page2.eval_str("document.querySelector('[data-progress-status]').textContent"),
         "导入失败：文件已损坏或不是本网站的学习进度文件，本网站的进度没有改动。"
@@ -678,7 +913,10 @@ fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
     std::fs::write(&other_file, other.to_string()).unwrap();
     page2.eval("document.querySelector('[data-progress-status]').textContent = ''; true");
     import_file(&page2, &other_file);
-    page2.wait_until("document.querySelector('[data-progress-status]').textContent !== ''", WAIT);
+    page2.wait_until(
+        "document.querySelector('[data-progress-status]').textContent !== ''",
+        WAIT,
+    );
     assert_eq!(
         page2.eval_str("document.querySelector('[data-progress-status]').textContent"),
         "导入失败：这个文件是另一个学习网站（另一个网站）的进度，本网站的进度没有改动。"
@@ -687,13 +925,18 @@ fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
 
     page2.eval("document.querySelector('[data-progress-status]').textContent = ''; true");
     import_file(&page2, &file);
-    page2.wait_until("document.querySelector('[data-progress-status]').textContent !== ''", WAIT);
+    page2.wait_until(
+        "document.querySelector('[data-progress-status]').textContent !== ''",
+        WAIT,
+    );
     assert_eq!(
         page2.eval_str("document.querySelector('[data-progress-status]').textContent"),
         "已导入进度：1 个已学单元，1 项测验成绩。"
     );
     assert_eq!(
-        page2.eval_str("document.querySelector('[data-quiz-state=\"unit:04-chengshi/jiedu\"]').textContent"),
+        page2.eval_str(
+            "document.querySelector('[data-quiz-state=\"unit:04-chengshi/jiedu\"]').textContent"
+        ),
         "测验通过 · 最好成绩 100%"
     );
     assert_eq!(
@@ -705,7 +948,10 @@ fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
     let before = stored(&page2);
     page2.eval("document.querySelector('[data-progress-status]').textContent = ''; true");
     import_file(&page2, &damaged);
-    page2.wait_until("document.querySelector('[data-progress-status]').textContent !== ''", WAIT);
+    page2.wait_until(
+        "document.querySelector('[data-progress-status]').textContent !== ''",
+        WAIT,
+    );
     assert_eq!(stored(&page2), before);
 
     // Reset asks first; confirmed, it clears everything.
@@ -782,26 +1028,55 @@ fn quizzes_and_progress_work_over_http_from_studysite_serve() {
     let Some(browser) = launch() else { return };
     let site = quiz_fixture();
     let server = Served::start(site.path());
-    assert!(server.base.starts_with("http://127.0.0.1:"), "{}", server.base);
-    let page = Page::open(&browser, &format!("{}01-a/jiedu.html", server.base), 1280, 800);
-    page.wait_until("document.querySelectorAll('fieldset.quiz-question').length === 5", WAIT);
+    assert!(
+        server.base.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.base
+    );
+    let page = Page::open(
+        &browser,
+        &format!("{}01-a/jiedu.html", server.base),
+        1280,
+        800,
+    );
+    page.wait_until(
+        "document.querySelectorAll('fieldset.quiz-question').length === 5",
+        WAIT,
+    );
     for i in 1..=5 {
         choose(&page, i, i != 3);
     }
     page.click("button.quiz-submit");
-    page.wait_until("document.querySelector('.quiz-results').dataset.percent === '80'", WAIT);
-    assert_eq!(page.eval_str("document.querySelector('.quiz-results').dataset.passed"), "true");
+    page.wait_until(
+        "document.querySelector('.quiz-results').dataset.percent === '80'",
+        WAIT,
+    );
+    assert_eq!(
+        page.eval_str("document.querySelector('.quiz-results').dataset.passed"),
+        "true"
+    );
     page.reload();
     page.wait_until("document.querySelector('.quiz-history') && !document.querySelector('.quiz-history').hidden", WAIT);
-    assert!(page.eval_str("document.querySelector('.quiz-history').textContent").starts_with("最好成绩 80%，上次 80%"));
+    assert!(
+        page.eval_str("document.querySelector('.quiz-history').textContent")
+            .starts_with("最好成绩 80%，上次 80%")
+    );
     page.click("button.quiz-submit");
     page.wait_until("document.querySelector('#quiz-q-1 .q-source-link')", WAIT);
     page.click("#quiz-q-1 .q-source-link");
-    page.wait_until("location.pathname === '/01-a/yuanwen.html' && location.hash === '#task-1'", WAIT);
+    page.wait_until(
+        "location.pathname === '/01-a/yuanwen.html' && location.hash === '#task-1'",
+        WAIT,
+    );
     page.goto(&format!("{}progress.html", server.base));
-    page.wait_until("document.querySelector('[data-quiz-state=\"unit:01-a/jiedu\"]').textContent !== ''", WAIT);
+    page.wait_until(
+        "document.querySelector('[data-quiz-state=\"unit:01-a/jiedu\"]').textContent !== ''",
+        WAIT,
+    );
     assert_eq!(
-        page.eval_str("document.querySelector('[data-quiz-state=\"unit:01-a/jiedu\"]').textContent"),
+        page.eval_str(
+            "document.querySelector('[data-quiz-state=\"unit:01-a/jiedu\"]').textContent"
+        ),
         "测验通过 · 最好成绩 80%"
     );
 }
