@@ -617,21 +617,35 @@ fn axe_source() -> Option<String> {
 fn axe_finds_no_serious_accessibility_problems() {
     let b = require_browser!();
     let Some(axe) = axe_source() else { return };
+    // The shipped site, and a small English site (other words on the buttons).
+    let english = crate::support::TempSite::minimal();
+    english.write("site.yaml", "title: Test site\nlanguage: en\n");
+    english.build().ok();
+    let mut targets: Vec<(String, String)> = [
+        "index.html",
+        "01-xuexi/index.html",
+        "01-xuexi/yuanwen.html",
+        "01-xuexi/jiedu.html",
+        "01-xuexi/print.html",
+        "404.html",
+    ]
+    .iter()
+    .map(|rel| (rel.to_string(), url(rel)))
+    .collect();
+    for rel in ["index.html", "01-a/yuanwen.html"] {
+        targets.push((
+            format!("en:{rel}"),
+            file_url(&english.path().join("public").join(rel)),
+        ));
+    }
     let page = Page::open(b, &url("index.html"), PHONE.0, PHONE.1);
     let mut problems = Vec::new();
     for (w, h) in [PHONE, DESKTOP] {
         page.set_viewport(w, h);
         for scheme in ["light", "dark"] {
             set_color_scheme(&page, scheme);
-            for rel in [
-                "index.html",
-                "01-xuexi/index.html",
-                "01-xuexi/yuanwen.html",
-                "01-xuexi/jiedu.html",
-                "01-xuexi/print.html",
-                "404.html",
-            ] {
-                page.goto(&url(rel));
+            for (rel, target) in &targets {
+                page.goto(target);
                 inject_axe(&page, &axe);
                 // Open the reading settings too, so their buttons are checked.
                 page.click(".reader-toggle");
