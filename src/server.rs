@@ -28,7 +28,7 @@ use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -48,13 +48,25 @@ pub const EVENTS_PATH: &str = "/__studysite/events";
 const RETRY: Duration = Duration::from_millis(1000);
 
 /// One file of the built site, ready to send.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Entry {
     bytes: Bytes,
-    /// Quoted strong ETag: blake3 of the bytes.
-    etag: String,
+    /// Quoted strong ETag: blake3 of the bytes, computed on first use (hashing every file
+    /// up front would add to each rebuild's save→reload time).
+    etag: OnceLock<String>,
     content_type: HeaderValue,
     html: bool,
+}
+
+/// A quoted strong ETag for `bytes`.
+fn etag_of(bytes: &[u8]) -> String {
+    format!("\"{}\"", &blake3::hash(bytes).to_hex()[..32])
+}
+
+impl Entry {
+    fn etag(&self) -> &str {
+        self.etag.get_or_init(|| etag_of(&self.bytes))
+    }
 }
 
 /// A built site in memory: output path (`a/b.html`, no leading `/`) → file.
@@ -89,11 +101,10 @@ impl SiteFiles {
         let entries = files
             .into_iter()
             .map(|(path, bytes)| {
-                let etag = format!("\"{}\"", &blake3::hash(&bytes).to_hex()[..32]);
                 let ct = content_type(&path);
                 let entry = Entry {
                     bytes: Bytes::from_owner(bytes),
-                    etag,
+                    etag: OnceLock::new(),
                     content_type: HeaderValue::from_str(&ct)
                         .unwrap_or(HeaderValue::from_static("application/octet-stream")),
                     html: ct.starts_with("text/html"),
@@ -379,7 +390,7 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
         None => {
             let fallback = Entry {
                 bytes: Bytes::from_static(FALLBACK_404.as_bytes()),
-                etag: String::new(),
+                etag: OnceLock::new(),
                 content_type: HeaderValue::from_static("text/html; charset=utf-8"),
                 html: true,
             };
@@ -424,10 +435,10 @@ fn send(
             base,
             app.shared.watch.then_some((generation, error.as_deref())),
         );
-        let tag = blake3::hash(&injected).to_hex();
-        (Bytes::from(injected), format!("\"{}\"", &tag[..32]))
+        let etag = etag_of(&injected);
+        (Bytes::from(injected), etag)
     } else {
-        (entry.bytes.clone(), entry.etag.clone())
+        (entry.bytes.clone(), entry.etag().to_string())
     };
     if status == StatusCode::OK && !etag.is_empty() && if_none_match(req_headers, &etag) {
         return base_headers(Response::builder().status(StatusCode::NOT_MODIFIED))

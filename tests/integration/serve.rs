@@ -863,6 +863,23 @@ fn ctrl_c_stops_cleanly() {
     assert_eq!(code, Some(0), "{}", server.stderr());
 }
 
+/// Like `Page::wait_until`, but an evaluation that fails because the page is just reloading
+/// (its context destroyed) counts as "not yet".
+#[track_caller]
+fn wait_across_reloads(page: &crate::browser::Page, js: &str, timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    let expr = format!("!!({js})");
+    loop {
+        if let Ok(obj) = page.tab.evaluate(&expr, false) {
+            if obj.value == Some(serde_json::Value::Bool(true)) {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for `{js}`");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn browser_page_reloads_after_an_edit_and_shows_errors_in_an_overlay() {
     use crate::browser::Page;
@@ -875,21 +892,31 @@ fn browser_page_reloads_after_an_edit_and_shows_errors_in_an_overlay() {
         800,
     );
     let timeout = Duration::from_secs(15);
-    page.wait_until("document.body.innerText.includes('原文内容。')", timeout);
+    wait_across_reloads(
+        &page,
+        "document.body.innerText.includes('原文内容。')",
+        timeout,
+    );
     // Let the page's event stream connect before the edit.
-    page.wait_until(
+    wait_across_reloads(
+        &page,
         "window.__studysiteEvents && window.__studysiteEvents.readyState === 1",
         timeout,
     );
 
     site.write(UNIT, &unit_text("浏览器里看到的新内容。"));
-    page.wait_until(
+    wait_across_reloads(
+        &page,
         "document.body.innerText.includes('浏览器里看到的新内容。')",
         timeout,
     );
 
     site.write(UNIT, "---\ntitle: [<i>坏了\nkind: original\n---\n正文\n");
-    page.wait_until("document.getElementById('__studysite-error')", timeout);
+    wait_across_reloads(
+        &page,
+        "document.getElementById('__studysite-error')",
+        timeout,
+    );
     let overlay = page.eval_str("document.getElementById('__studysite-error').innerText");
     assert!(
         overlay.contains("error: content/01-a/yuanwen.md:2:"),
@@ -906,7 +933,8 @@ fn browser_page_reloads_after_an_edit_and_shows_errors_in_an_overlay() {
     page.screenshot("serve-error-overlay");
 
     site.write(UNIT, &unit_text("又好了。"));
-    page.wait_until(
+    wait_across_reloads(
+        &page,
         "document.body.innerText.includes('又好了。') && !document.getElementById('__studysite-error')",
         timeout,
     );
