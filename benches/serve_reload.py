@@ -94,8 +94,25 @@ def main():
                     sys.exit("the edit did not build:\n" + data)
             ms = (time.perf_counter() - t0) * 1000
             samples.append(ms)
-            print("edit %2d: %.1f ms" % (i + 1, ms))
+            print("edit %2d: %.1f ms (generation %s)" % (i + 1, ms, data))
             time.sleep(0.3)
+            # Drop whatever else arrived meanwhile (a second rebuild when a write was split
+            # across two debounce windows), so the next edit waits for its own reload.
+            sock.setblocking(False)
+            try:
+                while True:
+                    chunk = sock.recv(65536)
+                    if not chunk:
+                        break
+                    buf += chunk
+            except BlockingIOError:
+                pass
+            sock.setblocking(True)
+            sock.settimeout(30)
+            extra = buf.replace(b"\r\n", b"\n").count(b"event: reload")
+            if extra:
+                print("  (%d extra reload event(s) dropped)" % extra)
+            buf = b""
         print("median save->reload: %.1f ms (min %.1f, max %.1f, n=%d)" % (
             statistics.median(samples), min(samples), max(samples), len(samples)))
     finally:
