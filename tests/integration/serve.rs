@@ -870,10 +870,10 @@ fn wait_across_reloads(page: &crate::browser::Page, js: &str, timeout: Duration)
     let deadline = Instant::now() + timeout;
     let expr = format!("!!({js})");
     loop {
-        if let Ok(obj) = page.tab.evaluate(&expr, false) {
-            if obj.value == Some(serde_json::Value::Bool(true)) {
-                return;
-            }
+        if let Ok(obj) = page.tab.evaluate(&expr, false)
+            && obj.value == Some(serde_json::Value::Bool(true))
+        {
+            return;
         }
         assert!(Instant::now() < deadline, "timed out waiting for `{js}`");
         std::thread::sleep(Duration::from_millis(50));
