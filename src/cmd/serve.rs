@@ -331,7 +331,8 @@ pub fn run(args: ServeArgs) -> Result<u8> {
 }
 
 /// The rebuild thread: waits for changes, rebuilds, publishes the site or the errors, and says
-/// what happened in one line.
+/// what happened in one line. Nothing may end it but the watcher stopping: a panic in one
+/// round (say, stderr closed under us) is caught and the thread waits for the next change.
 fn spawn_rebuilder(mut watcher: SiteWatcher, root: PathBuf, shared: Arc<Shared>) -> Result<()> {
     std::thread::Builder::new()
         .name("studysite-rebuild".into())
@@ -340,34 +341,41 @@ fn spawn_rebuilder(mut watcher: SiteWatcher, root: PathBuf, shared: Arc<Shared>)
                 if changes.is_empty() {
                     continue;
                 }
-                let start = Instant::now();
-                let (result, diags) = rebuild(&root);
-                let ms = start.elapsed().as_millis();
-                match result {
-                    Ok(built) => {
-                        diags.print();
-                        shared.publish(built.files);
-                        let p = built.phases;
-                        eprintln!(
-                            "{}: rebuilt {} pages in {ms} ms (load {}, render {}, index {})",
-                            describe(&changes),
-                            built.report.pages,
-                            p.load,
-                            p.render,
-                            p.index
-                        );
-                    }
-                    Err(()) => {
-                        diags.print();
-                        shared.publish_error(&error_text(&diags));
-                        eprintln!(
-                            "{}: build failed in {ms} ms; still serving the last good build",
-                            describe(&changes)
-                        );
-                    }
-                }
+                let round =
+                    std::panic::AssertUnwindSafe(|| rebuild_round(&root, &shared, &changes));
+                let _ = std::panic::catch_unwind(round);
             }
         })
         .context("failed to start the rebuild thread")?;
     Ok(())
+}
+
+/// One rebuild: publish first (so the browser is told even if the terminal is gone), then print.
+fn rebuild_round(root: &Path, shared: &Shared, changes: &[crate::watch::Change]) {
+    let start = Instant::now();
+    let (result, diags) = rebuild(root);
+    let ms = start.elapsed().as_millis();
+    match result {
+        Ok(built) => {
+            shared.publish(built.files);
+            diags.print();
+            let p = built.phases;
+            eprintln!(
+                "{}: rebuilt {} pages in {ms} ms (load {}, render {}, index {})",
+                describe(changes),
+                built.report.pages,
+                p.load,
+                p.render,
+                p.index
+            );
+        }
+        Err(()) => {
+            shared.publish_error(&error_text(&diags));
+            diags.print();
+            eprintln!(
+                "{}: build failed in {ms} ms; still serving the last good build",
+                describe(changes)
+            );
+        }
+    }
 }
