@@ -243,7 +243,10 @@ impl SiteWatcher {
             }
             match self.inner.watch(&dir, RecursiveMode::Recursive) {
                 Ok(()) => self.watched.push(dir),
-                Err(e) => eprintln!("warning: cannot watch `{}`: {e}", dir.display()),
+                Err(e) => eprintln!(
+                    "warning: cannot watch `{}`: {e}; changes there are not seen (try --poll)",
+                    dir.display()
+                ),
             }
         }
     }
@@ -252,10 +255,26 @@ impl SiteWatcher {
     /// is already waiting: the debouncer has folded the burst). `None` when the watcher has
     /// stopped.
     pub fn next_changes(&mut self) -> Option<Vec<Change>> {
+        self.changes_until(None)
+    }
+
+    /// Like [`SiteWatcher::next_changes`], but gives up (`None`) after `limit` without any
+    /// relevant change.
+    pub fn next_changes_within(&mut self, limit: Duration) -> Option<Vec<Change>> {
+        self.changes_until(Some(std::time::Instant::now() + limit))
+    }
+
+    fn changes_until(&mut self, deadline: Option<std::time::Instant>) -> Option<Vec<Change>> {
         let mut changes: Vec<Change> = Vec::new();
         loop {
             let batch = if changes.is_empty() {
-                self.rx.recv().ok()?
+                match deadline {
+                    None => self.rx.recv().ok()?,
+                    Some(d) => self
+                        .rx
+                        .recv_timeout(d.saturating_duration_since(std::time::Instant::now()))
+                        .ok()?,
+                }
             } else {
                 match self.rx.try_recv() {
                     Ok(b) => b,
@@ -264,8 +283,10 @@ impl SiteWatcher {
             };
             match batch {
                 Ok(events) => {
-                    let found = changes_of(&self.root, &events);
+                    let mut found = changes_of(&self.root, &events);
                     self.after_structure_change(&found);
+                    let inside = self.rescan_new_folders(&found);
+                    found.extend(inside);
                     for c in found {
                         changes.retain(|x| x.path != c.path);
                         changes.push(c);
@@ -278,6 +299,49 @@ impl SiteWatcher {
                 }
             }
         }
+    }
+
+    /// The files inside folders that just appeared. Files written into a new folder before
+    /// its watch was added raise no event of their own; the rebuild (which runs after the
+    /// watch exists) reads them anyway, and this makes them part of what the terminal says
+    /// changed.
+    fn rescan_new_folders(&self, changes: &[Change]) -> Vec<Change> {
+        let mut out = Vec::new();
+        for c in changes {
+            if !matches!(c.op, Op::Created | Op::Renamed) {
+                continue;
+            }
+            let dir = self.root.join(&c.path);
+            if !dir.is_dir() {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(&dir)
+                .min_depth(1)
+                .into_iter()
+                .flatten()
+            {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let Some(kind) = classify(&self.root, entry.path()) else {
+                    continue;
+                };
+                let rel = entry
+                    .path()
+                    .strip_prefix(&self.root)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if !changes.iter().any(|x| x.path == rel) {
+                    out.push(Change {
+                        kind,
+                        op: Op::Created,
+                        path: rel,
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// A source folder that was removed loses its watch; one that appears (again) gets one.
@@ -392,7 +456,7 @@ mod tests {
         while Instant::now() < deadline
             && !seen.iter().any(|c: &Change| c.path.ends_with("unit.md"))
         {
-            if let Some(cs) = w.next_changes() {
+            if let Some(cs) = w.next_changes_within(Duration::from_secs(1)) {
                 seen.extend(cs);
             }
         }
