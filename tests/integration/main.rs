@@ -9,5 +9,6 @@ mod build;
 mod quiz;
 mod search;
 mod sessions;
+mod serve;
 mod support;
 mod theme;
