@@ -4,8 +4,10 @@
 //! text that tries to close the script element.
 
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
+use headless_chrome::Browser;
 use serde_json::Value;
 
 use crate::browser::{Page, file_url, launch, shipped_site};
@@ -461,6 +463,28 @@ fn every_shipped_topic_has_a_valid_quiz() {
 
 const WAIT: Duration = Duration::from_secs(10);
 
+/// This module's own Chromium (progress lives in its profile's localStorage, which other
+/// modules' tests must not touch), taken by one test at a time. Open pages with [`open_clean`].
+/// Opens `url` with that origin's localStorage emptied (cleared from the same tab, then the page
+/// loaded again, so the page never sees what an earlier test left).
+fn open_clean(browser: &Browser, url: &str, width: u32, height: u32) -> Page {
+    let page = Page::open(browser, url, width, height);
+    // (A statement list evaluates to nothing here: always hand `eval` one expression.)
+    page.eval("(localStorage.clear(), true)");
+    assert_eq!(page.eval("localStorage.length"), 0);
+    page.goto(url);
+    page.wait_until("document.body && document.readyState === 'complete'", WAIT);
+    page
+}
+
+fn quiz_browser() -> Option<(&'static Browser, MutexGuard<'static, ()>)> {
+    static BROWSER: OnceLock<Option<Browser>> = OnceLock::new();
+    static LOCK: Mutex<()> = Mutex::new(());
+    let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let browser = BROWSER.get_or_init(launch).as_ref()?;
+    Some((browser, guard))
+}
+
 /// Answers the question shown `n`-th (1-based) on the page, rightly or wrongly, by clicking and
 /// typing into its controls (the right answer is read from the page's quiz data).
 fn choose(page: &Page, n: usize, right: bool) {
@@ -495,11 +519,11 @@ fn question_count(page: &Page) -> usize {
 
 #[test]
 fn answering_a_unit_quiz_shows_results_saves_the_score_and_links_to_the_source() {
-    // A browser of its own: progress lives in the profile's file:// localStorage.
-    let Some(browser) = launch() else { return };
-    let b = &browser;
+    let Some((b, _one_at_a_time)) = quiz_browser() else {
+        return;
+    };
     let unit = shipped_site().join("01-xuexi/jiedu.html");
-    let page = Page::open(b, &file_url(&unit), 1280, 800);
+    let page = open_clean(b, &file_url(&unit), 1280, 800);
     page.wait_until(
         "document.querySelectorAll('fieldset.quiz-question').length > 0",
         WAIT,
@@ -608,12 +632,12 @@ fn answering_a_unit_quiz_shows_results_saves_the_score_and_links_to_the_source()
 
 #[test]
 fn a_quiz_works_from_the_keyboard_alone() {
-    // A browser of its own: progress lives in the profile's file:// localStorage.
-    let Some(browser) = launch() else { return };
-    let b = &browser;
+    let Some((b, _one_at_a_time)) = quiz_browser() else {
+        return;
+    };
     let site = quiz_fixture();
     site.build().ok();
-    let page = Page::open(
+    let page = open_clean(
         b,
         &file_url(&site.path().join("public/02-b/x.html")),
         1280,
@@ -645,12 +669,12 @@ fn a_quiz_works_from_the_keyboard_alone() {
 
 #[test]
 fn injected_markup_in_prompts_and_options_shows_as_text() {
-    // A browser of its own: progress lives in the profile's file:// localStorage.
-    let Some(browser) = launch() else { return };
-    let b = &browser;
+    let Some((b, _one_at_a_time)) = quiz_browser() else {
+        return;
+    };
     let site = quiz_fixture();
     site.build().ok();
-    let page = Page::open(
+    let page = open_clean(
         b,
         &file_url(&site.path().join("public/01-a/jiedu.html")),
         1280,
@@ -682,12 +706,12 @@ fn injected_markup_in_prompts_and_options_shows_as_text() {
 
 #[test]
 fn fill_answers_fold_full_width_forms() {
-    // A browser of its own: progress lives in the profile's file:// localStorage.
-    let Some(browser) = launch() else { return };
-    let b = &browser;
+    let Some((b, _one_at_a_time)) = quiz_browser() else {
+        return;
+    };
     let site = quiz_fixture();
     site.build().ok();
-    let page = Page::open(
+    let page = open_clean(
         b,
         &file_url(&site.path().join("public/01-a/jiedu.html")),
         1280,
@@ -718,10 +742,10 @@ fn fill_answers_fold_full_width_forms() {
 
 #[test]
 fn the_topic_quiz_draws_every_question_and_records_its_own_score() {
-    // A browser of its own: progress lives in the profile's file:// localStorage.
-    let Some(browser) = launch() else { return };
-    let b = &browser;
-    let page = Page::open(
+    let Some((b, _one_at_a_time)) = quiz_browser() else {
+        return;
+    };
+    let page = open_clean(
         b,
         &file_url(&shipped_site().join("02-tuopin/quiz.html")),
         360,
@@ -758,10 +782,10 @@ fn the_topic_quiz_draws_every_question_and_records_its_own_score() {
 
 #[test]
 fn units_are_marked_read_at_their_end_or_by_the_button() {
-    // A browser of its own: progress lives in the profile's file:// localStorage.
-    let Some(browser) = launch() else { return };
-    let b = &browser;
-    let page = Page::open(
+    let Some((b, _one_at_a_time)) = quiz_browser() else {
+        return;
+    };
+    let page = open_clean(
         b,
         &file_url(&shipped_site().join("03-xiangcun/yuanwen.html")),
         1280,
@@ -834,14 +858,14 @@ fn stored(page: &Page) -> String {
 
 #[test]
 fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
-    // A browser of its own: progress lives in the profile's file:// localStorage.
-    let Some(browser) = launch() else { return };
-    let b = &browser;
+    let Some((b, _one_at_a_time)) = quiz_browser() else {
+        return;
+    };
     let progress = file_url(&shipped_site().join("progress.html"));
     let downloads = tempfile::tempdir().unwrap();
 
     // On the first device: a unit read and a quiz taken, then export.
-    let page = Page::open(
+    let page = open_clean(
         b,
         &file_url(&shipped_site().join("04-chengshi/jiedu.html")),
         1280,
@@ -884,7 +908,7 @@ fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
     assert_eq!(exported["format"], "studysite-progress");
     assert!(exported["read"]["04-chengshi/jiedu"].is_string());
     assert_eq!(exported["quizzes"]["unit:04-chengshi/jiedu"]["best"], 100);
-    page.eval("localStorage.clear(); true");
+    page.eval("(localStorage.clear(), true)");
 
     // On a fresh browser profile: nothing yet; a damaged file and another site's file change
     // nothing; the export restores everything.
@@ -911,7 +935,7 @@ fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
     other["site_title"] = Value::from("另一个网站");
     let other_file = work.path().join("other.json");
     std::fs::write(&other_file, other.to_string()).unwrap();
-    page2.eval("document.querySelector('[data-progress-status]').textContent = ''; true");
+    page2.eval("(document.querySelector('[data-progress-status]').textContent = '', true)");
     import_file(&page2, &other_file);
     page2.wait_until(
         "document.querySelector('[data-progress-status]').textContent !== ''",
@@ -923,7 +947,7 @@ fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
     );
     assert_eq!(stored(&page2), "");
 
-    page2.eval("document.querySelector('[data-progress-status]').textContent = ''; true");
+    page2.eval("(document.querySelector('[data-progress-status]').textContent = '', true)");
     import_file(&page2, &file);
     page2.wait_until(
         "document.querySelector('[data-progress-status]').textContent !== ''",
@@ -946,7 +970,7 @@ fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
 
     // A damaged import after that still changes nothing.
     let before = stored(&page2);
-    page2.eval("document.querySelector('[data-progress-status]').textContent = ''; true");
+    page2.eval("(document.querySelector('[data-progress-status]').textContent = '', true)");
     import_file(&page2, &damaged);
     page2.wait_until(
         "document.querySelector('[data-progress-status]').textContent !== ''",
@@ -1025,7 +1049,9 @@ impl Drop for Served {
 
 #[test]
 fn quizzes_and_progress_work_over_http_from_studysite_serve() {
-    let Some(browser) = launch() else { return };
+    let Some((browser, _one_at_a_time)) = quiz_browser() else {
+        return;
+    };
     let site = quiz_fixture();
     let server = Served::start(site.path());
     assert!(
@@ -1033,8 +1059,8 @@ fn quizzes_and_progress_work_over_http_from_studysite_serve() {
         "{}",
         server.base
     );
-    let page = Page::open(
-        &browser,
+    let page = open_clean(
+        browser,
         &format!("{}01-a/jiedu.html", server.base),
         1280,
         800,
