@@ -895,7 +895,6 @@ pub fn pages(site: &Site) -> Vec<ExtraPage> {
         "final": final_quiz,
     });
     let mut c = Context::new();
-    c.insert("progress_json", &script_json(&data));
     c.insert("progress", &data);
     pages.push(ExtraPage {
         path: "progress.html".into(),

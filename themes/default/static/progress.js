@@ -231,102 +231,98 @@
     window.addEventListener("scroll", onScroll, { passive: true });
   });
 
-  /* ---- The 学习进度 page. ---- */
-  var pageData = null;
-  var dataEl = document.getElementById("progress-data");
-  if (dataEl) {
-    try { pageData = JSON.parse(dataEl.textContent); } catch (e) { pageData = null; }
-  }
-
+  /* ---- The 学习进度 page: its markup lists every topic, unit and quiz (data attributes);
+   * this fills in states, bars and what is left, in one pass over the list. ---- */
   function quizState(q) {
     if (!q) return t("progress_quiz_not_taken");
     return (q.passed ? t("progress_quiz_passed") : t("progress_quiz_not_passed")) + " · " +
       t("progress_best", { best: q.best });
   }
 
-  function link(href, text) {
+  function linkTo(href, text) {
     var a = document.createElement("a");
-    a.href = root + href;
+    a.setAttribute("href", href);
     a.textContent = text;
     return a;
   }
 
+  function summaryText(s) {
+    return t("progress_units_done", { done: s.unitsDone, total: s.units }) +
+      (s.quizzes ? "，" + t("progress_quizzes_done", { done: s.quizzesDone, total: s.quizzes }) : "");
+  }
+
+  function setBar(bar, s, label) {
+    if (!bar) return;
+    bar.max = Math.max(1, s.units + s.quizzes);
+    bar.value = s.unitsDone + s.quizzesDone;
+    bar.setAttribute("aria-label", label + "：" + summaryText(s));
+  }
+
   function refreshPage(d) {
-    if (!pageData) return;
+    var sections = document.querySelectorAll("section[data-progress-topic]");
+    var finalState = document.querySelector('[data-quiz-state="final"]');
+    if (!sections.length && !finalState) return;
     var all = { units: 0, unitsDone: 0, quizzes: 0, quizzesDone: 0 };
-    pageData.topics.forEach(function (topic) {
+    sections.forEach(function (sec) {
       var s = { units: 0, unitsDone: 0, quizzes: 0, quizzesDone: 0 };
       var left = [];
-      topic.units.forEach(function (u) {
-        s.units += 1;
-        var read = !!d.read[u.key];
-        if (read) s.unitsDone += 1; else left.push(link(u.path, u.title));
-        var li = document.querySelector('[data-progress-topic="' + topic.slug + '"] [data-progress-unit="' + u.key + '"]');
-        var st = li && li.querySelector("[data-unit-state]");
-        if (st) st.textContent = read ? t("progress_read") : t("progress_not_read");
-        if (u.quiz) {
+      sec.querySelectorAll(".progress-units > li").forEach(function (li) {
+        var a = li.querySelector("a");
+        var title = a ? a.textContent : "";
+        var unit = li.getAttribute("data-progress-unit");
+        var quiz = li.getAttribute("data-progress-quiz");
+        if (unit) {
+          var read = !!d.read[unit];
+          s.units += 1;
+          li.classList.toggle("is-read", read);
+          var st = li.querySelector("[data-unit-state]");
+          if (st) st.textContent = read ? t("progress_read") : t("progress_not_read");
+          if (read) s.unitsDone += 1;
+          else if (a) left.push(linkTo(a.getAttribute("href"), title));
+        }
+        if (quiz) {
+          var q = d.quizzes[quiz];
+          var passed = !!(q && q.passed);
           s.quizzes += 1;
-          var q = d.quizzes[u.quiz];
-          if (q && q.passed) s.quizzesDone += 1; else left.push(link(u.path + "#quiz", u.title + " · " + t("quiz_heading")));
+          li.classList.toggle("is-passed", passed);
+          var qs = li.querySelector("[data-quiz-state]");
+          if (qs) qs.textContent = quizState(q);
+          if (passed) s.quizzesDone += 1;
+          else if (unit && qs && qs.getAttribute("href")) left.push(linkTo(qs.getAttribute("href"), title + " · " + t("quiz_heading")));
+          else if (a) left.push(linkTo(a.getAttribute("href"), title));
         }
       });
-      if (topic.quiz) {
-        s.quizzes += 1;
-        var tq = d.quizzes[topic.quiz.id];
-        if (tq && tq.passed) s.quizzesDone += 1; else left.push(link(topic.quiz.path, t("quiz_topic_title")));
-      }
-      var sec = document.querySelector('[data-progress-topic="' + topic.slug + '"]');
-      if (!sec) return;
-      sec.querySelectorAll("[data-quiz-state]").forEach(function (el) {
-        el.textContent = quizState(d.quizzes[el.getAttribute("data-quiz-state")]);
-      });
-      var bar = sec.querySelector("[data-progress-bar]");
-      if (bar) {
-        bar.max = Math.max(1, s.units + s.quizzes);
-        bar.value = s.unitsDone + s.quizzesDone;
-      }
-      var sum = t("progress_units_done", { done: s.unitsDone, total: s.units }) +
-        (s.quizzes ? "，" + t("progress_quizzes_done", { done: s.quizzesDone, total: s.quizzes }) : "");
+      var heading = sec.querySelector("h2");
+      setBar(sec.querySelector("[data-progress-bar]"), s, heading ? heading.textContent : "");
       var summary = sec.querySelector("[data-progress-summary]");
-      if (summary) summary.textContent = sum;
-      if (bar) bar.setAttribute("aria-label", topic.title + "：" + sum);
+      if (summary) summary.textContent = summaryText(s);
       var leftEl = sec.querySelector("[data-progress-left]");
       if (leftEl) {
         leftEl.textContent = "";
         var p = document.createElement("p");
+        p.textContent = left.length ? t("progress_left") : t("progress_all_done");
+        leftEl.appendChild(p);
         if (left.length) {
-          p.textContent = t("progress_left");
           var ul = document.createElement("ul");
-          left.forEach(function (a) {
-            var li2 = document.createElement("li");
-            li2.appendChild(a);
-            ul.appendChild(li2);
+          left.forEach(function (link) {
+            var item = document.createElement("li");
+            item.appendChild(link);
+            ul.appendChild(item);
           });
-          leftEl.appendChild(p);
           leftEl.appendChild(ul);
-        } else {
-          p.textContent = t("progress_all_done");
-          leftEl.appendChild(p);
         }
       }
       ["units", "unitsDone", "quizzes", "quizzesDone"].forEach(function (k) { all[k] += s[k]; });
     });
-    if (pageData.final) {
+    if (finalState) {
+      var fq = d.quizzes.final;
       all.quizzes += 1;
-      var fq = d.quizzes[pageData.final.id];
       if (fq && fq.passed) all.quizzesDone += 1;
-      document.querySelectorAll('[data-quiz-state="final"]').forEach(function (el) { el.textContent = quizState(fq); });
+      finalState.textContent = quizState(fq);
     }
-    var obar = document.querySelector('[data-progress-bar="overall"]');
-    var osum = t("progress_units_done", { done: all.unitsDone, total: all.units }) +
-      (all.quizzes ? "，" + t("progress_quizzes_done", { done: all.quizzesDone, total: all.quizzes }) : "");
-    if (obar) {
-      obar.max = Math.max(1, all.units + all.quizzes);
-      obar.value = all.unitsDone + all.quizzesDone;
-      obar.setAttribute("aria-label", t("progress_overall") + "：" + osum);
-    }
+    setBar(document.querySelector('[data-progress-bar="overall"]'), all, t("progress_overall"));
     var os = document.querySelector('[data-progress-summary="overall"]');
-    if (os) os.textContent = osum;
+    if (os) os.textContent = summaryText(all);
   }
 
   var statusEl = document.querySelector("[data-progress-status]");
