@@ -1115,3 +1115,34 @@ fn quizzes_and_progress_work_over_http_from_studysite_serve() {
         "测验通过 · 最好成绩 80%"
     );
 }
+
+#[test]
+fn an_edited_question_does_not_get_its_old_answer_back() {
+    let Some((b, _one_at_a_time)) = quiz_browser() else {
+        return;
+    };
+    let site = quiz_fixture();
+    site.build().ok();
+    let url = file_url(&site.path().join("public/01-a/jiedu.html"));
+    let page = open_clean(b, &url, 1280, 800);
+    page.wait_until("document.querySelector('#quiz-q-4 input')", WAIT);
+    choose(&page, 3, true); // a-multi: A and C
+    choose(&page, 4, true); // a-tf: true
+    page.reload();
+    page.wait_until("document.querySelector('#quiz-q-4 input')", WAIT);
+    let checked =
+        "[...document.querySelectorAll('#quiz-q-N input:checked')].map(i => i.value).join(',')";
+    assert_eq!(page.eval_str(&checked.replace('N', "3")), "0,2");
+    assert_eq!(page.eval_str(&checked.replace('N', "4")), "true");
+
+    // The author changes a-tf's prompt: its saved answer no longer applies; a-multi's still does.
+    let text = site
+        .read("content/01-a/jiedu.md")
+        .replace("prompt: 这是对的。", "prompt: 这是错的。");
+    site.write("content/01-a/jiedu.md", &text);
+    site.build().ok();
+    page.goto(&url);
+    page.wait_until("document.querySelector('#quiz-q-4 input')", WAIT);
+    assert_eq!(page.eval_str(&checked.replace('N', "3")), "0,2");
+    assert_eq!(page.eval_str(&checked.replace('N', "4")), "");
+}
