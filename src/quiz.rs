@@ -924,7 +924,8 @@ struct QuestionExport<'a> {
     line: usize,
 }
 
-/// `quizzes.json` (every unit quiz of the site) and `quiz.schema.json`.
+/// `quizzes.json` (every unit quiz of the site, and which questions the topic quizzes and the
+/// final test draw) and `quiz.schema.json`.
 pub fn data_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let quizzes: Vec<Value> = site
         .units
@@ -959,11 +960,36 @@ pub fn data_files(site: &Site) -> Vec<(String, Vec<u8>)> {
             })
         })
         .collect();
+    // The topic quizzes and the final test, as lists of the question ids they draw.
+    let ids_of = |units: &[Unit]| -> Vec<String> {
+        units
+            .iter()
+            .flat_map(|u| {
+                u.quiz
+                    .iter()
+                    .flat_map(move |q| q.questions.iter().map(move |x| question_id(u, x)))
+            })
+            .collect()
+    };
+    let topic_quizzes: Vec<Value> = site
+        .topics
+        .iter()
+        .map(|t| (t, ids_of(&site.units[t.units.clone()])))
+        .filter(|(_, ids)| !ids.is_empty())
+        .map(|(t, ids)| {
+            json!({"id": format!("topic:{}", t.slug), "title": t.title, "path": format!("{}/quiz.html", t.slug), "questions": ids})
+        })
+        .collect();
+    let all_ids = ids_of(&site.units);
+    let final_test = (!all_ids.is_empty())
+        .then(|| json!({"id": "final", "path": "quiz.html", "questions": all_ids}));
     let doc = json!({
         "version": JSON_VERSION,
         "site": {"title": site.config.title, "key": site.key},
         "pass_mark": site.config.quiz.pass_mark,
         "quizzes": quizzes,
+        "topic_quizzes": topic_quizzes,
+        "final": final_test,
     });
     let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     bytes.push(b'\n');

@@ -420,6 +420,12 @@ fn unit_pages_topic_quiz_final_test_and_data_files() {
     let all: Value = serde_json::from_str(&site.read("public/quizzes.json")).unwrap();
     assert_eq!(all["version"], 1);
     assert_eq!(all["quizzes"].as_array().unwrap().len(), 2);
+    assert_eq!(all["topic_quizzes"][1]["id"], "topic:02-b");
+    assert_eq!(
+        all["topic_quizzes"][1]["questions"],
+        serde_json::json!(["b-tf"])
+    );
+    assert_eq!(all["final"]["questions"].as_array().unwrap().len(), 6);
     assert_eq!(
         all["quizzes"][0]["questions"][0]["prompt"],
         "每个班次至少拿出多少时间学习原文？"
