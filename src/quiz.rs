@@ -467,7 +467,8 @@ impl Quiz {
                 continue;
             };
             let prompt = q.prompt.trim().to_string();
-            let hash = content_hash(kind, &prompt, &q.options, &answer);
+            let options: Vec<String> = q.options.iter().map(|o| o.trim().to_string()).collect();
+            let hash = content_hash(kind, &prompt, &options, &answer);
             let (id, explicit_id) = match &q.id {
                 Some(id) => (id.trim().to_string(), true),
                 None => (String::new(), false),
@@ -481,7 +482,7 @@ impl Quiz {
                 explicit_id,
                 kind,
                 prompt,
-                options: q.options.iter().map(|o| o.trim().to_string()).collect(),
+                options,
                 answer,
                 explanation: q.explanation.trim().to_string(),
                 source: q.source.as_ref().map(|s| s.trim().to_string()),
