@@ -74,7 +74,7 @@ const FIELD_BODY: u8 = 4;
 
 /// Target size of one index shard and of one document chunk, in bytes.
 const SHARD_TARGET: usize = 48 * 1024;
-const CHUNK_TARGET: usize = 24 * 1024;
+const CHUNK_TARGET: usize = 16 * 1024;
 /// Documents tokenised per batch (bounds the memory of the token lists).
 const BATCH: usize = 512;
 
@@ -116,7 +116,7 @@ impl Tok<'_> {
         }
     }
 
-    /// FNV-1a (32 bit) over the token's code points; `search.js` computes the same.
+    /// A 32-bit hash of the token's code points ([`fnv32`]); `search.js` computes the same.
     fn hash(&self) -> u32 {
         match *self {
             Tok::Char(c) => fnv32(std::iter::once(c)),
@@ -126,13 +126,19 @@ impl Tok<'_> {
     }
 }
 
+/// FNV-1a over code points, then MurmurHash3's finaliser (FNV's low bits, which pick the shard,
+/// depend only on the inputs' low bits).
 fn fnv32(chars: impl Iterator<Item = char>) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
     for c in chars {
         h ^= c as u32;
         h = h.wrapping_mul(0x0100_0193);
     }
-    h
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^ (h >> 16)
 }
 
 fn fnv64(s: &str) -> u64 {
@@ -146,7 +152,13 @@ fn fnv64(s: &str) -> u64 {
 
 /// Is `c` part of a word (letters and digits that are not CJK)?
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        // General punctuation, CJK symbols and punctuation, full-width forms: never letters
+        // (a fast path: Unicode's alphabetic table is slow to consult).
+        0x2000..=0x206F | 0x3000..=0x303F | 0xFF00..=0xFFEF => false,
+        _ => c.is_alphanumeric() && !is_cjk(c),
+    }
 }
 
 /// Calls `f` with every token of `text` (after [`fold`]): each CJK character and each pair of
@@ -239,40 +251,197 @@ fn docs(site: &Site) -> Vec<Doc<'_>> {
     units.chain(topics).collect()
 }
 
-/// A token of one document: (shard, key, fields).
-type DocToken = (u32, u64, u8);
+/// A distinct token of one document: key, shard, fields.
+#[derive(Clone, Copy)]
+struct DocToken {
+    key: u64,
+    shard: u32,
+    fields: u8,
+}
 
-/// The distinct tokens of one document with the fields they occur in, sorted by shard and
-/// key; and the text of its words (by key).
-fn doc_tokens(doc: &Doc<'_>, shard_mask: u32) -> (Vec<DocToken>, Vec<(u64, String)>) {
-    let mut toks: Vec<DocToken> = Vec::with_capacity(4096);
-    let mut words: Vec<(u64, String)> = Vec::new();
-    let mut scratch = String::new();
-    let mut add = |text: &str, field: u8, toks: &mut Vec<DocToken>| {
-        tokenize(text, &mut scratch, |t| {
-            let key = t.key();
-            if let Tok::Word(w) = t {
-                words.push((key, w.to_string()));
-            }
-            toks.push((t.hash() & shard_mask, key, field));
-        });
-    };
-    add(doc.title, FIELD_TITLE, &mut toks);
-    for s in doc.sections {
-        add(&s.heading, FIELD_HEADING, &mut toks);
-        add(&s.text, FIELD_BODY, &mut toks);
-    }
-    toks.sort_unstable();
-    let mut out: Vec<DocToken> = Vec::with_capacity(toks.len() / 2);
-    for (shard, key, field) in toks {
-        match out.last_mut() {
-            Some(last) if last.1 == key => last.2 |= field,
-            _ => out.push((shard, key, field)),
+/// The distinct tokens of one document, grouped by the merge worker owning their shard
+/// (`bounds[w]..bounds[w + 1]`), and the text of its words.
+struct DocTokens {
+    tokens: Vec<DocToken>,
+    bounds: Vec<usize>,
+    words: Vec<(u64, String)>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    stamp: u32,
+    /// At most 4096 shards.
+    shard: u16,
+    fields: u8,
+}
+
+/// A reusable open-addressing set of one document's tokens: a slot is live when its stamp is
+/// the current generation, so moving to the next document clears nothing.
+struct Dedup {
+    slots: Vec<Slot>,
+    generation: u32,
+    live: Vec<u32>,
+    /// Single characters of the main CJK blocks, indexed directly (no hashing): half of all
+    /// tokens are single characters.
+    chars: Vec<Slot>,
+    live_chars: Vec<u32>,
+}
+
+const CHAR_TABLE: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
+
+thread_local! {
+    /// One per worker thread: rayon's `map_init` would make one per split job, and these
+    /// tables are half a megabyte.
+    static DEDUP: std::cell::RefCell<Dedup> = std::cell::RefCell::new(Dedup::new());
+}
+
+impl Dedup {
+    fn new() -> Dedup {
+        Dedup {
+            slots: vec![Slot::default(); 1 << 13],
+            generation: 0,
+            live: Vec::with_capacity(1 << 12),
+            chars: vec![Slot::default(); (CHAR_TABLE.end() - CHAR_TABLE.start() + 1) as usize],
+            live_chars: Vec::with_capacity(1 << 11),
         }
     }
-    words.sort_unstable();
-    words.dedup_by(|a, b| a.0 == b.0);
-    (out, words)
+
+    fn next_document(&mut self) {
+        self.live.clear();
+        self.live_chars.clear();
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.slots.iter_mut().for_each(|s| s.stamp = 0);
+            self.chars.iter_mut().for_each(|s| s.stamp = 0);
+            self.generation = 1;
+        }
+    }
+
+    fn slot_of(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut h = key ^ (key >> 33);
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        let mut i = h as usize & mask;
+        loop {
+            let s = &self.slots[i];
+            if s.stamp != self.generation || s.key == key {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds an occurrence; `shard` is called for a token's first occurrence only.
+    fn add(&mut self, key: u64, field: u8, shard: impl FnOnce() -> u32) {
+        if CHAR_TABLE.contains(&(key as u32)) && key >> 32 == 0 {
+            let i = (key as u32 - CHAR_TABLE.start()) as usize;
+            let s = &mut self.chars[i];
+            if s.stamp == self.generation {
+                s.fields |= field;
+            } else {
+                *s = Slot {
+                    key,
+                    stamp: self.generation,
+                    shard: shard() as u16,
+                    fields: field,
+                };
+                self.live_chars.push(i as u32);
+            }
+            return;
+        }
+        if self.live.len() * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let i = self.slot_of(key);
+        let s = &mut self.slots[i];
+        if s.stamp == self.generation {
+            s.fields |= field;
+        } else {
+            *s = Slot {
+                key,
+                stamp: self.generation,
+                shard: shard() as u16,
+                fields: field,
+            };
+            self.live.push(i as u32);
+        }
+    }
+
+    fn grow(&mut self) {
+        let old: Vec<Slot> = self.live.iter().map(|&i| self.slots[i as usize]).collect();
+        self.slots = vec![Slot::default(); self.slots.len() * 2];
+        self.live.clear();
+        for e in old {
+            let i = self.slot_of(e.key);
+            self.slots[i] = e;
+            self.live.push(i as u32);
+        }
+    }
+}
+
+/// Tokenises one document (title, headings, text) into its distinct tokens with the fields
+/// they occur in, grouped by merge worker (`per_worker` shards each, `workers` of them).
+fn doc_tokens(
+    doc: &Doc<'_>,
+    dedup: &mut Dedup,
+    shard_mask: u32,
+    per_worker: u32,
+    workers: usize,
+) -> DocTokens {
+    dedup.next_document();
+    let mut words: Vec<(u64, String)> = Vec::new();
+    let mut scratch = String::new();
+    let mut add = |text: &str, field: u8, dedup: &mut Dedup| {
+        tokenize(text, &mut scratch, |t| {
+            let key = t.key();
+            if let Tok::Word(w) = t
+                && !words.iter().any(|(k, _)| *k == key)
+            {
+                words.push((key, w.to_string()));
+            }
+            dedup.add(key, field, || t.hash() & shard_mask);
+        });
+    };
+    add(doc.title, FIELD_TITLE, dedup);
+    for s in doc.sections {
+        add(&s.heading, FIELD_HEADING, dedup);
+        add(&s.text, FIELD_BODY, dedup);
+    }
+    // Counting sort by worker.
+    let mut bounds = vec![0usize; workers + 1];
+    let live = || {
+        let table = dedup.live.iter().map(|&i| &dedup.slots[i as usize]);
+        table.chain(dedup.live_chars.iter().map(|&i| &dedup.chars[i as usize]))
+    };
+    for s in live() {
+        bounds[(s.shard as u32 / per_worker) as usize + 1] += 1;
+    }
+    for w in 0..workers {
+        bounds[w + 1] += bounds[w];
+    }
+    let mut fill = bounds.clone();
+    let blank = DocToken {
+        key: 0,
+        shard: 0,
+        fields: 0,
+    };
+    let mut tokens = vec![blank; dedup.live.len() + dedup.live_chars.len()];
+    for &Slot {
+        key, shard, fields, ..
+    } in live()
+    {
+        let shard = shard as u32;
+        let w = (shard / per_worker) as usize;
+        tokens[fill[w]] = DocToken { key, shard, fields };
+        fill[w] += 1;
+    }
+    DocTokens {
+        tokens,
+        bounds,
+        words,
+    }
 }
 
 /// A multiplicative hasher for the 64-bit token keys (std's SipHash is several times slower
@@ -286,7 +455,7 @@ impl Hasher for KeyHasher {
     }
     fn write(&mut self, bytes: &[u8]) {
         for b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ *b as u64).wrapping_mul(0x51_7cc1_b727_220a_95);
+            self.0 = (self.0.rotate_left(5) ^ *b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
         }
     }
     fn write_u64(&mut self, n: u64) {
@@ -414,14 +583,11 @@ fn chunk_starts(docs: &[Doc<'_>]) -> Vec<usize> {
             starts.push(i);
             size = 0;
         }
-        size += d.title.len()
-            + d.path.len()
-            + d.sections
-                .iter()
-                .map(|s| {
-                    s.heading.len() + s.text.len() + s.anchor.as_ref().map_or(0, |a| a.len()) + 12
-                })
-                .sum::<usize>();
+        size += d
+            .sections
+            .iter()
+            .map(|s| s.heading.len() + s.text.len() + s.anchor.as_ref().map_or(0, |a| a.len()) + 12)
+            .sum::<usize>();
     }
     starts
 }
@@ -434,10 +600,6 @@ fn chunk_js(n: usize, docs: &[Doc<'_>], first: usize) -> Vec<u8> {
             out.push(b',');
         }
         out.push(b'[');
-        push_json_str(&mut out, d.title);
-        out.extend_from_slice(format!(",{},", d.topic.map_or(-1, |t| t as i64)).as_bytes());
-        push_json_str(&mut out, d.path);
-        out.extend_from_slice(b",[");
         for (j, s) in d.sections.iter().enumerate() {
             if j > 0 {
                 out.push(b',');
@@ -450,7 +612,7 @@ fn chunk_js(n: usize, docs: &[Doc<'_>], first: usize) -> Vec<u8> {
             push_json_str(&mut out, &compact(&s.text));
             out.push(b']');
         }
-        out.extend_from_slice(b"]]");
+        out.push(b']');
     }
     out.extend_from_slice(b"]);\n");
     out
@@ -509,7 +671,7 @@ fn shard_count(docs: &[Doc<'_>]) -> usize {
 }
 
 /// What [`write_files`] wrote, for reports and benchmarks.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct IndexStats {
     pub documents: usize,
     pub shards: usize,
@@ -518,24 +680,35 @@ pub struct IndexStats {
     pub index_bytes: usize,
     pub text_bytes: usize,
     pub manifest_bytes: usize,
+    /// Tokenising, merging and encoding the index shards (including handing them to the sink).
+    pub index_time: std::time::Duration,
+    /// Everything, document chunks and manifest included.
+    pub total_time: std::time::Duration,
 }
 
 /// Builds the search index of `site` and hands every file to `write` (path below the site
 /// root, bytes) as soon as it is made.
 pub fn write_files(site: &Site, write: &mut dyn FnMut(&str, &[u8])) -> IndexStats {
+    let started = std::time::Instant::now();
     let docs = docs(site);
     let n_shards = shard_count(&docs);
     let mask = (n_shards - 1) as u32;
     let mut shards: Vec<Shard> = (0..n_shards).map(|_| Shard::default()).collect();
     let mut words: KeyMap<String> = KeyMap::default();
-    let per_worker = n_shards.div_ceil(rayon::current_num_threads() * 4).max(1);
+    let per_worker = n_shards.div_ceil(rayon::current_num_threads() * 2).max(1);
+    let workers = n_shards.div_ceil(per_worker);
 
     for (b, batch) in docs.chunks(BATCH).enumerate() {
         let first = b * BATCH;
-        let tokens: Vec<(Vec<DocToken>, Vec<(u64, String)>)> =
-            batch.par_iter().map(|d| doc_tokens(d, mask)).collect();
-        for (_, ws) in &tokens {
-            for (k, w) in ws {
+        let tokens: Vec<DocTokens> = batch
+            .par_iter()
+            .map(|d| {
+                DEDUP
+                    .with_borrow_mut(|dedup| doc_tokens(d, dedup, mask, per_worker as u32, workers))
+            })
+            .collect();
+        for t in &tokens {
+            for (k, w) in &t.words {
                 words.entry(*k).or_insert_with(|| w.clone());
             }
         }
@@ -544,19 +717,14 @@ pub fn write_files(site: &Site, write: &mut dyn FnMut(&str, &[u8])) -> IndexStat
             .enumerate()
             .for_each(|(w, owned)| {
                 let lo = (w * per_worker) as u32;
-                let hi = lo + owned.len() as u32;
-                for (i, (toks, _)) in tokens.iter().enumerate() {
+                for (i, t) in tokens.iter().enumerate() {
                     let doc = (first + i) as u32;
-                    let start = toks.partition_point(|t| t.0 < lo);
-                    for &(shard, key, fields) in &toks[start..] {
-                        if shard >= hi {
-                            break;
-                        }
-                        owned[(shard - lo) as usize]
+                    for e in &t.tokens[t.bounds[w]..t.bounds[w + 1]] {
+                        owned[(e.shard - lo) as usize]
                             .tokens
-                            .entry(key)
+                            .entry(e.key)
                             .or_default()
-                            .add(doc, fields);
+                            .add(doc, e.fields);
                     }
                 }
             });
@@ -583,6 +751,7 @@ pub fn write_files(site: &Site, write: &mut dyn FnMut(&str, &[u8])) -> IndexStat
         }
     }
     drop(shards);
+    stats.index_time = started.elapsed();
 
     let starts = chunk_starts(&docs);
     stats.chunks = starts.len();
@@ -606,6 +775,10 @@ pub fn write_files(site: &Site, write: &mut dyn FnMut(&str, &[u8])) -> IndexStat
     let manifest = manifest_js(site, &docs, n_shards, &starts);
     stats.manifest_bytes = manifest.len();
     write(&format!("{DIR}/index.js"), &manifest);
+    stats.total_time = started.elapsed();
+    if std::env::var_os("STUDYSITE_SEARCH_STATS").is_some() {
+        eprintln!("search: {stats:?}");
+    }
     stats
 }
 
@@ -613,7 +786,7 @@ fn manifest_js(site: &Site, docs: &[Doc<'_>], shards: usize, starts: &[usize]) -
     let mut out = Vec::new();
     out.extend_from_slice(
         format!(
-            "__studysiteSearch.m({{\"v\":{FORMAT},\"docs\":{},\"units\":{},\"shards\":{shards},\"chunks\":[",
+            "__studysiteSearch.m({{\"v\":{FORMAT},\"count\":{},\"units\":{},\"shards\":{shards},\"chunks\":[",
             docs.len(),
             site.units.len()
         )
@@ -624,6 +797,19 @@ fn manifest_js(site: &Site, docs: &[Doc<'_>], shards: usize, starts: &[usize]) -
             out.push(b',');
         }
         out.extend_from_slice(s.to_string().as_bytes());
+    }
+    // Title, topic and path of every document: results are listed as soon as the index
+    // shards of a query have arrived, before any document chunk.
+    out.extend_from_slice(b"],\"docs\":[");
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        push_json_str(&mut out, d.title);
+        out.extend_from_slice(format!(",{},", d.topic.map_or(-1, |t| t as i64)).as_bytes());
+        push_json_str(&mut out, d.path);
+        out.push(b']');
     }
     out.extend_from_slice(b"],\"topics\":[");
     for (i, t) in site.topics.iter().enumerate() {

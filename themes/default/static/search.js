@@ -89,6 +89,9 @@
     for (var ch of token) {
       h = Math.imul((h ^ ch.codePointAt(0)) >>> 0, 0x01000193) >>> 0;
     }
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = (h ^ (h >>> 16)) >>> 0;
     return h & (manifest.shards - 1);
   }
 
@@ -119,7 +122,10 @@
   // written (adjacent characters) beats one whose bigrams are scattered; documents with more
   // of the query's terms come first, whatever the fields.
   var W_TITLE = 100, W_HEADING = 30, W_BODY = 10, W_SCATTERED = 2, W_ADJACENT = 20;
-  var CANDIDATES = 30, SHOWN = 10;
+  // Results are listed from the index alone (titles come with the manifest); then the document
+  // chunks of the best CANDIDATES are loaded to rank them on their text, pick the passage and
+  // show the snippet. Each script file costs a few milliseconds, so these are few.
+  var CANDIDATES = 12, SHOWN = 10;
 
   function parseQuery(q) {
     return fold(q).split(/\s+/).filter(Boolean).map(function (t) {
@@ -130,7 +136,7 @@
   // Coarse scores from the index alone: for each document, how many terms have all their
   // tokens, and in which fields.
   function coarse(terms) {
-    var n = manifest.docs, score = new Float64Array(n), hit = [];
+    var n = manifest.count, score = new Float64Array(n), hit = [];
     var cnt = new Uint16Array(n), fields = new Uint8Array(n);
     terms.forEach(function (term) {
       cnt.fill(0); fields.fill(3);
@@ -146,7 +152,8 @@
       for (var d = 0; d < n; d++) {
         if (cnt[d] === need) {
           if (score[d] === 0) hit.push(d);
-          score[d] += 1000 + (fields[d] & 2 ? W_TITLE : fields[d] & 1 ? W_HEADING : W_BODY);
+          var inTitle = fields[d] & 2 && titleOf(d).indexOf(term.text) >= 0;
+          score[d] += 1000 + (inTitle ? W_TITLE : fields[d] & 1 ? W_HEADING : W_BODY);
         }
       }
     });
@@ -163,16 +170,20 @@
     return lo;
   }
 
-  var folded = {}; // doc -> folded title, headings and texts
+  var titles = []; // doc -> folded title
+  function titleOf(doc) {
+    return titles[doc] || (titles[doc] = fold(manifest.docs[doc][0]));
+  }
+
+  var folded = {}; // doc -> folded headings and texts
+  // A document's title, topic, path and (once its chunk is loaded) sections.
   function docData(doc) {
-    var c = chunks[chunkOf(doc)], d = c.docs[doc - c.first];
-    if (!folded[doc]) {
-      folded[doc] = {
-        title: fold(d[0]),
-        sections: d[3].map(function (s) { return [fold(s[1]), fold(s[2])]; })
-      };
+    var m = manifest.docs[doc], c = chunks[chunkOf(doc)];
+    var secs = c ? c.docs[doc - c.first] : null;
+    if (secs && !folded[doc]) {
+      folded[doc] = secs.map(function (s) { return [fold(s[1]), fold(s[2])]; });
     }
-    return { raw: d, f: folded[doc] };
+    return { raw: [m[0], m[1], m[2], secs || []], f: { title: titleOf(doc), sections: folded[doc] || [] } };
   }
 
   function count(hay, needle) {
@@ -228,8 +239,9 @@
     return { doc: doc, score: score, section: best, present: present };
   }
 
-  // Runs a query; resolves to {results, total} (results: at most SHOWN, best first).
-  function query(q) {
+  // Runs a query; resolves to {results, total} (results: at most SHOWN, best first). When
+  // given, `partial` is called first with the results ranked from the index alone.
+  function query(q, partial) {
     var terms = parseQuery(q);
     if (!terms.length) return Promise.resolve({ results: [], total: 0, terms: terms });
     return loadManifest().then(function () {
@@ -241,6 +253,15 @@
     }).then(function () {
       var c = coarse(terms);
       var cand = c.docs.slice(0, CANDIDATES);
+      if (partial) {
+        partial({
+          results: cand.slice(0, SHOWN).map(function (d) {
+            return describe({ doc: d, score: c.score[d], section: -1 }, terms);
+          }),
+          total: c.docs.length,
+          terms: terms
+        });
+      }
       var need = {};
       cand.forEach(function (d) { need[chunkOf(d)] = 1; });
       return Promise.all(Object.keys(need).map(function (n) {
@@ -321,6 +342,7 @@
   }
 
   api.query = query;
+  api.load = loadManifest;
   api.fold = fold;
   api.tokens = termTokens;
 
@@ -429,12 +451,20 @@
 
   function update() {
     var q = input.value, my = ++seq, t0 = performance.now();
+    box.removeAttribute("data-done");
     if (!q.trim()) { shown = []; list.textContent = ""; status.textContent = ""; setOpen(false); return Promise.resolve(); }
     box.classList.add("busy");
-    return query(q).then(function (res) {
+    return query(q, function (first) {
+      if (my !== seq || !first.results.length) return;
+      render(first, q);
+      api.firstMs = performance.now() - t0;
+    }).then(function (res) {
       if (my !== seq) return;
+      var keep = active;
       render(res, q);
+      if (keep >= 0) setActive(Math.min(keep, res.results.length - 1));
       api.lastMs = performance.now() - t0;
+      if (!res.results.length) api.firstMs = api.lastMs;
       box.classList.remove("busy");
       box.setAttribute("data-done", q);
     }, function () {
@@ -471,8 +501,12 @@
     }
   });
   list.addEventListener("mousedown", function (e) { e.preventDefault(); });
-  box.addEventListener("focusout", function (e) {
-    if (!box.contains(e.relatedTarget)) setOpen(false);
+  // Close when focus moves elsewhere on the page (not when the window itself loses focus: the
+  // input stays the active element then).
+  box.addEventListener("focusout", function () {
+    setTimeout(function () {
+      if (!box.contains(document.activeElement)) setOpen(false);
+    }, 0);
   });
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" && e.key !== "s") return;
