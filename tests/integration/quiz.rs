@@ -1048,6 +1048,7 @@ impl Served {
                 }
                 Err(_) => {
                     let _ = child.kill();
+                    let _ = child.wait();
                     panic!("studysite serve printed no `serving at` line");
                 }
             }
