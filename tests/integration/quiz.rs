@@ -1153,3 +1153,61 @@ fn an_edited_question_does_not_get_its_old_answer_back() {
     assert_eq!(page.eval_str(&checked.replace('N', "3")), "0,2");
     assert_eq!(page.eval_str(&checked.replace('N', "4")), "");
 }
+
+/// axe-core's serious and critical violations on the current page (None when axe-core is not
+/// installed: `npm install --prefix target/axe axe-core@4`, as `.ci/run` does).
+fn axe_violations(page: &Page) -> Option<Value> {
+    let path = repo_root().join("target/axe/node_modules/axe-core/axe.min.js");
+    if !path.is_file() {
+        let msg = format!(
+            "the accessibility check needs axe-core at {}",
+            path.display()
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg} — CI=true, so this is a failure");
+        }
+        eprintln!("\n*** SKIPPED: {msg} ***\n");
+        return None;
+    }
+    let loaded = page.eval_str(&format!(
+        "new Promise(done => {{ const s = document.createElement('script'); s.src = {:?}; \
+         s.onload = () => done(typeof axe.run); s.onerror = () => done('not loaded'); document.head.append(s); }})",
+        file_url(&path)
+    ));
+    assert_eq!(loaded, "function");
+    let found = page.eval_str(
+        "axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) }))))",
+    );
+    Some(serde_json::from_str(&found).expect("axe result"))
+}
+
+#[test]
+fn quiz_and_progress_pages_pass_axe() {
+    let Some((b, _one_at_a_time)) = quiz_browser() else {
+        return;
+    };
+    let unit = file_url(&shipped_site().join("05-zhibu/jiedu.html"));
+    let page = open_clean(b, &unit, 1280, 800);
+    page.wait_until(
+        "document.querySelectorAll('fieldset.quiz-question').length > 0",
+        WAIT,
+    );
+    for i in 1..=question_count(&page) {
+        choose(&page, i, i % 2 == 0);
+    }
+    page.click("button.quiz-submit");
+    page.wait_until(
+        "document.querySelector('.quiz-results').dataset.percent",
+        WAIT,
+    );
+    let Some(v) = axe_violations(&page) else {
+        return;
+    };
+    assert_eq!(v, serde_json::json!([]), "unit page after submitting");
+    for rel in ["05-zhibu/quiz.html", "quiz.html", "progress.html"] {
+        page.goto(&file_url(&shipped_site().join(rel)));
+        page.wait_until("document.readyState === 'complete'", WAIT);
+        let v = axe_violations(&page).expect("axe-core");
+        assert_eq!(v, serde_json::json!([]), "{rel}");
+    }
+}

@@ -251,11 +251,12 @@
       (s.quizzes ? "，" + t("progress_quizzes_done", { done: s.quizzesDone, total: s.quizzes }) : "");
   }
 
-  function setBar(bar, s, label) {
+  /* The bar is named by its heading and described by the summary line (aria-labelledby and
+   * aria-describedby in progress.html). */
+  function setBar(bar, s) {
     if (!bar) return;
     bar.max = Math.max(1, s.units + s.quizzes);
     bar.value = s.unitsDone + s.quizzesDone;
-    bar.setAttribute("aria-label", label + "：" + summaryText(s));
   }
 
   function refreshPage(d) {
@@ -292,8 +293,7 @@
           else if (a) left.push(linkTo(a.getAttribute("href"), title));
         }
       });
-      var heading = sec.querySelector("h2");
-      setBar(sec.querySelector("[data-progress-bar]"), s, heading ? heading.textContent : "");
+      setBar(sec.querySelector("[data-progress-bar]"), s);
       var summary = sec.querySelector("[data-progress-summary]");
       if (summary) summary.textContent = summaryText(s);
       var leftEl = sec.querySelector("[data-progress-left]");
@@ -320,7 +320,7 @@
       if (fq && fq.passed) all.quizzesDone += 1;
       finalState.textContent = quizState(fq);
     }
-    setBar(document.querySelector('[data-progress-bar="overall"]'), all, t("progress_overall"));
+    setBar(document.querySelector('[data-progress-bar="overall"]'), all);
     var os = document.querySelector('[data-progress-summary="overall"]');
     if (os) os.textContent = summaryText(all);
   }
