@@ -1,5 +1,5 @@
 //! Times building the search index of a site without writing anything:
-//! `cargo run --release --example search_index_bench -- /tmp/corpus10k`
+//! `cargo run --release --example search_index_bench -- /tmp/corpus10k [RUNS]`
 //! (see BENCHMARKS.md, "Search").
 
 fn main() {
@@ -11,7 +11,12 @@ fn main() {
         std::process::exit(1);
     };
     eprintln!("loaded {} units in {:.2?}", site.units.len(), t.elapsed());
-    for _ in 0..3 {
+    // `0` measures the peak memory of loading alone (compare `/usr/bin/time -v` of both).
+    let runs: usize = std::env::args()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3);
+    for _ in 0..runs {
         let mut bytes = 0usize;
         let cpu = cpu_seconds();
         let stats = studysite::search::write_files(&site, &mut |_, b| bytes += b.len());
