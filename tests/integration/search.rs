@@ -279,6 +279,72 @@ fn queries_find_and_link_the_right_passages_over_http() {
 }
 
 #[test]
+fn queries_find_and_link_the_right_passages_from_studysite_serve() {
+    let _ = require_browser!();
+    let server = Served::start(&repo_root());
+    assert!(
+        server.base.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.base
+    );
+    let base = server.base.trim_end_matches('/');
+    standard_queries(&format!("{base}/index.html"));
+}
+
+/// `studysite serve` of the shipped site on a free loopback port; killed on drop.
+struct Served {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Served {
+    #[track_caller]
+    fn start(root: &Path) -> Served {
+        let mut child = crate::support::bin()
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start studysite serve");
+        let out = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(rest) = line.strip_prefix("serving at ") {
+                        let base = rest.trim().to_string();
+                        return Served { child, base };
+                    }
+                }
+                Err(_) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("studysite serve printed no `serving at` line");
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
 fn keyboard_shortcuts_aria_and_escape() {
     let b = require_browser!();
     let page = Page::open(b, &file_url(&shipped_site().join("index.html")), 1280, 800);
