@@ -160,9 +160,10 @@ fn fnv64(s: &str) -> u64 {
 fn is_word_char(c: char) -> bool {
     match c as u32 {
         0..=0x7F => c.is_ascii_alphanumeric(),
-        // General punctuation, CJK symbols and punctuation, full-width forms: never letters
-        // (a fast path: Unicode's alphabetic table is slow to consult).
-        0x2000..=0x206F | 0x3000..=0x303F | 0xFF00..=0xFFEF => false,
+        // General punctuation and CJK punctuation (、。《》【】…): never letters or digits, and
+        // Unicode's alphabetic table is slow to consult. (Not all of U+3000–303F: 々 and 〇
+        // are a letter and a number; full-width forms are folded to ASCII before this.)
+        0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 => false,
         _ => c.is_alphanumeric() && !is_cjk(c),
     }
 }
@@ -996,6 +997,35 @@ mod tests {
         assert_eq!(tokens("２０１８ＡＢＣ"), ["2018abc"]);
         assert_eq!(fold('　'), ' ');
         assert_eq!(query_tokens("Ｇ２０　峰会"), ["g20", "峰会"]);
+    }
+
+    #[test]
+    fn the_punctuation_fast_path_agrees_with_unicode() {
+        // The ranges `is_word_char` answers without the table.
+        for r in [0x2000..=0x206F, 0x3000..=0x3004, 0x3008..=0x3020] {
+            for c in r.filter_map(char::from_u32) {
+                assert!(!c.is_alphanumeric(), "{c:?} is alphanumeric");
+            }
+        }
+        assert!(is_word_char('〇') && is_word_char('々'));
+        assert_eq!(tokens("一〇"), ["一", "〇"]);
+    }
+
+    #[test]
+    fn the_token_set_grows_past_its_first_table() {
+        let mut d = Dedup::new();
+        d.next_document();
+        for k in 0..20_000u64 {
+            d.add((1 << 62) | k, FIELD_BODY, || 0);
+        }
+        d.add((1 << 62) | 7, FIELD_TITLE, || 0);
+        assert_eq!(d.live.len(), 20_000);
+        let slot = d.slots[d.slot_of((1 << 62) | 7)];
+        assert_eq!(slot.fields, FIELD_BODY | FIELD_TITLE);
+        d.next_document();
+        d.add((1 << 62) | 7, FIELD_HEADING, || 0);
+        assert_eq!(d.live.len(), 1, "a new document starts empty");
+        assert_eq!(d.slots[d.slot_of((1 << 62) | 7)].fields, FIELD_HEADING);
     }
 
     #[test]
