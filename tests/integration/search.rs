@@ -423,6 +423,34 @@ fn full_width_and_case_variants_find_the_same_pages() {
 }
 
 #[test]
+fn results_drop_down_under_the_box_on_a_wide_screen() {
+    let b = require_browser!();
+    let page = Page::open(
+        b,
+        &file_url(&shipped_site().join("01-xuexi/yuanwen.html")),
+        1280,
+        800,
+    );
+    let hits = search(&page, "软弱涣散");
+    assert!(!hits.is_empty());
+    page.screenshot("search-desktop-1280");
+    let (panel, input) = (
+        page.eval("(() => { const r = document.querySelector('.search-panel').getBoundingClientRect(); return [r.left, r.right, r.top]; })()"),
+        page.eval("(() => { const r = document.querySelector('#site-search-input').getBoundingClientRect(); return [r.left, r.right, r.bottom]; })()"),
+    );
+    let f = |v: &serde_json::Value, i: usize| v[i].as_f64().unwrap();
+    assert!(
+        f(&panel, 2) >= f(&input, 2),
+        "below the box: {panel} {input}"
+    );
+    assert!(
+        f(&panel, 1) <= 1280.0 && f(&panel, 0) >= 0.0,
+        "on screen: {panel}"
+    );
+    assert!(!page.overflows_horizontally());
+}
+
+#[test]
 fn user_text_is_shown_as_text_never_as_markup() {
     let b = require_browser!();
     let page = Page::open(b, &file_url(&shipped_site().join("index.html")), 1280, 800);

@@ -393,7 +393,7 @@
   function fill(template, q) {
     var el = document.createElement("p"), parts = template.split("{query}");
     parts.forEach(function (p, i) {
-      if (i > 0) { el.appendChild(text("“" + q + "”")); }
+      if (i > 0) el.appendChild(text(q));
       el.appendChild(text(p));
     });
     return el;
