@@ -482,6 +482,25 @@ pub struct RenderReport {
 pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderReport, Diagnostics> {
     let site_view = view::site_view(site);
     let nav = view::nav(site);
+    // What every page shares, made into template values once (a clone shares them).
+    let shared = Context::from_serialize(&view::Shared {
+        site: &site_view,
+        t: &theme.strings,
+        nav: &nav,
+    })
+    .map_err(|e| {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error(
+            "site.yaml",
+            format!("internal error preparing the pages: {e}"),
+        ));
+        d
+    })?;
+    let nav_values: Vec<tera::Value> = site
+        .units
+        .par_iter()
+        .map(|u| tera::Value::from_serializable(&view::nav_unit(u)))
+        .collect();
     let mut extras: Vec<ExtraPage> = Vec::new();
     extras.extend(crate::quiz::pages(site));
     extras.extend(crate::sessions::pages(site, &theme.strings));
@@ -587,27 +606,25 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
                     )
                 }
             };
-            let (nav_units, nav_units_more) = match topic {
-                Some(ti) => view::nav_units(site, &site.topics[ti], current),
-                None => (Vec::new(), false),
+            let (nav_range, nav_units_more) = match topic {
+                Some(ti) => view::nav_window(&site.topics[ti], current),
+                None => (0..0, false),
             };
             let common = view::Common {
-                site: &site_view,
-                t: &theme.strings,
                 root: root_prefix(path),
                 current_path: path,
                 page_kind: kind,
-                nav: &nav,
-                nav_units,
                 nav_units_more,
                 breadcrumbs: crumbs,
             };
             let base = Context::from_serialize(&common).map_err(|e| {
                 Diagnostic::error(path, format!("internal error preparing the page: {e}"))
             })?;
+            ctx.extend(shared.clone());
             ctx.extend(base);
-            let html = theme.render(template, &ctx)?;
-            sink.write(path, html.as_bytes())
+            ctx.insert_value("nav_units", nav_values[nav_range].to_vec().into());
+            let html = theme.render_bytes(template, &ctx)?;
+            sink.write(path, &html)
                 .map_err(|e| Diagnostic::error(path, format!("{e:#}")))
         })
         .collect();

@@ -189,16 +189,33 @@ impl Theme {
 
     /// Renders template `name` with `context`.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| {
-            let mut d = template_diagnostic(&e, &self.origins, &BTreeMap::new());
-            if !self.tera.contains_template(name) {
-                d = Diagnostic::error(
-                    format!("templates/{name}"),
-                    format!("template `{name}` not found: create `templates/{name}` (the template context is described in the README, \"Themes\")"),
-                );
-            }
-            d
-        })
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.render_diagnostic(name, &e))
+    }
+
+    /// Renders template `name` with `context` into bytes, for writing out: the same as
+    /// [`Theme::render`] without a second pass over the page to check that it is UTF-8 (it is:
+    /// tera writes only strings).
+    pub fn render_bytes(&self, name: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(32 * 1024);
+        self.tera
+            .render_to(name, context, &mut out)
+            .map_err(|e| self.render_diagnostic(name, &e))?;
+        Ok(out)
+    }
+
+    fn render_diagnostic(&self, name: &str, e: &tera::Error) -> Diagnostic {
+        let mut d = template_diagnostic(e, &self.origins, &BTreeMap::new());
+        if !self.tera.contains_template(name) {
+            d = Diagnostic::error(
+                format!("templates/{name}"),
+                format!(
+                    "template `{name}` not found: create `templates/{name}` (the template context is described in the README, \"Themes\")"
+                ),
+            );
+        }
+        d
     }
 }
 

@@ -1,6 +1,6 @@
 //! The template context: typed, borrowed views of the model that every template receives.
 //!
-//! Every page gets the keys of [`Common`]:
+//! Every page gets the keys of [`Shared`] (made once per build) and [`Common`]:
 //!
 //! | key | what |
 //! |---|---|
@@ -61,16 +61,22 @@ pub struct NavUnit<'a> {
     pub minutes: u32,
 }
 
-/// Keys every page has.
+/// Keys every page has with the same value: turned into template values once per build and
+/// shared by every page (cloning a template value is cheap).
 #[derive(Debug, Clone, Serialize)]
-pub struct Common<'a> {
+pub struct Shared<'a> {
     pub site: &'a SiteView<'a>,
     pub t: &'a BTreeMap<String, String>,
+    pub nav: &'a [NavTopic<'a>],
+}
+
+/// Keys every page has, with a value of its own. (`nav_units` is added beside them from
+/// template values made once per unit: see [`nav_window`].)
+#[derive(Debug, Clone, Serialize)]
+pub struct Common<'a> {
     pub root: &'static str,
     pub current_path: &'a str,
     pub page_kind: &'a str,
-    pub nav: &'a [NavTopic<'a>],
-    pub nav_units: Vec<NavUnit<'a>>,
     pub nav_units_more: bool,
     pub breadcrumbs: Vec<Link<'a>>,
 }
@@ -179,25 +185,32 @@ pub fn nav_units<'a>(
     topic: &Topic,
     current: Option<usize>,
 ) -> (Vec<NavUnit<'a>>, bool) {
+    let (range, more) = nav_window(topic, current);
+    (site.units[range].iter().map(nav_unit).collect(), more)
+}
+
+/// Which of the topic's units (indexes into [`Site::units`]) the side navigation shows, and
+/// whether that is only a window of them.
+pub fn nav_window(topic: &Topic, current: Option<usize>) -> (std::ops::Range<usize>, bool) {
     let range = topic.units.clone();
-    let (start, end, more) = if range.len() <= NAV_UNITS_FULL {
-        (range.start, range.end, false)
+    if range.len() <= NAV_UNITS_FULL {
+        (range, false)
     } else {
         let c = current.unwrap_or(range.start);
         let s = c.saturating_sub(NAV_UNITS_WINDOW).max(range.start);
         let e = (c + NAV_UNITS_WINDOW + 1).min(range.end);
-        (s, e, true)
-    };
-    let units = site.units[start..end]
-        .iter()
-        .map(|u| NavUnit {
-            title: &u.title,
-            path: &u.path,
-            kind: u.kind.as_str(),
-            minutes: u.minutes,
-        })
-        .collect();
-    (units, more)
+        (s..e, true)
+    }
+}
+
+/// One unit as the side navigation shows it.
+pub fn nav_unit(u: &Unit) -> NavUnit<'_> {
+    NavUnit {
+        title: &u.title,
+        path: &u.path,
+        kind: u.kind.as_str(),
+        minutes: u.minutes,
+    }
 }
 
 pub fn unit_summary(u: &Unit) -> UnitSummary<'_> {
