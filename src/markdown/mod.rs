@@ -304,6 +304,12 @@ pub fn render(markdown: &str) -> Rendered {
     let mut heading_index = 0;
     collect_text(root, &mut sections, &anchors, &mut heading_index);
     sections.retain(|s| !(s.anchor.is_none() && s.text.trim().is_empty()));
+    // The model keeps every page's text and HTML until the build ends: give back what the
+    // strings grew by doubling (about a third of their size).
+    for s in &mut sections {
+        s.text.shrink_to_fit();
+    }
+    sections.shrink_to_fit();
     let reading = sections
         .iter()
         .map(|s| reading_units(&s.heading) + reading_units(&s.text))
@@ -319,6 +325,7 @@ pub fn render(markdown: &str) -> Rendered {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     // Writing into a String cannot fail.
     let _ = format_html_with_plugins(root, &options, &mut html, &plugins);
+    html.shrink_to_fit();
     Rendered {
         html,
         toc,
