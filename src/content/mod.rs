@@ -105,22 +105,6 @@ impl<F> SourceFile<F> {
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
     }
-
-    /// The YAML text of the front matter.
-    pub fn yaml(&self) -> &str {
-        let start = self
-            .text
-            .split_inclusive('\n')
-            .next()
-            .map_or(0, str::len)
-            .min(self.body_offset);
-        let end = self.text[..self.body_offset]
-            .trim_end_matches(['\n', '\r', ' ', '\t'])
-            .len()
-            .saturating_sub(3)
-            .max(start);
-        &self.text[start..end]
-    }
 }
 
 /// A topic folder with its `_index.md` and units (in file-name order; the model sorts).
@@ -228,35 +212,26 @@ pub fn load_file<F: DeserializeOwned>(
     rel: &Path,
     slug: String,
 ) -> Result<SourceFile<F>, Vec<Diagnostic>> {
-    let mut diags = Vec::new();
-    let Some(text) = read_source(root, rel, &mut diags) else {
-        return Err(diags);
-    };
-    let split = match front_matter::split(&text) {
-        Ok(s) => s,
-        Err(e) => return Err(vec![Diagnostic::error(rel, e.message()).at(&text, 1, 1)]),
-    };
-    let (yaml_first_line, body_first_line) = (split.yaml_first_line, split.body_first_line);
-    let body_offset = text.len() - split.body.len();
-    let front: F = match crate::yaml::parse(split.yaml, yaml_first_line, &text, rel) {
+    let raw = load_raw(root, rel, slug)?;
+    let front: F = match crate::yaml::parse(raw.yaml(), raw.yaml_first_line, &raw.text, rel) {
         Ok(f) => f,
         Err(mut d) => {
             d.message = crate::yaml::friendlier_at(&d.message, d.source_line.as_deref());
             if d.message.starts_with("missing required key") {
                 // The parser points past the mapping; the front matter as a whole lacks it.
-                d = Diagnostic::error(rel, d.message).at_line(&text, 1);
+                d = Diagnostic::error(rel, d.message).at_line(&raw.text, 1);
             }
             return Err(vec![d]);
         }
     };
     Ok(SourceFile {
-        path: rel.to_path_buf(),
-        slug,
-        text,
+        path: raw.path,
+        slug: raw.slug,
+        text: raw.text,
         front,
-        body_offset,
-        body_first_line,
-        yaml_first_line,
+        body_offset: raw.body_offset,
+        body_first_line: raw.body_first_line,
+        yaml_first_line: raw.yaml_first_line,
     })
 }
 
