@@ -12,6 +12,7 @@ Usage:
     python3 benches/compare.py                       # 1,000 and 10,000 pages, 5 rounds
     python3 benches/compare.py --sizes 1000 --runs 9
     python3 benches/compare.py --tools studysite,hugo --sizes 10000 --runs 3
+    python3 benches/compare.py --out-base /dev/shm/studysite-bench   # outputs on tmpfs
 
 Peers are used when found: hugo (PATH), zola (PATH), mdbook (PATH or /opt/mdbook/bin).
 mdBook is run only up to --mdbook-max pages (default 1,000: at 10,000 it takes minutes).
@@ -141,7 +142,8 @@ def fmt_table(sizes, results, tools, runs):
                 "{:,}".format(hi), "{:,}".format(lo),
                 statistics.median(b["wall"]) / statistics.median(a["wall"])))
     lines.append("")
-    lines.append("Medians of %d interleaved rounds; every build starts from an empty output folder." % runs)
+    lines.append("Medians of %d interleaved rounds (after one warm-up round); every build starts "
+                 "from an empty output folder." % runs)
     return "\n".join(lines)
 
 
@@ -152,6 +154,8 @@ def main():
     ap.add_argument("--tools", default="studysite,hugo,zola,mdbook",
                     help="comma-separated; missing peers are skipped")
     ap.add_argument("--workdir", default="/tmp/studysite-bench", help="corpora and outputs")
+    ap.add_argument("--out-base", help="write the built sites here instead of --workdir "
+                    "(e.g. /dev/shm: takes the file system out of the measurement)")
     ap.add_argument("--gen", default=DEFAULT_GEN, help="path of gen_corpus.py")
     ap.add_argument("--studysite", default=os.path.join(REPO, "target", "release", "studysite"))
     ap.add_argument("--no-cargo", action="store_true", help="do not run cargo build --release")
@@ -179,6 +183,8 @@ def main():
         else:
             print("skipping %s: not installed" % t, file=sys.stderr)
     os.makedirs(a.workdir, exist_ok=True)
+    if a.out_base:
+        os.makedirs(a.out_base, exist_ok=True)
     env = dict(os.environ)
     env["HUGO_CACHEDIR"] = os.path.join(a.workdir, "hugo-cache")
 
@@ -195,7 +201,7 @@ def main():
             row = [p for p in plan if p[0] == n]
             k = rnd % len(row)
             for (n_, tool, corpus) in row[k:] + row[:k]:  # rotate who goes first
-                out = os.path.join(a.workdir, "out-%s-%d" % (tool, n_))
+                out = os.path.join(a.out_base or a.workdir, "out-%s-%d" % (tool, n_))
                 if os.path.exists(out):
                     shutil.rmtree(out)
                 r = measure(build_commands(tool, exes[tool], corpus, out), env)
