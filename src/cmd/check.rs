@@ -33,7 +33,10 @@ pub fn run(args: CheckArgs) -> Result<u8> {
                 crate::sessions::print_table(site);
             }
             if !diags.has_errors() {
-                eprintln!("check passed: {}", crate::diag::summary_line(0, diags.warning_count()));
+                eprintln!(
+                    "check passed: {}",
+                    crate::diag::summary_line(0, diags.warning_count())
+                );
             }
         }
         Format::Json => {

@@ -5,8 +5,8 @@
 //! syntect's JavaScript grammar can take very long on odd input (zola #1211, #1241); like zola
 //! we highlight `js`/`javascript` with the TypeScript grammar where it exists.
 
-use std::collections::HashMap;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
