@@ -239,7 +239,9 @@ impl Page {
 
     #[track_caller]
     pub fn press(&self, key: &str) {
-        self.tab.press_key(key).unwrap_or_else(|e| panic!("press {key}: {e}"));
+        self.tab
+            .press_key(key)
+            .unwrap_or_else(|e| panic!("press {key}: {e}"));
     }
 
     #[track_caller]

@@ -8,7 +8,7 @@ mod browser;
 mod build;
 mod quiz;
 mod search;
-mod sessions;
 mod serve;
+mod sessions;
 mod support;
 mod theme;
