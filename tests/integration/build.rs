@@ -576,24 +576,6 @@ fn shipped_site_links_all_resolve_and_nothing_comes_from_the_network() {
     );
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(Ok(b)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// `public/index.html` opened via file:// shows the topics, and following links lands on pages.
 #[test]
 fn shipped_home_page_works_from_file_url() {

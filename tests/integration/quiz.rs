@@ -1009,60 +1009,6 @@ fn progress_exported_on_one_browser_imports_into_a_fresh_one() {
     );
 }
 
-/// `studysite serve` on a free loopback port; killed on drop.
-struct Served {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Served {
-    #[track_caller]
-    fn start(root: &Path) -> Served {
-        use std::io::BufRead;
-        let mut child = bin()
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start studysite serve");
-        let out = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(rest) = line.strip_prefix("serving at ") {
-                        let base = rest.trim().to_string();
-                        return Served { child, base };
-                    }
-                }
-                Err(_) => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    panic!("studysite serve printed no `serving at` line");
-                }
-            }
-        }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn quizzes_and_progress_work_over_http_from_studysite_serve() {
     let Some((browser, _one_at_a_time)) = quiz_browser() else {

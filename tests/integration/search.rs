@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::browser::{Page, file_url, shipped_site};
 use crate::require_browser;
-use crate::support::repo_root;
+use crate::support::{Served, percent_decode, repo_root};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -102,26 +102,6 @@ fn target(href: &str) -> (String, Option<String>) {
         None => page.splitn(4, '/').nth(3).unwrap_or("").to_string(),
     };
     (rel, anchor)
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) =
-                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The visible text of the part of a built page a link lands on: from the heading with id
@@ -289,59 +269,6 @@ fn queries_find_and_link_the_right_passages_from_studysite_serve() {
     );
     let base = server.base.trim_end_matches('/');
     standard_queries(&format!("{base}/index.html"));
-}
-
-/// `studysite serve` of the shipped site on a free loopback port; killed on drop.
-struct Served {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Served {
-    #[track_caller]
-    fn start(root: &Path) -> Served {
-        let mut child = crate::support::bin()
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start studysite serve");
-        let out = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let deadline = std::time::Instant::now() + Duration::from_secs(60);
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(rest) = line.strip_prefix("serving at ") {
-                        let base = rest.trim().to_string();
-                        return Served { child, base };
-                    }
-                }
-                Err(_) => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    panic!("studysite serve printed no `serving at` line");
-                }
-            }
-        }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[test]

@@ -11,6 +11,7 @@ use headless_chrome::protocol::cdp::Emulation;
 
 use crate::browser::{Page, file_url, launch, shipped_site};
 use crate::require_browser;
+use crate::support::percent_decode;
 
 const PHONE: (u32, u32) = (360, 740);
 const DESKTOP: (u32, u32) = (1280, 800);
@@ -54,25 +55,6 @@ fn site_path(url: &str) -> Option<String> {
     let rest = url.strip_prefix(&base)?.trim_start_matches('/');
     let rest = rest.split('#').next().unwrap_or("");
     Some(percent_decode(rest))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn set_color_scheme(page: &Page, scheme: &str) {
