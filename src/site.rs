@@ -91,9 +91,10 @@ fn unit_from(
     topic_slug: &str,
     file: SourceFile<UnitFrontMatter>,
     reading_speed: u32,
+    opts: &LoadOptions<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Unit {
-    let body = markdown::render(file.body());
+    let body = markdown::render_cached(opts.markdown_cache, file.body());
     let fm = file.front;
     let (minutes, estimated) = match &fm.minutes {
         Some(m) if m.value > 0 && m.value <= 100_000 => (m.value as u32, false),
@@ -158,11 +159,23 @@ pub fn line_of_key(text: &str, key: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
+/// How [`Site::load_with`] loads: what `serve --watch` keeps from one rebuild to the next.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions<'a> {
+    /// Rendered Markdown of earlier builds, by text: an unchanged body is not parsed again.
+    pub markdown_cache: Option<&'a markdown::RenderCache>,
+}
+
 impl Site {
     /// Loads and validates the site at `root`. Returns the model when there were no errors,
     /// and every diagnostic (errors and warnings) either way.
     pub fn load(root: &Path) -> (Option<Site>, Diagnostics) {
-        let (site, diags) = Site::load_with_errors(root);
+        Site::load_with(root, &LoadOptions::default())
+    }
+
+    /// [`Site::load`] with options; the model is the same whatever they are.
+    pub fn load_with(root: &Path, opts: &LoadOptions<'_>) -> (Option<Site>, Diagnostics) {
+        let (site, diags) = Site::load_keeping_errors(root, opts);
         if diags.has_errors() {
             (None, diags)
         } else {
@@ -173,6 +186,10 @@ impl Site {
     /// Like [`Site::load`], but keeps the model even when the content has errors (whenever
     /// `site.yaml` could be read), so that `check` can still report the sessions' figures.
     pub fn load_with_errors(root: &Path) -> (Option<Site>, Diagnostics) {
+        Site::load_keeping_errors(root, &LoadOptions::default())
+    }
+
+    fn load_keeping_errors(root: &Path, opts: &LoadOptions<'_>) -> (Option<Site>, Diagnostics) {
         let mut diags = Diagnostics::new();
         let config_path = root.join("site.yaml");
         let config = match crate::fs::read_text(&config_path) {
@@ -213,7 +230,7 @@ impl Site {
         let Some(config) = config else {
             return (None, diags);
         };
-        let site = Site::from_library(root, config, library, &mut diags);
+        let site = Site::from_library(root, config, library, opts, &mut diags);
         (Some(site), diags)
     }
 
@@ -222,6 +239,7 @@ impl Site {
         root: &Path,
         config: SiteConfig,
         library: Library,
+        opts: &LoadOptions<'_>,
         diags: &mut Diagnostics,
     ) -> Site {
         let mut topic_sources = library.topics;
@@ -272,7 +290,7 @@ impl Site {
                     .into_par_iter()
                     .map(|f| {
                         let mut d = Vec::new();
-                        let u = unit_from(ti, &ts.slug, f, speed, &mut d);
+                        let u = unit_from(ti, &ts.slug, f, speed, opts, &mut d);
                         (u, d)
                     })
                     .collect::<Vec<_>>()
@@ -297,7 +315,7 @@ impl Site {
                     .sum();
                 let topic = Topic {
                     path: format!("{}/index.html", ts.slug),
-                    body: markdown::render(idx.body()),
+                    body: markdown::render_cached(opts.markdown_cache, idx.body()),
                     slug: ts.slug,
                     title: idx.front.title,
                     weight: idx.front.weight,
@@ -478,8 +496,26 @@ pub struct RenderReport {
     pub files: usize,
 }
 
+/// What [`render_with`] leaves out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Leave out the search files (`search/`), for a caller that makes them afterwards with
+    /// [`crate::search::write_files`] (`serve --watch`, to reload pages sooner).
+    pub skip_search: bool,
+}
+
 /// Renders every page and asset of `site` into `sink`. All problems are collected.
 pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderReport, Diagnostics> {
+    render_with(site, theme, sink, &RenderOptions::default())
+}
+
+/// [`render`] with options.
+pub fn render_with(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    opts: &RenderOptions,
+) -> Result<RenderReport, Diagnostics> {
     let site_view = view::site_view(site);
     let nav = view::nav(site);
     // What every page shares, made into template values once (a clone shares them).
@@ -676,7 +712,9 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
     for (rel, bytes) in crate::quiz::data_files(site) {
         write(&rel, &bytes);
     }
-    crate::search::write_files(site, &mut write);
+    if !opts.skip_search {
+        crate::search::write_files(site, &mut write);
+    }
     diags.extend(write_errors);
 
     if diags.has_errors() {
