@@ -833,6 +833,17 @@ fn manifest_js(site: &Site, docs: &[Doc<'_>], shards: usize, starts: &[usize]) -
     out
 }
 
+/// Whether `path` (relative to the output folder) is one of the files [`write_files`] makes.
+pub fn is_search_file(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix(DIR).and_then(|r| r.strip_prefix('/')) else {
+        return false;
+    };
+    rest == "index.js"
+        || ((rest.starts_with("i/") || rest.starts_with("d/"))
+            && rest.ends_with(".js")
+            && rest[2..rest.len() - 3].bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Every search file of `site`, collected (tests and tools; the build streams them through
 /// [`write_files`]).
 pub fn data_files(site: &Site) -> Vec<(String, Vec<u8>)> {
@@ -1164,5 +1175,23 @@ mod tests {
             .position(|u| u.title == "第一书记")
             .unwrap() as u32;
         assert_eq!(decode_postings(postings), [(unit, FIELD_TITLE)]);
+        assert!(files.iter().all(|(p, _)| is_search_file(p)), "{files:?}");
+    }
+
+    #[test]
+    fn search_files_are_told_from_pages_of_a_topic_named_search() {
+        for p in ["search/index.js", "search/i/0.js", "search/d/12.js"] {
+            assert!(is_search_file(p), "{p}");
+        }
+        for p in [
+            "search/index.html",
+            "search/i.html",
+            "search/i/a.js",
+            "search/img/x.js",
+            "searchx/index.js",
+            "static/search.js",
+        ] {
+            assert!(!is_search_file(p), "{p}");
+        }
     }
 }

@@ -48,7 +48,7 @@ pub const EVENTS_PATH: &str = "/__studysite/events";
 const RETRY: Duration = Duration::from_millis(1000);
 
 /// One file of the built site, ready to send.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Entry {
     bytes: Bytes,
     /// Quoted strong ETag: blake3 of the bytes, computed on first use (hashing every file
@@ -119,6 +119,27 @@ impl SiteFiles {
         self.entries.len()
     }
 
+    /// Adds `from`'s files whose path passes `pick`, where `self` has no file of that path
+    /// (the bytes are shared, not copied).
+    pub fn add_missing_from(&mut self, from: &SiteFiles, pick: impl Fn(&str) -> bool) {
+        for (path, entry) in &from.entries {
+            if pick(path) && !self.entries.contains_key(path) {
+                self.entries.insert(path.clone(), entry.clone());
+            }
+        }
+    }
+
+    /// These files without those whose path passes `pick`, plus `new`'s.
+    pub fn replacing(&self, pick: impl Fn(&str) -> bool, new: SiteFiles) -> SiteFiles {
+        let mut entries = new.entries;
+        for (path, entry) in &self.entries {
+            if !pick(path) {
+                entries.entry(path.clone()).or_insert_with(|| entry.clone());
+            }
+        }
+        SiteFiles { entries }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -161,6 +182,17 @@ impl Shared {
         *self.error.write().unwrap_or_else(|e| e.into_inner()) = None;
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let _ = self.notices.send(Notice::Reload(generation));
+    }
+
+    /// The files served now.
+    pub fn current(&self) -> Arc<SiteFiles> {
+        self.files()
+    }
+
+    /// Serves `files` from now on without telling open pages: for files that complete the
+    /// published build (the search index, made after the reload), not for a new build.
+    pub fn replace_quietly(&self, files: SiteFiles) {
+        *self.files.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(files);
     }
 
     /// Keeps serving the last good site and shows `text` over every open page.

@@ -91,9 +91,10 @@ fn unit_from(
     topic_slug: &str,
     file: SourceFile<UnitFrontMatter>,
     reading_speed: u32,
+    opts: &LoadOptions<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Unit {
-    let body = markdown::render(file.body());
+    let body = markdown::render_cached(opts.markdown_cache, file.body());
     let fm = file.front;
     let (minutes, estimated) = match &fm.minutes {
         Some(m) if m.value > 0 && m.value <= 100_000 => (m.value as u32, false),
@@ -158,11 +159,23 @@ pub fn line_of_key(text: &str, key: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
+/// How [`Site::load_with`] loads: what `serve --watch` keeps from one rebuild to the next.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions<'a> {
+    /// Rendered Markdown of earlier builds, by text: an unchanged body is not parsed again.
+    pub markdown_cache: Option<&'a markdown::RenderCache>,
+}
+
 impl Site {
     /// Loads and validates the site at `root`. Returns the model when there were no errors,
     /// and every diagnostic (errors and warnings) either way.
     pub fn load(root: &Path) -> (Option<Site>, Diagnostics) {
-        let (site, diags) = Site::load_with_errors(root);
+        Site::load_with(root, &LoadOptions::default())
+    }
+
+    /// [`Site::load`] with options; the model is the same whatever they are.
+    pub fn load_with(root: &Path, opts: &LoadOptions<'_>) -> (Option<Site>, Diagnostics) {
+        let (site, diags) = Site::load_keeping_errors(root, opts);
         if diags.has_errors() {
             (None, diags)
         } else {
@@ -173,6 +186,10 @@ impl Site {
     /// Like [`Site::load`], but keeps the model even when the content has errors (whenever
     /// `site.yaml` could be read), so that `check` can still report the sessions' figures.
     pub fn load_with_errors(root: &Path) -> (Option<Site>, Diagnostics) {
+        Site::load_keeping_errors(root, &LoadOptions::default())
+    }
+
+    fn load_keeping_errors(root: &Path, opts: &LoadOptions<'_>) -> (Option<Site>, Diagnostics) {
         let mut diags = Diagnostics::new();
         let config_path = root.join("site.yaml");
         let config = match crate::fs::read_text(&config_path) {
@@ -213,7 +230,7 @@ impl Site {
         let Some(config) = config else {
             return (None, diags);
         };
-        let site = Site::from_library(root, config, library, &mut diags);
+        let site = Site::from_library(root, config, library, opts, &mut diags);
         (Some(site), diags)
     }
 
@@ -222,6 +239,7 @@ impl Site {
         root: &Path,
         config: SiteConfig,
         library: Library,
+        opts: &LoadOptions<'_>,
         diags: &mut Diagnostics,
     ) -> Site {
         let mut topic_sources = library.topics;
@@ -272,7 +290,7 @@ impl Site {
                     .into_par_iter()
                     .map(|f| {
                         let mut d = Vec::new();
-                        let u = unit_from(ti, &ts.slug, f, speed, &mut d);
+                        let u = unit_from(ti, &ts.slug, f, speed, opts, &mut d);
                         (u, d)
                     })
                     .collect::<Vec<_>>()
@@ -297,7 +315,7 @@ impl Site {
                     .sum();
                 let topic = Topic {
                     path: format!("{}/index.html", ts.slug),
-                    body: markdown::render(idx.body()),
+                    body: markdown::render_cached(opts.markdown_cache, idx.body()),
                     slug: ts.slug,
                     title: idx.front.title,
                     weight: idx.front.weight,
@@ -478,8 +496,85 @@ pub struct RenderReport {
     pub files: usize,
 }
 
+/// What [`render_with`] leaves out, and what it keeps from earlier renders.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions<'a> {
+    /// Leave out the search files (`search/`), for a caller that makes them afterwards with
+    /// [`crate::search::write_files`] (`serve --watch`, to reload pages sooner).
+    pub skip_search: bool,
+    /// Unit pages of earlier renders, by everything they are made from.
+    pub page_cache: Option<&'a PageCache>,
+}
+
+/// Rendered unit pages by the BLAKE3 of everything a page is made from: the theme's
+/// templates ([`Theme::fingerprint`]), the values every page shares, the page's navigation
+/// window and its own values. A hit is the page rendering would give, so `serve --watch`
+/// renders again only the pages an edit changed. Owned by the caller and passed in through
+/// [`RenderOptions`]; [`PageCache::sweep`] after each build drops what that build did not use.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    pages: std::sync::Mutex<std::collections::HashMap<blake3::Hash, (Vec<u8>, bool)>>,
+}
+
+impl PageCache {
+    pub fn new() -> PageCache {
+        PageCache::default()
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<blake3::Hash, (Vec<u8>, bool)>> {
+        self.pages.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, key: &blake3::Hash) -> Option<Vec<u8>> {
+        let mut pages = self.lock();
+        let (bytes, used) = pages.get_mut(key)?;
+        *used = true;
+        Some(bytes.clone())
+    }
+
+    fn insert(&self, key: blake3::Hash, bytes: &[u8]) {
+        self.lock().insert(key, (bytes.to_vec(), true));
+    }
+
+    /// Drops every page not used since the previous sweep.
+    pub fn sweep(&self) {
+        self.lock().retain(|_, (_, used)| std::mem::take(used));
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+}
+
+/// The values a unit page's own context holds (besides those every page has).
+const UNIT_KEYS: [&str; 4] = ["unit", "prev", "next", "quiz_json"];
+
+/// BLAKE3 of `value` as JSON (tera values serialize in insertion order: the same input gives
+/// the same bytes).
+fn hash_json<T: Serialize + ?Sized>(hasher: &mut blake3::Hasher, value: &T) {
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    hasher.update(&(bytes.len() as u64).to_le_bytes());
+    hasher.update(&bytes);
+}
+
 /// Renders every page and asset of `site` into `sink`. All problems are collected.
 pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderReport, Diagnostics> {
+    render_with(site, theme, sink, &RenderOptions::default())
+}
+
+/// [`render`] with options.
+pub fn render_with(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    opts: &RenderOptions<'_>,
+) -> Result<RenderReport, Diagnostics> {
     let site_view = view::site_view(site);
     let nav = view::nav(site);
     // What every page shares, made into template values once (a clone shares them).
@@ -501,6 +596,26 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
         .par_iter()
         .map(|u| tera::Value::from_serializable(&view::nav_unit(u)))
         .collect();
+    // What every cached page's key starts from, and each unit's navigation entry hashed.
+    let (shared_key, nav_keys) = match opts.page_cache {
+        Some(_) => {
+            let mut h = blake3::Hasher::new();
+            h.update(theme.fingerprint.as_bytes());
+            hash_json(&mut h, &site_view);
+            hash_json(&mut h, &theme.strings);
+            hash_json(&mut h, &nav);
+            let nav_keys: Vec<blake3::Hash> = nav_values
+                .par_iter()
+                .map(|v| {
+                    let mut h = blake3::Hasher::new();
+                    hash_json(&mut h, v);
+                    h.finalize()
+                })
+                .collect();
+            (Some(h.finalize()), nav_keys)
+        }
+        None => (None, Vec::new()),
+    };
     let mut extras: Vec<ExtraPage> = Vec::new();
     extras.extend(crate::quiz::pages(site));
     extras.extend(crate::sessions::pages(site, &theme.strings));
@@ -549,6 +664,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
                     (&t.path, "topic.html", "topic", idx, None, vec![], c)
                 }
                 Job::Unit(u) => {
+                    // Every value set here must be named in `UNIT_KEYS` (the page cache's key).
                     let mut c = Context::new();
                     c.insert("unit", &view::unit_view(site, u));
                     let link = |x: &'_ Unit| serde_json::json!({"title": x.title, "path": x.path});
@@ -617,13 +733,45 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
                 nav_units_more,
                 breadcrumbs: crumbs,
             };
-            let base = Context::from_serialize(&common).map_err(|e| {
-                Diagnostic::error(path, format!("internal error preparing the page: {e}"))
-            })?;
-            ctx.extend(shared.clone());
-            ctx.extend(base);
-            ctx.insert_value("nav_units", nav_values[nav_range].to_vec().into());
-            let html = theme.render_bytes(template, &ctx)?;
+            // Only unit pages are cached: they are nearly all the pages, and their values are
+            // exactly `UNIT_KEYS` of `ctx` plus what `common` and the navigation add.
+            let cache_key = match (opts.page_cache, shared_key, job) {
+                (Some(_), Some(shared_key), Job::Unit(_)) => {
+                    let mut h = blake3::Hasher::new();
+                    h.update(shared_key.as_bytes());
+                    hash_json(&mut h, template);
+                    hash_json(&mut h, &common);
+                    for k in &nav_keys[nav_range.clone()] {
+                        h.update(k.as_bytes());
+                    }
+                    for name in UNIT_KEYS {
+                        hash_json(&mut h, name);
+                        hash_json(&mut h, &ctx.get(name));
+                    }
+                    Some(h.finalize())
+                }
+                _ => None,
+            };
+            let cached = match (opts.page_cache, &cache_key) {
+                (Some(cache), Some(key)) => cache.get(key),
+                _ => None,
+            };
+            let html = match cached {
+                Some(html) => html,
+                None => {
+                    let base = Context::from_serialize(&common).map_err(|e| {
+                        Diagnostic::error(path, format!("internal error preparing the page: {e}"))
+                    })?;
+                    ctx.extend(shared.clone());
+                    ctx.extend(base);
+                    ctx.insert_value("nav_units", nav_values[nav_range].to_vec().into());
+                    let html = theme.render_bytes(template, &ctx)?;
+                    if let (Some(cache), Some(key)) = (opts.page_cache, cache_key) {
+                        cache.insert(key, &html);
+                    }
+                    html
+                }
+            };
             sink.write(path, &html)
                 .map_err(|e| Diagnostic::error(path, format!("{e:#}")))
         })
@@ -676,7 +824,9 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
     for (rel, bytes) in crate::quiz::data_files(site) {
         write(&rel, &bytes);
     }
-    crate::search::write_files(site, &mut write);
+    if !opts.skip_search {
+        crate::search::write_files(site, &mut write);
+    }
     diags.extend(write_errors);
 
     if diags.has_errors() {
@@ -719,6 +869,67 @@ fn copy_site_static(site: &Site, write: &mut dyn FnMut(&str, &[u8]), diags: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Pages from the cache (and Markdown from its cache) are byte for byte what a plain build
+    /// makes, and an edit renders its page anew.
+    #[test]
+    fn cached_renders_equal_plain_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |p: &str, s: &str| {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, s).unwrap();
+        };
+        w("site.yaml", "title: 测试\n");
+        w(
+            "content/01-a/_index.md",
+            "---\ntitle: 专题甲\n---\n导言。\n",
+        );
+        for (i, unit) in ["yi", "er", "san"].iter().enumerate() {
+            w(
+                &format!("content/01-a/{unit}.md"),
+                &format!(
+                    "---\ntitle: 第{i}课\nweight: {i}\nkind: original\nminutes: 5\n---\n## 一\n\n正文{i}。\n"
+                ),
+            );
+        }
+        let markdown = markdown::RenderCache::new();
+        let pages = PageCache::new();
+        let plain = || {
+            let site = Site::load(dir.path()).0.unwrap();
+            let theme = Theme::load(dir.path(), &site.config).unwrap();
+            let out = crate::output::MemoryOutput::new();
+            render(&site, &theme, &out).unwrap();
+            out.into_files()
+        };
+        let cached = || {
+            let load = LoadOptions {
+                markdown_cache: Some(&markdown),
+            };
+            let site = Site::load_with(dir.path(), &load).0.unwrap();
+            let theme = Theme::load(dir.path(), &site.config).unwrap();
+            let out = crate::output::MemoryOutput::new();
+            let opts = RenderOptions {
+                skip_search: false,
+                page_cache: Some(&pages),
+            };
+            render_with(&site, &theme, &out, &opts).unwrap();
+            markdown.sweep();
+            pages.sweep();
+            out.into_files()
+        };
+        assert_eq!(cached(), plain());
+        assert_eq!(pages.len(), 3, "one page per unit");
+        assert_eq!(cached(), plain(), "all from the caches");
+        w(
+            "content/01-a/er.md",
+            "---\ntitle: 第1课改\nweight: 1\nkind: original\nminutes: 5\n---\n## 一\n\n新正文。\n",
+        );
+        let after = cached();
+        assert_eq!(after, plain());
+        assert!(String::from_utf8_lossy(&after["01-a/san.html"]).contains("第1课改"));
+        assert_eq!(pages.len(), 3, "the old pages are swept");
+    }
 
     #[test]
     fn print_view_moves_unit_headings_one_level_down() {

@@ -7,8 +7,9 @@
 //! times) are dropped, hidden and temp files ([`crate::content::is_ignored_name`] plus
 //! JetBrains' `___jb_tmp___` files) are dropped, and only paths under `content/`, `themes/`,
 //! `templates/`, `static/` and `site.yaml` count — the output folder (`public/`) and anything
-//! else in the site folder never trigger a rebuild. A rebuild always starts from scratch, so
-//! nothing here needs to know which files a change affects.
+//! else in the site folder never trigger a rebuild. A rebuild always reads every source again
+//! (what it reuses is keyed by content, not by file), so nothing here needs to know which
+//! files a change affects.
 //!
 //! The site folder itself is watched non-recursively (to see `site.yaml` replaced by a rename,
 //! and source folders created later); the source folders recursively (notify adds new

@@ -1,6 +1,13 @@
 //! `studysite serve`: builds the site into memory and serves it; with `--watch`, rebuilds
-//! from scratch on every change and reloads open pages (mdBook's and zola's habit: reload only
-//! after a good build; a failed one keeps the last good site and shows the errors).
+//! on every change and reloads open pages (mdBook's and zola's habit: reload only after a good
+//! build; a failed one keeps the last good site and shows the errors).
+//!
+//! A rebuild reads and renders the whole site again, with three shortcuts for save→reload
+//! time: Markdown bodies whose text did not change are taken from a [`RenderCache`], unit pages
+//! whose every input did not change from a [`PageCache`] (both owned by the rebuild thread,
+//! swept after each good build), and the search files are made after the reload is sent (the
+//! last build's stay served until the new ones replace them, quietly). Once a rebuild has
+//! finished, the served files are exactly what `build` writes.
 //!
 //! The generator stays synchronous: the rebuild runs on one plain thread that owns the file
 //! watcher, and a tokio runtime exists only here, for the HTTP server ([`crate::server`]).
@@ -15,9 +22,10 @@ use anyhow::{Context, Result};
 
 use crate::cli::ServeArgs;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::markdown::RenderCache;
 use crate::output::MemoryOutput;
 use crate::server::{ServerConfig, Shared, SiteFiles};
-use crate::site::{RenderReport, Site, render};
+use crate::site::{LoadOptions, PageCache, RenderOptions, RenderReport, Site, render_with};
 use crate::templates::Theme;
 use crate::watch::{SiteWatcher, describe};
 
@@ -80,19 +88,44 @@ pub struct Phases {
     pub index: u128,
 }
 
+/// How [`build_in_memory_with`] builds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions<'a> {
+    /// Rendered Markdown of earlier builds (see [`LoadOptions`]).
+    pub markdown_cache: Option<&'a RenderCache>,
+    /// Unit pages of earlier builds (see [`RenderOptions`]).
+    pub page_cache: Option<&'a PageCache>,
+    /// Leave the search files out, and hand back the model to make them from
+    /// ([`Built::unindexed`], [`search_files`]).
+    pub defer_search: bool,
+}
+
 /// A good in-memory build.
 pub struct Built {
     pub files: SiteFiles,
     pub report: RenderReport,
     pub phases: Phases,
+    /// With [`BuildOptions::defer_search`]: the model, whose search files are still to make.
+    pub unindexed: Option<Site>,
 }
 
 /// Loads and renders the site into memory, as `build` would write it.
 pub fn build_in_memory(root: &Path) -> (Result<Built, ()>, Diagnostics) {
+    build_in_memory_with(root, &BuildOptions::default())
+}
+
+/// [`build_in_memory`] with options; with none deferred, the files are the same.
+pub fn build_in_memory_with(
+    root: &Path,
+    opts: &BuildOptions<'_>,
+) -> (Result<Built, ()>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut phases = Phases::default();
     let t = Instant::now();
-    let (site, load_diags) = Site::load(root);
+    let load = LoadOptions {
+        markdown_cache: opts.markdown_cache,
+    };
+    let (site, load_diags) = Site::load_with(root, &load);
     diags.extend(load_diags.iter().cloned());
     let Some(site) = site else {
         return (Err(()), diags);
@@ -107,7 +140,11 @@ pub fn build_in_memory(root: &Path) -> (Result<Built, ()>, Diagnostics) {
     phases.load = t.elapsed().as_millis();
     let t = Instant::now();
     let output = MemoryOutput::new();
-    match render(&site, &theme, &output) {
+    let render_opts = RenderOptions {
+        skip_search: opts.defer_search,
+        page_cache: opts.page_cache,
+    };
+    match render_with(&site, &theme, &output, &render_opts) {
         Ok(report) => {
             phases.render = t.elapsed().as_millis();
             let t = Instant::now();
@@ -117,6 +154,7 @@ pub fn build_in_memory(root: &Path) -> (Result<Built, ()>, Diagnostics) {
                 files,
                 report,
                 phases,
+                unindexed: opts.defer_search.then_some(site),
             };
             (Ok(built), diags)
         }
@@ -127,9 +165,34 @@ pub fn build_in_memory(root: &Path) -> (Result<Built, ()>, Diagnostics) {
     }
 }
 
+/// The search files of `site`, as [`render_with`] would have added them.
+pub fn search_files(site: &Site) -> SiteFiles {
+    let mut files = std::collections::HashMap::new();
+    crate::search::write_files(site, &mut |rel, bytes| {
+        files.insert(rel.to_string(), Arc::from(bytes));
+    });
+    SiteFiles::new(files)
+}
+
+/// What the rebuild thread keeps from one build to the next.
+#[derive(Debug, Default)]
+struct Caches {
+    markdown: RenderCache,
+    pages: PageCache,
+}
+
+impl Caches {
+    /// After a good build: forget what it did not use.
+    fn sweep(&self) {
+        self.markdown.sweep();
+        self.pages.sweep();
+    }
+}
+
 /// A rebuild that cannot panic the watcher: a panic in the generator becomes an error.
-fn rebuild(root: &Path) -> (Result<Built, ()>, Diagnostics) {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_in_memory(root))) {
+fn rebuild(root: &Path, opts: &BuildOptions<'_>) -> (Result<Built, ()>, Diagnostics) {
+    let build = || build_in_memory_with(root, opts);
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
         Ok(r) => r,
         Err(_) => {
             let mut diags = Diagnostics::new();
@@ -263,11 +326,19 @@ pub fn run(args: ServeArgs) -> Result<u8> {
     } else {
         None
     };
+    // The Markdown and unit pages of the last build, for the rebuild thread (`--watch` only).
+    let cache = Caches::default();
     let start = Instant::now();
-    let (result, diags) = build_in_memory(&opts.root);
+    let first = BuildOptions {
+        markdown_cache: opts.watch.then_some(&cache.markdown),
+        page_cache: opts.watch.then_some(&cache.pages),
+        defer_search: false,
+    };
+    let (result, diags) = build_in_memory_with(&opts.root, &first);
     diags.print();
     let shared = match result {
         Ok(built) => {
+            cache.sweep();
             eprintln!(
                 "built {} pages ({} files) in {} ms",
                 built.report.pages,
@@ -301,7 +372,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         use std::io::Write;
         let _ = std::io::stdout().flush();
         if let Some(w) = watcher {
-            spawn_rebuilder(w, opts.root.clone(), shared.clone())?;
+            spawn_rebuilder(w, opts.root.clone(), shared.clone(), cache)?;
             eprintln!("watching for changes; press Ctrl-C to stop");
         } else {
             eprintln!("press Ctrl-C to stop");
@@ -333,7 +404,12 @@ pub fn run(args: ServeArgs) -> Result<u8> {
 /// The rebuild thread: waits for changes, rebuilds, publishes the site or the errors, and says
 /// what happened in one line. Nothing may end it but the watcher stopping: a panic in one
 /// round (say, stderr closed under us) is caught and the thread waits for the next change.
-fn spawn_rebuilder(mut watcher: SiteWatcher, root: PathBuf, shared: Arc<Shared>) -> Result<()> {
+fn spawn_rebuilder(
+    mut watcher: SiteWatcher,
+    root: PathBuf,
+    shared: Arc<Shared>,
+    cache: Caches,
+) -> Result<()> {
     std::thread::Builder::new()
         .name("studysite-rebuild".into())
         .spawn(move || {
@@ -341,8 +417,9 @@ fn spawn_rebuilder(mut watcher: SiteWatcher, root: PathBuf, shared: Arc<Shared>)
                 if changes.is_empty() {
                     continue;
                 }
-                let round =
-                    std::panic::AssertUnwindSafe(|| rebuild_round(&root, &shared, &changes));
+                let round = std::panic::AssertUnwindSafe(|| {
+                    rebuild_round(&root, &shared, &cache, &changes)
+                });
                 let _ = std::panic::catch_unwind(round);
             }
         })
@@ -350,18 +427,35 @@ fn spawn_rebuilder(mut watcher: SiteWatcher, root: PathBuf, shared: Arc<Shared>)
     Ok(())
 }
 
-/// One rebuild: publish first (so the browser is told even if the terminal is gone), then print.
-fn rebuild_round(root: &Path, shared: &Shared, changes: &[crate::watch::Change]) {
+/// One rebuild: publish first (so the browser is told even if the terminal is gone), then
+/// make the search files and serve them too, then print.
+fn rebuild_round(root: &Path, shared: &Shared, cache: &Caches, changes: &[crate::watch::Change]) {
     let start = Instant::now();
-    let (result, diags) = rebuild(root);
+    let opts = BuildOptions {
+        markdown_cache: Some(&cache.markdown),
+        page_cache: Some(&cache.pages),
+        defer_search: true,
+    };
+    let (result, diags) = rebuild(root, &opts);
     let ms = start.elapsed().as_millis();
     match result {
         Ok(built) => {
-            shared.publish(built.files);
+            let is_search = crate::search::is_search_file;
+            let mut files = built.files;
+            // The last build's search files until this one's are made.
+            files.add_missing_from(&shared.current(), is_search);
+            shared.publish(files);
+            cache.sweep();
+            let t = Instant::now();
+            if let Some(site) = &built.unindexed {
+                let search = search_files(site);
+                shared.replace_quietly(shared.current().replacing(is_search, search));
+            }
+            let search_ms = t.elapsed().as_millis();
             diags.print();
             let p = built.phases;
             eprintln!(
-                "{}: rebuilt {} pages in {ms} ms (load {}, render {}, index {})",
+                "{}: rebuilt {} pages in {ms} ms (load {}, render {}, index {}), then the search index in {search_ms} ms",
                 describe(changes),
                 built.report.pages,
                 p.load,

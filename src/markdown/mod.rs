@@ -336,6 +336,76 @@ pub fn render(markdown: &str) -> Rendered {
     }
 }
 
+/// Rendered documents by the BLAKE3 hash of their Markdown, so that `serve --watch` parses
+/// only what changed since the last rebuild. [`render`] depends on nothing but its input, so a
+/// hit is exactly what rendering again would give. The owner passes it in explicitly (see
+/// [`crate::site::LoadOptions`]) and calls [`RenderCache::sweep`] after each build, which
+/// drops the entries that build did not use: the cache never holds more than two builds'
+/// documents.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    entries: Mutex<std::collections::HashMap<blake3::Hash, CacheEntry>>,
+}
+
+#[derive(Debug)]
+struct CacheEntry {
+    rendered: Rendered,
+    /// Used since the last sweep.
+    used: bool,
+}
+
+impl RenderCache {
+    pub fn new() -> RenderCache {
+        RenderCache::default()
+    }
+
+    /// [`render`], or a copy of the result for the same text rendered before.
+    pub fn render(&self, markdown: &str) -> Rendered {
+        let key = blake3::hash(markdown.as_bytes());
+        if let Some(e) = self.lock().get_mut(&key) {
+            e.used = true;
+            return e.rendered.clone();
+        }
+        // Rendered outside the lock, so the other threads of a build keep going.
+        let rendered = render(markdown);
+        self.lock().insert(
+            key,
+            CacheEntry {
+                rendered: rendered.clone(),
+                used: true,
+            },
+        );
+        rendered
+    }
+
+    /// Drops every entry not used since the previous sweep.
+    pub fn sweep(&self) {
+        self.lock().retain(|_, e| std::mem::take(&mut e.used));
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<blake3::Hash, CacheEntry>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// [`render`] through `cache` when there is one.
+pub fn render_cached(cache: Option<&RenderCache>, markdown: &str) -> Rendered {
+    match cache {
+        Some(c) => c.render(markdown),
+        None => render(markdown),
+    }
+}
+
 /// Renders a short Markdown string (a quiz prompt, an option) as inline HTML: the outer
 /// `<p>…</p>` of a single paragraph is removed.
 pub fn render_inline(markdown: &str) -> String {
@@ -403,6 +473,27 @@ fn push_text(sections: &mut [TextSection], s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn render_cache_gives_what_render_gives_and_sweeps_what_a_build_did_not_use() {
+        let cache = RenderCache::new();
+        let (a, b) = ("## 甲\n\n**重点**文字。\n", "## 乙\n\n别的。\n");
+        for _ in 0..2 {
+            let (hit, fresh) = (cache.render(a), render(a));
+            assert_eq!(
+                (hit.html, hit.toc, hit.anchors, hit.sections),
+                (fresh.html, fresh.toc, fresh.anchors, fresh.sections)
+            );
+        }
+        cache.render(b);
+        assert_eq!(cache.len(), 2);
+        cache.sweep();
+        assert_eq!(cache.len(), 2, "both used since the last sweep");
+        cache.render(a);
+        cache.sweep();
+        assert_eq!(cache.len(), 1, "`b` was not used by the last build");
+        assert_eq!(render_cached(Some(&cache), b).html, render(b).html);
+    }
 
     /// The four everyday ways Chinese study texts bold key phrases, which pulldown-cmark 0.13
     /// leaves unbolded (see DEPENDENCIES.md).

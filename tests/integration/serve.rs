@@ -568,6 +568,55 @@ fn an_edit_reloads_open_pages() {
     );
 }
 
+/// The search files are made after the reload (the last build's are served meanwhile); once
+/// the rebuild has said it is done, the served site is again exactly what `build` writes.
+#[test]
+fn after_an_edit_the_served_site_and_its_search_index_are_what_build_writes() {
+    let (site, server, events) = watched(&[]);
+    let before = server.get("/search/index.js");
+    assert_eq!(before.status, 200);
+    site.write(UNIT, &unit_text("检索新词汇出现了。"));
+    events.wait("reload");
+    let deadline = Instant::now() + WAIT;
+    while !server.stderr().contains("changed: rebuilt ") {
+        assert!(
+            Instant::now() < deadline,
+            "no rebuild line\n{}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    site.build().ok();
+    let built = snapshot(&site.path().join("public"));
+    site.build().ok();
+    let again = snapshot(&site.path().join("public"));
+    let mut search_files = 0;
+    for (rel, bytes) in &built {
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if rel == ".studysite-output" || again.get(Path::new(&rel)) != Some(bytes) {
+            continue;
+        }
+        let r = server.get(&format!("/{rel}"));
+        assert_eq!(r.status, 200, "/{rel}");
+        if rel.ends_with(".html") {
+            let served = strip_injection(&r.text()).unwrap_or_else(|| r.text());
+            assert_eq!(served, String::from_utf8_lossy(bytes), "/{rel}");
+        } else {
+            assert_eq!(&r.body, bytes, "/{rel} differs from the build");
+        }
+        search_files += usize::from(rel.starts_with("search/"));
+    }
+    assert!(search_files >= 3, "{search_files} search files compared");
+    let after = server.get("/search/index.js");
+    assert_eq!(&after.body, &built[Path::new("search/index.js")]);
+    let all_search: Vec<u8> = built
+        .iter()
+        .filter(|(p, _)| p.starts_with("search"))
+        .flat_map(|(_, b)| b.clone())
+        .collect();
+    assert!(String::from_utf8_lossy(&all_search).contains("新词"));
+}
+
 #[test]
 fn a_page_that_missed_a_rebuild_reloads_on_connect() {
     let (site, server, events) = watched(&[]);
