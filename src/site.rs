@@ -496,71 +496,12 @@ pub struct RenderReport {
     pub files: usize,
 }
 
-/// What [`render_with`] leaves out, and what it keeps from earlier renders.
+/// What [`render_with`] leaves out.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions<'a> {
+pub struct RenderOptions {
     /// Leave out the search files (`search/`), for a caller that makes them afterwards with
     /// [`crate::search::write_files`] (`serve --watch`, to reload pages sooner).
     pub skip_search: bool,
-    /// Unit pages of earlier renders, by everything they are made from.
-    pub page_cache: Option<&'a PageCache>,
-}
-
-/// Rendered unit pages by the BLAKE3 of everything a page is made from: the theme's
-/// templates ([`Theme::fingerprint`]), the values every page shares, the page's navigation
-/// window and its own values. A hit is the page rendering would give, so `serve --watch`
-/// renders again only the pages an edit changed. Owned by the caller and passed in through
-/// [`RenderOptions`]; [`PageCache::sweep`] after each build drops what that build did not use.
-#[derive(Debug, Default)]
-pub struct PageCache {
-    pages: std::sync::Mutex<std::collections::HashMap<blake3::Hash, (Vec<u8>, bool)>>,
-}
-
-impl PageCache {
-    pub fn new() -> PageCache {
-        PageCache::default()
-    }
-
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<blake3::Hash, (Vec<u8>, bool)>> {
-        self.pages.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn get(&self, key: &blake3::Hash) -> Option<Vec<u8>> {
-        let mut pages = self.lock();
-        let (bytes, used) = pages.get_mut(key)?;
-        *used = true;
-        Some(bytes.clone())
-    }
-
-    fn insert(&self, key: blake3::Hash, bytes: &[u8]) {
-        self.lock().insert(key, (bytes.to_vec(), true));
-    }
-
-    /// Drops every page not used since the previous sweep.
-    pub fn sweep(&self) {
-        self.lock().retain(|_, (_, used)| std::mem::take(used));
-    }
-
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lock().is_empty()
-    }
-}
-
-/// The values a unit page's own context holds (besides those every page has).
-const UNIT_KEYS: [&str; 4] = ["unit", "prev", "next", "quiz_json"];
-
-/// BLAKE3 of `value` as JSON (tera values serialize in insertion order: the same input gives
-/// the same bytes).
-fn hash_json<T: Serialize + ?Sized>(hasher: &mut blake3::Hasher, value: &T) {
-    let bytes = serde_json::to_vec(value).unwrap_or_default();
-    hasher.update(&(bytes.len() as u64).to_le_bytes());
-    hasher.update(&bytes);
 }
 
 /// Renders every page and asset of `site` into `sink`. All problems are collected.
@@ -573,7 +514,7 @@ pub fn render_with(
     site: &Site,
     theme: &Theme,
     sink: &dyn Sink,
-    opts: &RenderOptions<'_>,
+    opts: &RenderOptions,
 ) -> Result<RenderReport, Diagnostics> {
     let site_view = view::site_view(site);
     let nav = view::nav(site);
@@ -596,26 +537,6 @@ pub fn render_with(
         .par_iter()
         .map(|u| tera::Value::from_serializable(&view::nav_unit(u)))
         .collect();
-    // What every cached page's key starts from, and each unit's navigation entry hashed.
-    let (shared_key, nav_keys) = match opts.page_cache {
-        Some(_) => {
-            let mut h = blake3::Hasher::new();
-            h.update(theme.fingerprint.as_bytes());
-            hash_json(&mut h, &site_view);
-            hash_json(&mut h, &theme.strings);
-            hash_json(&mut h, &nav);
-            let nav_keys: Vec<blake3::Hash> = nav_values
-                .par_iter()
-                .map(|v| {
-                    let mut h = blake3::Hasher::new();
-                    hash_json(&mut h, v);
-                    h.finalize()
-                })
-                .collect();
-            (Some(h.finalize()), nav_keys)
-        }
-        None => (None, Vec::new()),
-    };
     let mut extras: Vec<ExtraPage> = Vec::new();
     extras.extend(crate::quiz::pages(site));
     extras.extend(crate::sessions::pages(site, &theme.strings));
@@ -664,7 +585,6 @@ pub fn render_with(
                     (&t.path, "topic.html", "topic", idx, None, vec![], c)
                 }
                 Job::Unit(u) => {
-                    // Every value set here must be named in `UNIT_KEYS` (the page cache's key).
                     let mut c = Context::new();
                     c.insert("unit", &view::unit_view(site, u));
                     let link = |x: &'_ Unit| serde_json::json!({"title": x.title, "path": x.path});
@@ -733,45 +653,13 @@ pub fn render_with(
                 nav_units_more,
                 breadcrumbs: crumbs,
             };
-            // Only unit pages are cached: they are nearly all the pages, and their values are
-            // exactly `UNIT_KEYS` of `ctx` plus what `common` and the navigation add.
-            let cache_key = match (opts.page_cache, shared_key, job) {
-                (Some(_), Some(shared_key), Job::Unit(_)) => {
-                    let mut h = blake3::Hasher::new();
-                    h.update(shared_key.as_bytes());
-                    hash_json(&mut h, template);
-                    hash_json(&mut h, &common);
-                    for k in &nav_keys[nav_range.clone()] {
-                        h.update(k.as_bytes());
-                    }
-                    for name in UNIT_KEYS {
-                        hash_json(&mut h, name);
-                        hash_json(&mut h, &ctx.get(name));
-                    }
-                    Some(h.finalize())
-                }
-                _ => None,
-            };
-            let cached = match (opts.page_cache, &cache_key) {
-                (Some(cache), Some(key)) => cache.get(key),
-                _ => None,
-            };
-            let html = match cached {
-                Some(html) => html,
-                None => {
-                    let base = Context::from_serialize(&common).map_err(|e| {
-                        Diagnostic::error(path, format!("internal error preparing the page: {e}"))
-                    })?;
-                    ctx.extend(shared.clone());
-                    ctx.extend(base);
-                    ctx.insert_value("nav_units", nav_values[nav_range].to_vec().into());
-                    let html = theme.render_bytes(template, &ctx)?;
-                    if let (Some(cache), Some(key)) = (opts.page_cache, cache_key) {
-                        cache.insert(key, &html);
-                    }
-                    html
-                }
-            };
+            let base = Context::from_serialize(&common).map_err(|e| {
+                Diagnostic::error(path, format!("internal error preparing the page: {e}"))
+            })?;
+            ctx.extend(shared.clone());
+            ctx.extend(base);
+            ctx.insert_value("nav_units", nav_values[nav_range].to_vec().into());
+            let html = theme.render_bytes(template, &ctx)?;
             sink.write(path, &html)
                 .map_err(|e| Diagnostic::error(path, format!("{e:#}")))
         })
@@ -869,67 +757,6 @@ fn copy_site_static(site: &Site, write: &mut dyn FnMut(&str, &[u8]), diags: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Pages from the cache (and Markdown from its cache) are byte for byte what a plain build
-    /// makes, and an edit renders its page anew.
-    #[test]
-    fn cached_renders_equal_plain_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        let w = |p: &str, s: &str| {
-            let path = dir.path().join(p);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, s).unwrap();
-        };
-        w("site.yaml", "title: 测试\n");
-        w(
-            "content/01-a/_index.md",
-            "---\ntitle: 专题甲\n---\n导言。\n",
-        );
-        for (i, unit) in ["yi", "er", "san"].iter().enumerate() {
-            w(
-                &format!("content/01-a/{unit}.md"),
-                &format!(
-                    "---\ntitle: 第{i}课\nweight: {i}\nkind: original\nminutes: 5\n---\n## 一\n\n正文{i}。\n"
-                ),
-            );
-        }
-        let markdown = markdown::RenderCache::new();
-        let pages = PageCache::new();
-        let plain = || {
-            let site = Site::load(dir.path()).0.unwrap();
-            let theme = Theme::load(dir.path(), &site.config).unwrap();
-            let out = crate::output::MemoryOutput::new();
-            render(&site, &theme, &out).unwrap();
-            out.into_files()
-        };
-        let cached = || {
-            let load = LoadOptions {
-                markdown_cache: Some(&markdown),
-            };
-            let site = Site::load_with(dir.path(), &load).0.unwrap();
-            let theme = Theme::load(dir.path(), &site.config).unwrap();
-            let out = crate::output::MemoryOutput::new();
-            let opts = RenderOptions {
-                skip_search: false,
-                page_cache: Some(&pages),
-            };
-            render_with(&site, &theme, &out, &opts).unwrap();
-            markdown.sweep();
-            pages.sweep();
-            out.into_files()
-        };
-        assert_eq!(cached(), plain());
-        assert_eq!(pages.len(), 3, "one page per unit");
-        assert_eq!(cached(), plain(), "all from the caches");
-        w(
-            "content/01-a/er.md",
-            "---\ntitle: 第1课改\nweight: 1\nkind: original\nminutes: 5\n---\n## 一\n\n新正文。\n",
-        );
-        let after = cached();
-        assert_eq!(after, plain());
-        assert!(String::from_utf8_lossy(&after["01-a/san.html"]).contains("第1课改"));
-        assert_eq!(pages.len(), 3, "the old pages are swept");
-    }
 
     #[test]
     fn print_view_moves_unit_headings_one_level_down() {

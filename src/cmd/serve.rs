@@ -2,12 +2,11 @@
 //! on every change and reloads open pages (mdBook's and zola's habit: reload only after a good
 //! build; a failed one keeps the last good site and shows the errors).
 //!
-//! A rebuild reads and renders the whole site again, with three shortcuts for save→reload
-//! time: Markdown bodies whose text did not change are taken from a [`RenderCache`], unit pages
-//! whose every input did not change from a [`PageCache`] (both owned by the rebuild thread,
-//! swept after each good build), and the search files are made after the reload is sent (the
-//! last build's stay served until the new ones replace them, quietly). Once a rebuild has
-//! finished, the served files are exactly what `build` writes.
+//! A rebuild reads and renders the whole site again, with two shortcuts for save→reload time:
+//! Markdown bodies whose text did not change are taken from a [`RenderCache`] the rebuild
+//! thread owns, and the search files are made after the reload is sent (the last build's stay
+//! served until the new ones replace them, quietly). Once a rebuild has finished, the served
+//! files are exactly what `build` writes.
 //!
 //! The generator stays synchronous: the rebuild runs on one plain thread that owns the file
 //! watcher, and a tokio runtime exists only here, for the HTTP server ([`crate::server`]).
@@ -25,7 +24,7 @@ use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::markdown::RenderCache;
 use crate::output::MemoryOutput;
 use crate::server::{ServerConfig, Shared, SiteFiles};
-use crate::site::{LoadOptions, PageCache, RenderOptions, RenderReport, Site, render_with};
+use crate::site::{LoadOptions, RenderOptions, RenderReport, Site, render_with};
 use crate::templates::Theme;
 use crate::watch::{SiteWatcher, describe};
 
@@ -93,8 +92,6 @@ pub struct Phases {
 pub struct BuildOptions<'a> {
     /// Rendered Markdown of earlier builds (see [`LoadOptions`]).
     pub markdown_cache: Option<&'a RenderCache>,
-    /// Unit pages of earlier builds (see [`RenderOptions`]).
-    pub page_cache: Option<&'a PageCache>,
     /// Leave the search files out, and hand back the model to make them from
     /// ([`Built::unindexed`], [`search_files`]).
     pub defer_search: bool,
@@ -142,7 +139,6 @@ pub fn build_in_memory_with(
     let output = MemoryOutput::new();
     let render_opts = RenderOptions {
         skip_search: opts.defer_search,
-        page_cache: opts.page_cache,
     };
     match render_with(&site, &theme, &output, &render_opts) {
         Ok(report) => {
@@ -172,21 +168,6 @@ pub fn search_files(site: &Site) -> SiteFiles {
         files.insert(rel.to_string(), Arc::from(bytes));
     });
     SiteFiles::new(files)
-}
-
-/// What the rebuild thread keeps from one build to the next.
-#[derive(Debug, Default)]
-struct Caches {
-    markdown: RenderCache,
-    pages: PageCache,
-}
-
-impl Caches {
-    /// After a good build: forget what it did not use.
-    fn sweep(&self) {
-        self.markdown.sweep();
-        self.pages.sweep();
-    }
 }
 
 /// A rebuild that cannot panic the watcher: a panic in the generator becomes an error.
@@ -326,12 +307,11 @@ pub fn run(args: ServeArgs) -> Result<u8> {
     } else {
         None
     };
-    // The Markdown and unit pages of the last build, for the rebuild thread (`--watch` only).
-    let cache = Caches::default();
+    // The Markdown of the last builds, for the rebuild thread (`--watch` only).
+    let cache = RenderCache::new();
     let start = Instant::now();
     let first = BuildOptions {
-        markdown_cache: opts.watch.then_some(&cache.markdown),
-        page_cache: opts.watch.then_some(&cache.pages),
+        markdown_cache: opts.watch.then_some(&cache),
         defer_search: false,
     };
     let (result, diags) = build_in_memory_with(&opts.root, &first);
@@ -408,7 +388,7 @@ fn spawn_rebuilder(
     mut watcher: SiteWatcher,
     root: PathBuf,
     shared: Arc<Shared>,
-    cache: Caches,
+    cache: RenderCache,
 ) -> Result<()> {
     std::thread::Builder::new()
         .name("studysite-rebuild".into())
@@ -429,11 +409,15 @@ fn spawn_rebuilder(
 
 /// One rebuild: publish first (so the browser is told even if the terminal is gone), then
 /// make the search files and serve them too, then print.
-fn rebuild_round(root: &Path, shared: &Shared, cache: &Caches, changes: &[crate::watch::Change]) {
+fn rebuild_round(
+    root: &Path,
+    shared: &Shared,
+    cache: &RenderCache,
+    changes: &[crate::watch::Change],
+) {
     let start = Instant::now();
     let opts = BuildOptions {
-        markdown_cache: Some(&cache.markdown),
-        page_cache: Some(&cache.pages),
+        markdown_cache: Some(cache),
         defer_search: true,
     };
     let (result, diags) = rebuild(root, &opts);
