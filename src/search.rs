@@ -344,16 +344,7 @@ impl Dedup {
     fn add(&mut self, key: u64, field: u8, shard: impl FnOnce() -> u32) {
         if CHAR_TABLE.contains(&(key as u32)) && key >> 32 == 0 {
             let i = (key as u32 - CHAR_TABLE.start()) as usize;
-            let s = &mut self.chars[i];
-            if s.stamp == self.generation {
-                s.fields |= field;
-            } else {
-                *s = Slot {
-                    key,
-                    stamp: self.generation,
-                    shard: shard() as u16,
-                    fields: field,
-                };
+            if Self::mark(&mut self.chars[i], key, self.generation, field, shard) {
                 self.live_chars.push(i as u32);
             }
             return;
@@ -362,17 +353,30 @@ impl Dedup {
             self.grow();
         }
         let i = self.slot_of(key);
-        let s = &mut self.slots[i];
-        if s.stamp == self.generation {
+        if Self::mark(&mut self.slots[i], key, self.generation, field, shard) {
+            self.live.push(i as u32);
+        }
+    }
+
+    /// Records `field` in slot `s` for this document; returns whether the slot was new to it.
+    fn mark(
+        s: &mut Slot,
+        key: u64,
+        generation: u32,
+        field: u8,
+        shard: impl FnOnce() -> u32,
+    ) -> bool {
+        if s.stamp == generation {
             s.fields |= field;
+            false
         } else {
             *s = Slot {
                 key,
-                stamp: self.generation,
+                stamp: generation,
                 shard: shard() as u16,
                 fields: field,
             };
-            self.live.push(i as u32);
+            true
         }
     }
 

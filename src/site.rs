@@ -84,6 +84,9 @@ pub struct Site {
     pub sessions: Vec<crate::sessions::Session>,
     /// Whether any page has highlighted code.
     pub highlighted: bool,
+    /// `<topic>/<unit>` → index into `units`, for quiz sources and session blocks (a scan per
+    /// reference would grow with sites × references).
+    unit_index: std::collections::HashMap<String, usize>,
 }
 
 fn unit_from(
@@ -358,6 +361,11 @@ impl Site {
         let highlighted =
             units.iter().any(|u| u.body.highlighted) || topics.iter().any(|t| t.body.highlighted);
         let home_html = markdown::render(&config.description).html;
+        let unit_index = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.key.clone(), i))
+            .collect();
         let mut site = Site {
             root: root.to_path_buf(),
             config,
@@ -367,6 +375,7 @@ impl Site {
             units,
             sessions: Vec::new(),
             highlighted,
+            unit_index,
         };
         crate::quiz::validate_site(&site, diags);
         site.sessions = crate::sessions::load(&site, &library.sessions, diags);
@@ -374,7 +383,7 @@ impl Site {
     }
 
     pub fn unit_by_key(&self, key: &str) -> Option<&Unit> {
-        self.units.iter().find(|u| u.key == key)
+        self.unit_index.get(key).map(|&i| &self.units[i])
     }
 
     pub fn prev_unit(&self, u: &Unit) -> Option<&Unit> {
@@ -469,6 +478,35 @@ fn topic_print_page(site: &Site, ti: usize) -> ExtraPage {
     }
 }
 
+/// What the render of an [`ExtraPage`] needs: path, template, kind, topic, current unit
+/// (none), breadcrumbs and its own context.
+type PageParts<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<usize>,
+    Option<usize>,
+    Vec<view::Link<'a>>,
+    Context,
+);
+
+fn extra_parts(p: &ExtraPage) -> PageParts<'_> {
+    let crumbs = p
+        .breadcrumbs
+        .iter()
+        .map(|(t, h)| view::Link { title: t, path: h })
+        .collect();
+    (
+        &p.path,
+        p.template,
+        p.kind,
+        p.topic,
+        None,
+        crumbs,
+        p.context.clone(),
+    )
+}
+
 /// `""` for pages at the root, `"../"` for pages one folder down.
 pub fn root_prefix(path: &str) -> &'static str {
     match path.matches('/').count() {
@@ -555,15 +593,7 @@ pub fn render_with(
         .par_iter()
         .map(|job| {
             let print_page: ExtraPage;
-            let (path, template, kind, topic, current, crumbs, mut ctx): (
-                &str,
-                &str,
-                &str,
-                Option<usize>,
-                Option<usize>,
-                Vec<view::Link>,
-                Context,
-            ) = match job {
+            let (path, template, kind, topic, current, crumbs, mut ctx): PageParts = match job {
                 Job::Home => {
                     let mut c = Context::new();
                     c.insert("home", &view::home_view(site));
@@ -607,39 +637,10 @@ pub fn render_with(
                         c,
                     )
                 }
-                Job::Extra(p) => {
-                    let crumbs = p
-                        .breadcrumbs
-                        .iter()
-                        .map(|(t, h)| view::Link { title: t, path: h })
-                        .collect();
-                    (
-                        &p.path,
-                        p.template,
-                        p.kind,
-                        p.topic,
-                        None,
-                        crumbs,
-                        p.context.clone(),
-                    )
-                }
+                Job::Extra(p) => extra_parts(p),
                 Job::Print(ti) => {
                     print_page = topic_print_page(site, *ti);
-                    let p = &print_page;
-                    let crumbs = p
-                        .breadcrumbs
-                        .iter()
-                        .map(|(t, h)| view::Link { title: t, path: h })
-                        .collect();
-                    (
-                        &p.path,
-                        p.template,
-                        p.kind,
-                        p.topic,
-                        None,
-                        crumbs,
-                        p.context.clone(),
-                    )
+                    extra_parts(&print_page)
                 }
             };
             let (nav_range, nav_units_more) = match topic {
