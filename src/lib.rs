@@ -18,6 +18,7 @@
 //! `anyhow::Error` with context.
 
 pub mod assets;
+pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;

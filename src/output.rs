@@ -18,6 +18,12 @@ pub const MARKER: &str = ".studysite-output";
 /// Receives every file of a build; paths are relative to the site's output root, with `/`.
 pub trait Sink: Sync {
     fn write(&self, rel_path: &str, bytes: &[u8]) -> Result<()>;
+
+    /// [`Sink::write`] for bytes that are shared (a page taken from a cache): a sink that
+    /// keeps files in memory keeps them without a copy.
+    fn write_shared(&self, rel_path: &str, bytes: Arc<[u8]>) -> Result<()> {
+        self.write(rel_path, &bytes)
+    }
 }
 
 /// A build staged on disk and swapped in at the end.
@@ -140,6 +146,12 @@ impl Sink for MemoryOutput {
     fn write(&self, rel_path: &str, bytes: &[u8]) -> Result<()> {
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         files.insert(rel_path.to_string(), Arc::from(bytes));
+        Ok(())
+    }
+
+    fn write_shared(&self, rel_path: &str, bytes: Arc<[u8]>) -> Result<()> {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(rel_path.to_string(), bytes);
         Ok(())
     }
 }

@@ -22,11 +22,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tera::Context;
 
 use crate::content::Kind;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::site::{ExtraPage, Site, Unit};
+use crate::site::{ExtraPage, PageContext, Site, Unit};
 
 /// The version of the quiz JSON (page data and `quizzes.json`).
 pub const JSON_VERSION: u32 = 1;
@@ -833,7 +832,7 @@ pub fn pages(site: &Site) -> Vec<ExtraPage> {
         let quiz_path = format!("{}/quiz.html", t.slug);
         if n > 0 {
             let view = topic_quiz(site, ti);
-            let mut c = Context::new();
+            let mut c = PageContext::new();
             c.insert("quiz_json", &script_json(&view));
             c.insert(
                 "quiz",
@@ -872,7 +871,7 @@ pub fn pages(site: &Site) -> Vec<ExtraPage> {
     }
     if total > 0 {
         let view = final_quiz(site);
-        let mut c = Context::new();
+        let mut c = PageContext::new();
         c.insert("quiz_json", &script_json(&view));
         c.insert(
             "quiz",
@@ -895,7 +894,7 @@ pub fn pages(site: &Site) -> Vec<ExtraPage> {
         "topics": progress_topics,
         "final": final_quiz,
     });
-    let mut c = Context::new();
+    let mut c = PageContext::new();
     c.insert("progress", &data);
     pages.push(ExtraPage {
         path: "progress.html".into(),

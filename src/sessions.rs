@@ -24,13 +24,12 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
-use tera::Context;
 
 use crate::config::{RuleLevel, Rules};
 use crate::content::{Kind, RawFile};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Rendered};
-use crate::site::{ExtraPage, Site};
+use crate::site::{ExtraPage, PageContext, Site};
 
 /// The largest number of minutes one block may have (a week); more is a typing error.
 const MAX_BLOCK_MINUTES: i64 = 7 * 24 * 60;
@@ -1216,7 +1215,7 @@ pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<ExtraPage> 
         .iter()
         .map(|s| session_view(site, s))
         .collect();
-    let mut c = Context::new();
+    let mut c = PageContext::new();
     c.insert("sessions", &views);
     pages.push(ExtraPage {
         path: "sessions/index.html".into(),
@@ -1228,7 +1227,7 @@ pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<ExtraPage> 
     });
 
     for (s, v) in site.sessions.iter().zip(&views) {
-        let mut c = Context::new();
+        let mut c = PageContext::new();
         c.insert("session", v);
         pages.push(ExtraPage {
             path: s.path(),
@@ -1274,7 +1273,7 @@ pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<ExtraPage> 
         });
     }
 
-    let mut c = Context::new();
+    let mut c = PageContext::new();
     c.insert("coverage", &coverage_view(site));
     pages.push(ExtraPage {
         path: "coverage.html".into(),

@@ -6,9 +6,11 @@
 //! through the theme and hands each file to an [`crate::output::Sink`] as soon as it is made,
 //! so `build` never holds every rendered page at once.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -34,7 +36,7 @@ pub struct Topic {
     pub source: PathBuf,
     /// `<slug>/index.html`
     pub path: String,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
     /// Indexes into [`Site::units`].
     pub units: Range<usize>,
     pub minutes: u32,
@@ -66,7 +68,7 @@ pub struct Unit {
     pub summary: String,
     pub tags: Vec<String>,
     pub extra: BTreeMap<String, serde_json::Value>,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
     pub quiz: Option<crate::quiz::Quiz>,
 }
 
@@ -406,7 +408,39 @@ pub struct ExtraPage {
     pub topic: Option<usize>,
     pub breadcrumbs: Vec<(String, String)>,
     /// Page-specific keys, inserted beside the common ones.
-    pub context: Context,
+    pub context: PageContext,
+}
+
+/// A page's own template keys, in order, already turned into template values: a page's
+/// inputs can then be hashed ([`PageCache`]) as well as handed to tera.
+#[derive(Debug, Clone, Default)]
+pub struct PageContext(Vec<(&'static str, tera::Value)>);
+
+impl PageContext {
+    pub fn new() -> PageContext {
+        PageContext::default()
+    }
+
+    /// Sets `key` (a second insert of a key replaces its value).
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        let value = tera::Value::from_serializable(value);
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    fn add_to(&self, ctx: &mut Context) {
+        for (k, v) in &self.0 {
+            ctx.insert_value(*k, v.clone());
+        }
+    }
+}
+
+impl Serialize for PageContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 /// One unit in a topic's print view (`<topic>/print.html`).
@@ -417,8 +451,9 @@ struct PrintUnit<'a> {
     minutes: u32,
     minutes_estimated: bool,
     source: Option<&'a str>,
-    /// The unit's body with its headings one level down (the unit title is the `h2`).
-    html: String,
+    /// The unit's body; in the template, with its headings one level down (the unit title is
+    /// the `h2`): see [`Own::add_to`].
+    html: Cow<'a, str>,
 }
 
 /// Moves every heading of rendered HTML one level down (`h2` → `h3` …, `h6` stays).
@@ -449,12 +484,12 @@ fn demote_headings(html: &str) -> String {
     out
 }
 
-/// The "print the whole topic" page: every unit of a topic, in order, on one page. Made inside
-/// the parallel render, one topic at a time, so the demoted copies of the units' HTML are never
-/// all in memory at once.
-fn topic_print_page(site: &Site, ti: usize) -> ExtraPage {
+/// The "print the whole topic" page: every unit of a topic, in order, on one page. The units'
+/// headings are moved down only when the page is rendered, inside the parallel render, so the
+/// demoted copies of the units' HTML are never all in memory at once.
+fn topic_print_parts<'a>(site: &'a Site, ti: usize, path: &'a str) -> PageParts<'a> {
     let t = &site.topics[ti];
-    let units: Vec<PrintUnit> = site.units[t.units.clone()]
+    let units = site.units[t.units.clone()]
         .iter()
         .map(|u| PrintUnit {
             title: &u.title,
@@ -462,24 +497,28 @@ fn topic_print_page(site: &Site, ti: usize) -> ExtraPage {
             minutes: u.minutes,
             minutes_estimated: u.minutes_estimated,
             source: u.source_ref.as_deref(),
-            html: demote_headings(&u.body.html),
+            html: Cow::Borrowed(&u.body.html),
         })
         .collect();
-    let mut context = Context::new();
-    context.insert("topic", &view::topic_view(site, t, false));
-    context.insert("print_units", &units);
-    ExtraPage {
-        path: format!("{}/print.html", t.slug),
-        template: "topic_print.html",
-        kind: "topic_print",
-        topic: Some(ti),
-        breadcrumbs: vec![(t.title.clone(), t.path.clone())],
-        context,
-    }
+    (
+        path,
+        "topic_print.html",
+        "topic_print",
+        Some(ti),
+        None,
+        vec![view::Link {
+            title: &t.title,
+            path: &t.path,
+        }],
+        Own::Print {
+            topic: view::topic_view(site, t, false),
+            print_units: units,
+        },
+    )
 }
 
-/// What the render of an [`ExtraPage`] needs: path, template, kind, topic, current unit
-/// (none), breadcrumbs and its own context.
+/// What the render of a page needs: path, template, kind, topic, current unit, breadcrumbs
+/// and its own keys.
 type PageParts<'a> = (
     &'a str,
     &'a str,
@@ -487,7 +526,7 @@ type PageParts<'a> = (
     Option<usize>,
     Option<usize>,
     Vec<view::Link<'a>>,
-    Context,
+    Own<'a>,
 );
 
 fn extra_parts(p: &ExtraPage) -> PageParts<'_> {
@@ -503,8 +542,91 @@ fn extra_parts(p: &ExtraPage) -> PageParts<'_> {
         p.topic,
         None,
         crumbs,
-        p.context.clone(),
+        Own::Extra(&p.context),
     )
+}
+
+/// A page's own template keys, as views. With [`view::Shared`], [`view::Common`] and the side
+/// navigation's units they are all a template sees, so their hash (with the theme's) names the
+/// page's bytes: see [`PageCache`].
+#[derive(Serialize)]
+enum Own<'a> {
+    Home(view::HomeView<'a>),
+    NotFound,
+    Topic(view::TopicView<'a>),
+    Unit {
+        unit: view::UnitView<'a>,
+        prev: Option<view::Link<'a>>,
+        next: Option<view::Link<'a>>,
+        quiz_json: Option<String>,
+    },
+    Extra(&'a PageContext),
+    Print {
+        topic: view::TopicView<'a>,
+        print_units: Vec<PrintUnit<'a>>,
+    },
+}
+
+impl Own<'_> {
+    fn add_to(&self, ctx: &mut Context) {
+        match self {
+            Own::Home(home) => ctx.insert("home", home),
+            Own::NotFound => {}
+            Own::Topic(topic) => ctx.insert("topic", topic),
+            Own::Unit {
+                unit,
+                prev,
+                next,
+                quiz_json,
+            } => {
+                ctx.insert("unit", unit);
+                ctx.insert("prev", prev);
+                ctx.insert("next", next);
+                if let Some(q) = quiz_json {
+                    ctx.insert("quiz_json", q);
+                }
+            }
+            Own::Extra(own) => own.add_to(ctx),
+            Own::Print { topic, print_units } => {
+                ctx.insert("topic", topic);
+                let demoted: Vec<PrintUnit> = print_units
+                    .iter()
+                    .map(|u| PrintUnit {
+                        html: Cow::Owned(demote_headings(&u.html)),
+                        ..u.clone()
+                    })
+                    .collect();
+                ctx.insert("print_units", &demoted);
+            }
+        }
+    }
+}
+
+/// Everything one page is made from besides the theme and what every page shares.
+#[derive(Serialize)]
+struct PageInput<'a> {
+    template: &'a str,
+    common: &'a view::Common<'a>,
+    nav_units: &'a [tera::Value],
+    own: &'a Own<'a>,
+}
+
+/// Finished pages by the hash of their inputs (theme fingerprint, shared keys, [`PageInput`]),
+/// for `serve --watch`: after an edit, only the pages whose inputs changed are rendered again.
+/// The key is made from the very values the template receives, so no list of "what a page
+/// depends on" has to be kept by hand. See [`crate::cache`].
+pub type PageCache = crate::cache::Cache<Arc<[u8]>>;
+
+/// BLAKE3 of `prefix` and `value` in postcard's encoding (compact, no escaping: a page's
+/// HTML is hashed as it is); `None` if `value` does not encode (the page is then rendered).
+fn hash_of<T: Serialize + ?Sized>(prefix: &[&[u8]], value: &T) -> Option<blake3::Hash> {
+    let mut hasher = blake3::Hasher::new();
+    for p in prefix {
+        hasher.update(p);
+    }
+    let w = std::io::BufWriter::with_capacity(16 * 1024, hasher);
+    let w = postcard::to_io(value, w).ok()?;
+    Some(w.into_inner().ok()?.finalize())
 }
 
 /// `""` for pages at the root, `"../"` for pages one folder down.
@@ -532,14 +654,18 @@ enum Job<'a> {
 pub struct RenderReport {
     pub pages: usize,
     pub files: usize,
+    /// Pages taken unchanged from [`RenderOptions::page_cache`].
+    pub reused: usize,
 }
 
-/// What [`render_with`] leaves out.
+/// What [`render_with`] leaves out and reuses.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     /// Leave out the search files (`search/`), for a caller that makes them afterwards with
     /// [`crate::search::write_files`] (`serve --watch`, to reload pages sooner).
     pub skip_search: bool,
+    /// Pages of earlier builds: a page whose inputs did not change is not rendered again.
+    pub page_cache: Option<&'a PageCache>,
 }
 
 /// Renders every page and asset of `site` into `sink`. All problems are collected.
@@ -548,21 +674,26 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderRepor
 }
 
 /// [`render`] with options.
-pub fn render_with(
-    site: &Site,
+pub fn render_with<'s>(
+    site: &'s Site,
     theme: &Theme,
     sink: &dyn Sink,
-    opts: &RenderOptions,
+    opts: &RenderOptions<'_>,
 ) -> Result<RenderReport, Diagnostics> {
     let site_view = view::site_view(site);
     let nav = view::nav(site);
-    // What every page shares, made into template values once (a clone shares them).
-    let shared = Context::from_serialize(&view::Shared {
+    let shared_view = view::Shared {
         site: &site_view,
         t: &theme.strings,
         nav: &nav,
-    })
-    .map_err(|e| {
+    };
+    // What keys a page in the page cache, besides its own inputs.
+    let shared_key = match opts.page_cache {
+        Some(_) => hash_of(&[theme.fingerprint.as_bytes()], &shared_view),
+        None => None,
+    };
+    // What every page shares, made into template values once (a clone shares them).
+    let shared = Context::from_serialize(&shared_view).map_err(|e| {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::error(
             "site.yaml",
@@ -579,6 +710,9 @@ pub fn render_with(
     extras.extend(crate::quiz::pages(site));
     extras.extend(crate::sessions::pages(site, &theme.strings));
 
+    let print_paths: Vec<String> = (site.topics.iter())
+        .map(|t| format!("{}/print.html", t.slug))
+        .collect();
     let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound];
     jobs.extend(site.topics.iter().map(Job::Topic));
     jobs.extend(site.units.iter().map(Job::Unit));
@@ -589,16 +723,38 @@ pub fn render_with(
             .map(Job::Print),
     );
 
-    let results: Vec<Result<(), Diagnostic>> = jobs
+    // A page's template context: its own keys, then what every page shares, then its common
+    // keys and its side-navigation units (later keys win).
+    let render_page = |template: &str,
+                       own: &Own<'_>,
+                       common: &view::Common<'_>,
+                       nav_units: &[tera::Value]|
+     -> Result<Vec<u8>, Diagnostic> {
+        let path = common.current_path;
+        let base = Context::from_serialize(common).map_err(|e| {
+            Diagnostic::error(path, format!("internal error preparing the page: {e}"))
+        })?;
+        let mut ctx = Context::new();
+        own.add_to(&mut ctx);
+        ctx.extend(shared.clone());
+        ctx.extend(base);
+        ctx.insert_value("nav_units", nav_units.to_vec().into());
+        theme.render_bytes(template, &ctx)
+    };
+    // Ok(true): the page came from the page cache.
+    let results: Vec<Result<bool, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let print_page: ExtraPage;
-            let (path, template, kind, topic, current, crumbs, mut ctx): PageParts = match job {
-                Job::Home => {
-                    let mut c = Context::new();
-                    c.insert("home", &view::home_view(site));
-                    ("index.html", "index.html", "index", None, None, vec![], c)
-                }
+            let (path, template, kind, topic, current, crumbs, own): PageParts = match job {
+                Job::Home => (
+                    "index.html",
+                    "index.html",
+                    "index",
+                    None,
+                    None,
+                    vec![],
+                    Own::Home(view::home_view(site)),
+                ),
                 Job::NotFound => (
                     "404.html",
                     "404.html",
@@ -606,23 +762,24 @@ pub fn render_with(
                     None,
                     None,
                     vec![],
-                    Context::new(),
+                    Own::NotFound,
                 ),
                 Job::Topic(t) => {
-                    let mut c = Context::new();
-                    c.insert("topic", &view::topic_view(site, t, true));
                     let idx = site.topics.iter().position(|x| std::ptr::eq(x, *t));
-                    (&t.path, "topic.html", "topic", idx, None, vec![], c)
+                    let own = Own::Topic(view::topic_view(site, t, true));
+                    (&t.path, "topic.html", "topic", idx, None, vec![], own)
                 }
                 Job::Unit(u) => {
-                    let mut c = Context::new();
-                    c.insert("unit", &view::unit_view(site, u));
-                    let link = |x: &'_ Unit| serde_json::json!({"title": x.title, "path": x.path});
-                    c.insert("prev", &site.prev_unit(u).map(link));
-                    c.insert("next", &site.next_unit(u).map(link));
-                    if u.quiz.is_some() {
-                        c.insert("quiz_json", &crate::quiz::embed_json(site, u));
-                    }
+                    let link = |x: &'s Unit| view::Link {
+                        title: &x.title,
+                        path: &x.path,
+                    };
+                    let own = Own::Unit {
+                        unit: view::unit_view(site, u),
+                        prev: site.prev_unit(u).map(link),
+                        next: site.next_unit(u).map(link),
+                        quiz_json: u.quiz.as_ref().map(|_| crate::quiz::embed_json(site, u)),
+                    };
                     let t = &site.topics[u.topic];
                     (
                         &u.path,
@@ -634,14 +791,11 @@ pub fn render_with(
                             title: &t.title,
                             path: &t.path,
                         }],
-                        c,
+                        own,
                     )
                 }
                 Job::Extra(p) => extra_parts(p),
-                Job::Print(ti) => {
-                    print_page = topic_print_page(site, *ti);
-                    extra_parts(&print_page)
-                }
+                Job::Print(ti) => topic_print_parts(site, *ti, &print_paths[*ti]),
             };
             let (nav_range, nav_units_more) = match topic {
                 Some(ti) => view::nav_window(&site.topics[ti], current),
@@ -654,24 +808,43 @@ pub fn render_with(
                 nav_units_more,
                 breadcrumbs: crumbs,
             };
-            let base = Context::from_serialize(&common).map_err(|e| {
-                Diagnostic::error(path, format!("internal error preparing the page: {e}"))
-            })?;
-            ctx.extend(shared.clone());
-            ctx.extend(base);
-            ctx.insert_value("nav_units", nav_values[nav_range].to_vec().into());
-            let html = theme.render_bytes(template, &ctx)?;
-            sink.write(path, &html)
-                .map_err(|e| Diagnostic::error(path, format!("{e:#}")))
+            let nav_units = &nav_values[nav_range];
+            let cache_key = opts.page_cache.zip(shared_key).and_then(|(_, shared)| {
+                let input = PageInput {
+                    template,
+                    common: &common,
+                    nav_units,
+                    own: &own,
+                };
+                hash_of(&[shared.as_bytes()], &input)
+            });
+            let written = match (opts.page_cache, cache_key) {
+                (Some(cache), Some(key)) => match cache.get(&key) {
+                    Some(page) => sink.write_shared(path, page).map(|()| true),
+                    None => {
+                        let page: Arc<[u8]> =
+                            render_page(template, &own, &common, nav_units)?.into();
+                        cache.insert(key, page.clone());
+                        sink.write_shared(path, page).map(|()| false)
+                    }
+                },
+                _ => sink
+                    .write(path, &render_page(template, &own, &common, nav_units)?)
+                    .map(|()| false),
+            };
+            written.map_err(|e| Diagnostic::error(path, format!("{e:#}")))
         })
         .collect();
 
     let mut diags = Diagnostics::new();
-    let mut pages = 0;
+    let (mut pages, mut reused) = (0, 0);
     let mut seen_template_errors = std::collections::BTreeSet::new();
     for r in results {
         match r {
-            Ok(()) => pages += 1,
+            Ok(hit) => {
+                pages += 1;
+                reused += usize::from(hit);
+            }
             Err(d) => {
                 // A broken template fails every page that uses it: report it once.
                 if seen_template_errors.insert(d.headline()) {
@@ -721,7 +894,11 @@ pub fn render_with(
     if diags.has_errors() {
         Err(diags)
     } else {
-        Ok(RenderReport { pages, files })
+        Ok(RenderReport {
+            pages,
+            files,
+            reused,
+        })
     }
 }
 

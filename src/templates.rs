@@ -31,6 +31,9 @@ pub struct Theme {
     pub strings: BTreeMap<String, String>,
     /// Static files of the theme: (path below `static/`, bytes).
     pub static_files: Vec<(String, Vec<u8>)>,
+    /// BLAKE3 of every template's name and text: two themes with the same fingerprint render
+    /// the same context to the same bytes (what [`crate::site::PageCache`] relies on).
+    pub fingerprint: blake3::Hash,
 }
 
 fn read_dir_files(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) {
@@ -105,6 +108,13 @@ impl Theme {
             .iter()
             .map(|(k, (_, t))| (k.clone(), t.clone()))
             .collect();
+        let mut hasher = blake3::Hasher::new();
+        for (name, text) in &texts {
+            for part in [name.as_bytes(), b"\0", text.as_bytes(), b"\0"] {
+                hasher.update(part);
+            }
+        }
+        let fingerprint = hasher.finalize();
         if let Err(e) = tera.add_raw_templates(texts.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         {
             problems.push(template_diagnostic(&e, &origins, &texts));
@@ -177,6 +187,7 @@ impl Theme {
                 origins,
                 strings,
                 static_files: statics.into_iter().collect(),
+                fingerprint,
             })
         } else {
             Err(problems)

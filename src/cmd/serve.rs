@@ -2,11 +2,12 @@
 //! on every change and reloads open pages (mdBook's and zola's habit: reload only after a good
 //! build; a failed one keeps the last good site and shows the errors).
 //!
-//! A rebuild reads and renders the whole site again, with two shortcuts for save→reload time:
-//! Markdown bodies whose text did not change are taken from a [`RenderCache`] the rebuild
-//! thread owns, and the search files are made after the reload is sent (the last build's stay
-//! served until the new ones replace them, quietly). Once a rebuild has finished, the served
-//! files are exactly what `build` writes.
+//! A rebuild reads the whole site again and makes every page again, with shortcuts for
+//! save→reload time: Markdown bodies and pages whose inputs did not change are taken from the
+//! [`Caches`] the rebuild thread owns (keyed by content, see [`crate::cache`]), and the search
+//! files are made after the reload is sent (the last build's stay served until the new ones
+//! replace them, quietly). Once a rebuild has finished, the served files are exactly what
+//! `build` writes.
 //!
 //! The generator stays synchronous: the rebuild runs on one plain thread that owns the file
 //! watcher, and a tokio runtime exists only here, for the HTTP server ([`crate::server`]).
@@ -24,7 +25,7 @@ use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::markdown::RenderCache;
 use crate::output::MemoryOutput;
 use crate::server::{ServerConfig, Shared, SiteFiles};
-use crate::site::{LoadOptions, RenderOptions, RenderReport, Site, render_with};
+use crate::site::{LoadOptions, PageCache, RenderOptions, RenderReport, Site, render_with};
 use crate::templates::Theme;
 use crate::watch::{SiteWatcher, describe};
 
@@ -87,11 +88,27 @@ pub struct Phases {
     pub index: u128,
 }
 
+/// What a rebuild reuses from the builds before it: owned by the rebuild loop, swept after
+/// every good build.
+#[derive(Debug, Default)]
+pub struct Caches {
+    pub markdown: RenderCache,
+    pub pages: PageCache,
+}
+
+impl Caches {
+    /// Drops what the last good build did not use.
+    pub fn sweep(&self) {
+        self.markdown.sweep();
+        self.pages.sweep();
+    }
+}
+
 /// How [`build_in_memory_with`] builds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BuildOptions<'a> {
-    /// Rendered Markdown of earlier builds (see [`LoadOptions`]).
-    pub markdown_cache: Option<&'a RenderCache>,
+    /// Rendered Markdown and pages of earlier builds (see [`LoadOptions`], [`RenderOptions`]).
+    pub caches: Option<&'a Caches>,
     /// Leave the search files out, and hand back the model to make them from
     /// ([`Built::unindexed`], [`search_files`]).
     pub defer_search: bool,
@@ -120,7 +137,7 @@ pub fn build_in_memory_with(
     let mut phases = Phases::default();
     let t = Instant::now();
     let load = LoadOptions {
-        markdown_cache: opts.markdown_cache,
+        markdown_cache: opts.caches.map(|c| &c.markdown),
     };
     let (site, load_diags) = Site::load_with(root, &load);
     diags.extend(load_diags.iter().cloned());
@@ -139,6 +156,7 @@ pub fn build_in_memory_with(
     let output = MemoryOutput::new();
     let render_opts = RenderOptions {
         skip_search: opts.defer_search,
+        page_cache: opts.caches.map(|c| &c.pages),
     };
     match render_with(&site, &theme, &output, &render_opts) {
         Ok(report) => {
@@ -307,11 +325,11 @@ pub fn run(args: ServeArgs) -> Result<u8> {
     } else {
         None
     };
-    // The Markdown of the last builds, for the rebuild thread (`--watch` only).
-    let cache = RenderCache::new();
+    // What the last builds made, for the rebuild thread (`--watch` only).
+    let cache = Caches::default();
     let start = Instant::now();
     let first = BuildOptions {
-        markdown_cache: opts.watch.then_some(&cache),
+        caches: opts.watch.then_some(&cache),
         defer_search: false,
     };
     let (result, diags) = build_in_memory_with(&opts.root, &first);
@@ -388,7 +406,7 @@ fn spawn_rebuilder(
     mut watcher: SiteWatcher,
     root: PathBuf,
     shared: Arc<Shared>,
-    cache: RenderCache,
+    cache: Caches,
 ) -> Result<()> {
     std::thread::Builder::new()
         .name("studysite-rebuild".into())
@@ -409,15 +427,10 @@ fn spawn_rebuilder(
 
 /// One rebuild: publish first (so the browser is told even if the terminal is gone), then
 /// make the search files and serve them too, then print.
-fn rebuild_round(
-    root: &Path,
-    shared: &Shared,
-    cache: &RenderCache,
-    changes: &[crate::watch::Change],
-) {
+fn rebuild_round(root: &Path, shared: &Shared, cache: &Caches, changes: &[crate::watch::Change]) {
     let start = Instant::now();
     let opts = BuildOptions {
-        markdown_cache: Some(cache),
+        caches: Some(cache),
         defer_search: true,
     };
     let (result, diags) = rebuild(root, &opts);
@@ -439,9 +452,10 @@ fn rebuild_round(
             diags.print();
             let p = built.phases;
             eprintln!(
-                "{}: rebuilt {} pages in {ms} ms (load {}, render {}, index {}), then the search index in {search_ms} ms",
+                "{}: rebuilt {} pages ({} unchanged) in {ms} ms (load {}, render {}, index {}), then the search index in {search_ms} ms",
                 describe(changes),
                 built.report.pages,
+                built.report.reused,
                 p.load,
                 p.render,
                 p.index

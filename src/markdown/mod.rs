@@ -338,72 +338,22 @@ pub fn render(markdown: &str) -> Rendered {
 
 /// Rendered documents by the BLAKE3 hash of their Markdown, so that `serve --watch` parses
 /// only what changed since the last rebuild. [`render`] depends on nothing but its input, so a
-/// hit is exactly what rendering again would give. The owner passes it in explicitly (see
-/// [`crate::site::LoadOptions`]) and calls [`RenderCache::sweep`] after each build, which
-/// drops the entries that build did not use: the cache never holds more than two builds'
-/// documents.
-#[derive(Debug, Default)]
-pub struct RenderCache {
-    entries: Mutex<std::collections::HashMap<blake3::Hash, CacheEntry>>,
-}
-
-#[derive(Debug)]
-struct CacheEntry {
-    rendered: Rendered,
-    /// Used since the last sweep.
-    used: bool,
-}
-
-impl RenderCache {
-    pub fn new() -> RenderCache {
-        RenderCache::default()
-    }
-
-    /// [`render`], or a copy of the result for the same text rendered before.
-    pub fn render(&self, markdown: &str) -> Rendered {
-        let key = blake3::hash(markdown.as_bytes());
-        if let Some(e) = self.lock().get_mut(&key) {
-            e.used = true;
-            return e.rendered.clone();
-        }
-        // Rendered outside the lock, so the other threads of a build keep going.
-        let rendered = render(markdown);
-        self.lock().insert(
-            key,
-            CacheEntry {
-                rendered: rendered.clone(),
-                used: true,
-            },
-        );
-        rendered
-    }
-
-    /// Drops every entry not used since the previous sweep.
-    pub fn sweep(&self) {
-        self.lock().retain(|_, e| std::mem::take(&mut e.used));
-    }
-
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lock().is_empty()
-    }
-
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<blake3::Hash, CacheEntry>> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
+/// hit is exactly what rendering again would give (see [`crate::cache`]).
+pub type RenderCache = crate::cache::Cache<Arc<Rendered>>;
 
 /// [`render`] through `cache` when there is one.
-pub fn render_cached(cache: Option<&RenderCache>, markdown: &str) -> Rendered {
-    match cache {
-        Some(c) => c.render(markdown),
-        None => render(markdown),
+pub fn render_cached(cache: Option<&RenderCache>, markdown: &str) -> Arc<Rendered> {
+    let Some(cache) = cache else {
+        return Arc::new(render(markdown));
+    };
+    let key = blake3::hash(markdown.as_bytes());
+    if let Some(hit) = cache.get(&key) {
+        return hit;
     }
+    // Rendered outside the cache's lock, so the other threads of a build keep going.
+    let rendered = Arc::new(render(markdown));
+    cache.insert(key, rendered.clone());
+    rendered
 }
 
 /// Renders a short Markdown string (a quiz prompt, an option) as inline HTML: the outer
@@ -479,17 +429,17 @@ mod tests {
         let cache = RenderCache::new();
         let (a, b) = ("## 甲\n\n**重点**文字。\n", "## 乙\n\n别的。\n");
         for _ in 0..2 {
-            let (hit, fresh) = (cache.render(a), render(a));
+            let (hit, fresh) = (render_cached(Some(&cache), a), render(a));
             assert_eq!(
-                (hit.html, hit.toc, hit.anchors, hit.sections),
-                (fresh.html, fresh.toc, fresh.anchors, fresh.sections)
+                (&hit.html, &hit.toc, &hit.anchors, &hit.sections),
+                (&fresh.html, &fresh.toc, &fresh.anchors, &fresh.sections)
             );
         }
-        cache.render(b);
+        render_cached(Some(&cache), b);
         assert_eq!(cache.len(), 2);
         cache.sweep();
         assert_eq!(cache.len(), 2, "both used since the last sweep");
-        cache.render(a);
+        render_cached(Some(&cache), a);
         cache.sweep();
         assert_eq!(cache.len(), 1, "`b` was not used by the last build");
         assert_eq!(render_cached(Some(&cache), b).html, render(b).html);

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
@@ -570,27 +570,30 @@ fn an_edit_reloads_open_pages() {
 
 /// The search files are made after the reload (the last build's are served meanwhile); once
 /// the rebuild has said it is done, the served site is again exactly what `build` writes.
-#[test]
-fn after_an_edit_the_served_site_and_its_search_index_are_what_build_writes() {
-    let (site, server, events) = watched(&[]);
-    let before = server.get("/search/index.js");
-    assert_eq!(before.status, 200);
-    site.write(UNIT, &unit_text("检索新词汇出现了。"));
-    events.wait("reload");
+/// Waits until the server has printed `n` rebuild lines and returns the last.
+fn rebuild_line(server: &Server, n: usize) -> String {
     let deadline = Instant::now() + WAIT;
-    while !server.stderr().contains("changed: rebuilt ") {
-        assert!(
-            Instant::now() < deadline,
-            "no rebuild line\n{}",
-            server.stderr()
-        );
+    loop {
+        let stderr = server.stderr();
+        let lines: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.contains("changed: rebuilt "))
+            .collect();
+        if lines.len() >= n {
+            return lines[n - 1].to_string();
+        }
+        assert!(Instant::now() < deadline, "no rebuild line\n{stderr}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Builds the site and checks that the server serves every file exactly as `build` wrote it
+/// (files that differ between two builds are skipped). Returns the built files.
+fn assert_serves_the_build(site: &TempSite, server: &Server) -> BTreeMap<PathBuf, Vec<u8>> {
     site.build().ok();
     let built = snapshot(&site.path().join("public"));
     site.build().ok();
     let again = snapshot(&site.path().join("public"));
-    let mut search_files = 0;
     for (rel, bytes) in &built {
         let rel = rel.to_string_lossy().replace('\\', "/");
         if rel == ".studysite-output" || again.get(Path::new(&rel)) != Some(bytes) {
@@ -604,8 +607,20 @@ fn after_an_edit_the_served_site_and_its_search_index_are_what_build_writes() {
         } else {
             assert_eq!(&r.body, bytes, "/{rel} differs from the build");
         }
-        search_files += usize::from(rel.starts_with("search/"));
     }
+    built
+}
+
+#[test]
+fn after_an_edit_the_served_site_and_its_search_index_are_what_build_writes() {
+    let (site, server, events) = watched(&[]);
+    let before = server.get("/search/index.js");
+    assert_eq!(before.status, 200);
+    site.write(UNIT, &unit_text("检索新词汇出现了。"));
+    events.wait("reload");
+    rebuild_line(&server, 1);
+    let built = assert_serves_the_build(&site, &server);
+    let search_files = built.keys().filter(|p| p.starts_with("search")).count();
     assert!(search_files >= 3, "{search_files} search files compared");
     let after = server.get("/search/index.js");
     assert_eq!(&after.body, &built[Path::new("search/index.js")]);
@@ -615,6 +630,83 @@ fn after_an_edit_the_served_site_and_its_search_index_are_what_build_writes() {
         .flat_map(|(_, b)| b.clone())
         .collect();
     assert!(String::from_utf8_lossy(&all_search).contains("新词"));
+}
+
+/// Pages whose inputs did not change are reused between rebuilds; a changed title must still
+/// reach every page that shows it (navigation, previous/next, topic and home lists).
+#[test]
+fn a_new_title_reaches_every_page_that_shows_it_and_unchanged_pages_are_reused() {
+    let site = TempSite::minimal();
+    site.write(
+        "content/01-a/jiedu.md",
+        "---\ntitle: 解读一\nkind: explanation\nweight: 2\nminutes: 5\n---\n解读正文。\n",
+    );
+    site.write(
+        "content/01-a/yantao.md",
+        "---\ntitle: 研讨一\nkind: discussion\nweight: 3\nminutes: 5\n---\n研讨正文。\n",
+    );
+    site.write(
+        "content/02-b/_index.md",
+        "---\ntitle: 第二专题\nweight: 2\n---\n导言。\n",
+    );
+    site.write(
+        "content/02-b/yantao.md",
+        "---\ntitle: 研讨二\nkind: discussion\nminutes: 5\n---\n研讨正文。\n",
+    );
+    let server = Server::start(site.path(), &["--watch"]);
+    let events = server.events();
+    assert_eq!(events.next().0, "hello");
+
+    site.write(
+        UNIT,
+        "---\ntitle: 原文一（修订版）\nkind: original\nminutes: 10\n---\n## 一是学习。 {#task-1}\n\n原文内容。\n",
+    );
+    events.wait("reload");
+    let line = rebuild_line(&server, 1);
+    let neighbour = server.get("/01-a/jiedu.html").text();
+    assert_eq!(
+        neighbour.matches("原文一（修订版）").count(),
+        2,
+        "side navigation and the previous-page link\n{neighbour}"
+    );
+    let far = server.get("/01-a/yantao.html").text();
+    assert!(far.contains("原文一（修订版）"), "side navigation\n{far}");
+    assert!(
+        server
+            .get("/index.html")
+            .text()
+            .contains("原文一（修订版）")
+    );
+    assert_serves_the_build(&site, &server);
+
+    // A body edit of the other topic's unit leaves the first topic's pages as they were.
+    site.write(
+        "content/02-b/yantao.md",
+        "---\ntitle: 研讨二\nkind: discussion\nminutes: 5\n---\n研讨正文，改过。\n",
+    );
+    events.wait("reload");
+    let second = rebuild_line(&server, 2);
+    let count = |l: &str, what: &str| -> usize {
+        let i = l.find(what).unwrap_or_else(|| panic!("`{what}` in {l}"));
+        let digits: String = l[..i]
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.chars().rev().collect::<String>().parse().unwrap()
+    };
+    let (pages, unchanged) = (count(&second, " pages"), count(&second, " unchanged"));
+    assert!(
+        unchanged > 0 && unchanged < pages,
+        "some pages reused, some made again: {second} (first: {line})"
+    );
+    assert!(
+        server
+            .get("/02-b/yantao.html")
+            .text()
+            .contains("研讨正文，改过。")
+    );
+    assert_serves_the_build(&site, &server);
 }
 
 #[test]
