@@ -19,7 +19,11 @@ pub enum ReadTextError {
 
 /// Reads a text file; strips a UTF-8 BOM; reports where the first invalid byte is.
 pub fn read_text(path: &Path) -> Result<String, ReadTextError> {
-    let bytes = std::fs::read(path).map_err(ReadTextError::Io)?;
+    decode_text(std::fs::read(path).map_err(ReadTextError::Io)?)
+}
+
+/// [`read_text`] for bytes already read.
+pub fn decode_text(bytes: Vec<u8>) -> Result<String, ReadTextError> {
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .map(<[u8]>::to_vec)

@@ -167,6 +167,8 @@ pub fn line_of_key(text: &str, key: &str) -> usize {
 /// How [`Site::load_with`] loads: what `serve --watch` keeps from one rebuild to the next.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions<'a> {
+    /// Source files of earlier builds, by bytes: an unchanged file is not parsed again.
+    pub source_cache: Option<&'a content::SourceCache>,
     /// Rendered Markdown of earlier builds, by text: an unchanged body is not parsed again.
     pub markdown_cache: Option<&'a markdown::RenderCache>,
 }
@@ -231,7 +233,7 @@ impl Site {
                 None
             }
         };
-        let library = content::load(root, &mut diags);
+        let library = content::load(root, opts.source_cache, &mut diags);
         let Some(config) = config else {
             return (None, diags);
         };
@@ -607,7 +609,8 @@ impl Own<'_> {
 struct PageInput<'a> {
     template: &'a str,
     common: &'a view::Common<'a>,
-    nav_units: &'a [tera::Value],
+    /// The side navigation's units (what [`view::NavUnit`] template values are made from).
+    nav_units: &'a [view::NavUnit<'a>],
     own: &'a Own<'a>,
 }
 
@@ -701,10 +704,10 @@ pub fn render_with<'s>(
         ));
         d
     })?;
-    let nav_values: Vec<tera::Value> = site
-        .units
+    let nav_views: Vec<view::NavUnit> = site.units.iter().map(view::nav_unit).collect();
+    let nav_values: Vec<tera::Value> = nav_views
         .par_iter()
-        .map(|u| tera::Value::from_serializable(&view::nav_unit(u)))
+        .map(tera::Value::from_serializable)
         .collect();
     let mut extras: Vec<ExtraPage> = Vec::new();
     extras.extend(crate::quiz::pages(site));
@@ -808,12 +811,12 @@ pub fn render_with<'s>(
                 nav_units_more,
                 breadcrumbs: crumbs,
             };
-            let nav_units = &nav_values[nav_range];
+            let nav_units = &nav_values[nav_range.clone()];
             let cache_key = opts.page_cache.zip(shared_key).and_then(|(_, shared)| {
                 let input = PageInput {
                     template,
                     common: &common,
-                    nav_units,
+                    nav_units: &nav_views[nav_range],
                     own: &own,
                 };
                 hash_of(&[shared.as_bytes()], &input)

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::cli::ServeArgs;
+use crate::content::SourceCache;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::markdown::RenderCache;
 use crate::output::MemoryOutput;
@@ -92,6 +93,7 @@ pub struct Phases {
 /// every good build.
 #[derive(Debug, Default)]
 pub struct Caches {
+    pub sources: SourceCache,
     pub markdown: RenderCache,
     pub pages: PageCache,
 }
@@ -99,6 +101,7 @@ pub struct Caches {
 impl Caches {
     /// Drops what the last good build did not use.
     pub fn sweep(&self) {
+        self.sources.sweep();
         self.markdown.sweep();
         self.pages.sweep();
     }
@@ -137,6 +140,7 @@ pub fn build_in_memory_with(
     let mut phases = Phases::default();
     let t = Instant::now();
     let load = LoadOptions {
+        source_cache: opts.caches.map(|c| &c.sources),
         markdown_cache: opts.caches.map(|c| &c.markdown),
     };
     let (site, load_diags) = Site::load_with(root, &load);

@@ -6,8 +6,10 @@
 
 pub mod front_matter;
 
+use std::any::Any;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -15,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::fs::{ReadTextError, read_text};
+use crate::fs::{ReadTextError, decode_text};
 
 /// The folder below `content/` that holds training sessions, not a topic.
 pub const SESSIONS_DIR: &str = "sessions";
@@ -189,8 +191,18 @@ pub fn slug_from_name(name: &str) -> Result<String, String> {
     Ok(slug)
 }
 
-fn read_source(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    match read_text(&root.join(rel)) {
+fn read_source(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vec<u8>> {
+    match std::fs::read(root.join(rel)) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            diags.push(Diagnostic::error(rel, format!("cannot read the file: {e}")));
+            None
+        }
+    }
+}
+
+fn decode_source(rel: &Path, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match decode_text(bytes) {
         Ok(t) => Some(t),
         Err(ReadTextError::NotUtf8 { line, column }) => {
             let mut d = Diagnostic::error(rel, "the file is not UTF-8 text: save it as UTF-8");
@@ -206,13 +218,54 @@ fn read_source(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<S
     }
 }
 
-/// Reads and parses one Markdown source file with front matter of type `F`.
-pub fn load_file<F: DeserializeOwned>(
+/// Parsed source files of earlier loads, by the BLAKE3 of their front matter type, path, slug
+/// and bytes (`serve --watch`): a file whose bytes did not change is not decoded or parsed
+/// again. See [`crate::cache`].
+pub type SourceCache = crate::cache::Cache<Arc<dyn Any + Send + Sync>>;
+
+/// Reads and parses one Markdown source file with front matter of type `F`, through `cache`
+/// when there is one.
+pub fn load_file<F>(
     root: &Path,
     rel: &Path,
     slug: String,
+    cache: Option<&SourceCache>,
+) -> Result<SourceFile<F>, Vec<Diagnostic>>
+where
+    F: DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    let mut diags = Vec::new();
+    let Some(bytes) = read_source(root, rel, &mut diags) else {
+        return Err(diags);
+    };
+    let Some(cache) = cache else {
+        return parse_file(rel, slug, bytes);
+    };
+    let mut hasher = blake3::Hasher::new();
+    for part in [
+        std::any::type_name::<F>().as_bytes(),
+        rel.as_os_str().as_encoded_bytes(),
+        slug.as_bytes(),
+    ] {
+        hasher.update(part).update(b"\0");
+    }
+    let key = hasher.update(&bytes).finalize();
+    if let Some(hit) = cache.get(&key)
+        && let Some(file) = hit.downcast_ref::<SourceFile<F>>()
+    {
+        return Ok(file.clone());
+    }
+    let file = parse_file::<F>(rel, slug, bytes)?;
+    cache.insert(key, Arc::new(file.clone()));
+    Ok(file)
+}
+
+fn parse_file<F: DeserializeOwned>(
+    rel: &Path,
+    slug: String,
+    bytes: Vec<u8>,
 ) -> Result<SourceFile<F>, Vec<Diagnostic>> {
-    let raw = load_raw(root, rel, slug)?;
+    let raw = raw_file(rel, slug, bytes)?;
     let front: F = match crate::yaml::parse(raw.yaml(), raw.yaml_first_line, &raw.text, rel) {
         Ok(f) => f,
         Err(mut d) => {
@@ -238,7 +291,15 @@ pub fn load_file<F: DeserializeOwned>(
 /// Reads a file and splits off its front matter without parsing it (sessions parse their own).
 pub fn load_raw(root: &Path, rel: &Path, slug: String) -> Result<RawFile, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let Some(text) = read_source(root, rel, &mut diags) else {
+    let Some(bytes) = read_source(root, rel, &mut diags) else {
+        return Err(diags);
+    };
+    raw_file(rel, slug, bytes)
+}
+
+fn raw_file(rel: &Path, slug: String, bytes: Vec<u8>) -> Result<RawFile, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let Some(text) = decode_source(rel, bytes, &mut diags) else {
         return Err(diags);
     };
     let split = match front_matter::split(&text) {
@@ -266,8 +327,9 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<std::fs::DirEntry>> {
     Ok(entries)
 }
 
-/// Walks `root/content` and loads every topic, unit and session. Problems go into `diags`.
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Library {
+/// Walks `root/content` and loads every topic, unit and session, through `cache` when there is
+/// one. Problems go into `diags`.
+pub fn load(root: &Path, cache: Option<&SourceCache>, diags: &mut Diagnostics) -> Library {
     let content = root.join("content");
     let mut library = Library::default();
     if !content.is_dir() {
@@ -341,7 +403,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Library {
             let mut local = Vec::new();
             let index_rel = plan.dir.join("_index.md");
             let index = if root.join(&index_rel).is_file() {
-                match load_file::<TopicFrontMatter>(root, &index_rel, plan.slug.clone()) {
+                match load_file::<TopicFrontMatter>(root, &index_rel, plan.slug.clone(), cache) {
                     Ok(f) => Some(f),
                     Err(ds) => {
                         local.extend(ds);
@@ -361,7 +423,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Library {
             let results: Vec<_> = plan
                 .units
                 .par_iter()
-                .map(|(path, slug)| load_file::<UnitFrontMatter>(root, path, slug.clone()))
+                .map(|(path, slug)| load_file::<UnitFrontMatter>(root, path, slug.clone(), cache))
                 .collect();
             let mut units = Vec::with_capacity(results.len());
             for r in results {
