@@ -397,6 +397,19 @@ impl Site {
     pub fn next_unit(&self, u: &Unit) -> Option<&Unit> {
         self.units.get(u.index + 1)
     }
+
+    /// Frees the body HTML of every unit and topic, for `build` once every page is written:
+    /// the search index, made last, needs only the bodies' text (at 10,000 units this is
+    /// ~100 MB less at the build's peak). Pages rendered afterwards would have empty bodies.
+    /// Bodies shared with a cache (`serve --watch`) are left alone.
+    pub fn release_body_html(&mut self) {
+        let units = self.units.iter_mut().map(|u| &mut u.body);
+        for body in units.chain(self.topics.iter_mut().map(|t| &mut t.body)) {
+            if let Some(rendered) = Arc::get_mut(body) {
+                rendered.html = String::new();
+            }
+        }
+    }
 }
 
 /// A page to render: which template, where it goes, and its own context keys.

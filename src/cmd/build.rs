@@ -7,8 +7,8 @@ use anyhow::Result;
 
 use crate::cli::BuildArgs;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::output::DiskOutput;
-use crate::site::{RenderReport, Site, render};
+use crate::output::{DiskOutput, Sink};
+use crate::site::{RenderOptions, RenderReport, Site, render_with};
 use crate::templates::Theme;
 
 /// Resolved options for a build.
@@ -61,7 +61,7 @@ pub fn build_site(opts: &BuildOptions) -> (Result<RenderReport, ()>, Diagnostics
     }
     let (site, load_diags) = Site::load(&opts.root);
     diags.extend(load_diags.iter().cloned());
-    let Some(site) = site else {
+    let Some(mut site) = site else {
         return (Err(()), diags);
     };
     let theme = match Theme::load(&opts.root, &site.config) {
@@ -81,7 +81,27 @@ pub fn build_site(opts: &BuildOptions) -> (Result<RenderReport, ()>, Diagnostics
             return (Err(()), diags);
         }
     };
-    match render(&site, &theme, &output) {
+    // The pages first; then the search index, from the text alone, with the pages' HTML freed.
+    let pages_only = RenderOptions {
+        skip_search: true,
+        ..RenderOptions::default()
+    };
+    let rendered = render_with(&site, &theme, &output, &pages_only).and_then(|mut report| {
+        site.release_body_html();
+        let mut errors = Diagnostics::new();
+        crate::search::write_files(&site, &mut |rel, bytes| {
+            report.files += 1;
+            if let Err(e) = output.write(rel, bytes) {
+                errors.push(Diagnostic::error(rel, format!("{e:#}")));
+            }
+        });
+        if errors.has_errors() {
+            Err(errors)
+        } else {
+            Ok(report)
+        }
+    });
+    match rendered {
         Ok(report) => match output.commit() {
             Ok(()) => (Ok(report), diags),
             Err(e) => {
