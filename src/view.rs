@@ -29,6 +29,10 @@ pub const NAV_UNITS_FULL: usize = 60;
 /// Units on each side of the current one in the window.
 pub const NAV_UNITS_WINDOW: usize = 20;
 
+/// How many of a topic's units the home page lists (then a link to the topic page), so that
+/// the first page a phone opens stays small however large the site grows.
+pub const HOME_UNITS: usize = 12;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Link<'a> {
     pub title: &'a str,
@@ -128,6 +132,8 @@ pub struct TopicView<'a> {
     pub original_share: f64,
     pub extra: &'a BTreeMap<String, serde_json::Value>,
     pub units: Vec<UnitSummary<'a>>,
+    /// All the topic's units; on the home page `units` holds only the first [`HOME_UNITS`].
+    pub unit_count: usize,
     /// Questions in the topic's units (its 阶段测验 `<slug>/quiz.html` exists when > 0).
     pub quiz_questions: usize,
 }
@@ -243,6 +249,7 @@ pub fn topic_view<'a>(site: &'a Site, t: &'a Topic, with_body: bool) -> TopicVie
             .iter()
             .map(unit_summary)
             .collect(),
+        unit_count: t.units.len(),
         quiz_questions: crate::quiz::question_count(site, t.units.clone()),
     }
 }
@@ -279,7 +286,11 @@ pub fn home_view(site: &Site) -> HomeView<'_> {
         topics: site
             .topics
             .iter()
-            .map(|t| topic_view(site, t, false))
+            .map(|t| {
+                let mut v = topic_view(site, t, false);
+                v.units.truncate(HOME_UNITS);
+                v
+            })
             .collect(),
         minutes,
         original_minutes,

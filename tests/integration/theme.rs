@@ -779,6 +779,42 @@ fn ui_strings_follow_the_site_language() {
     }
 }
 
+/// A large topic does not make the home page large: it lists the first 12 units and links to
+/// the topic page, which lists them all.
+#[test]
+fn the_home_page_lists_a_large_topics_first_units_and_links_to_the_rest() {
+    use crate::support::TempSite;
+    let site = TempSite::minimal();
+    for i in 1..=30 {
+        site.write(
+            &format!("content/01-a/u{i:02}.md"),
+            &format!(
+                "---\ntitle: 第{i}单元\nkind: explanation\nweight: {i}\nminutes: 1\n---\n正文。\n"
+            ),
+        );
+    }
+    site.build().ok();
+    let home = site.read("public/index.html");
+    let topic = site.read("public/01-a/index.html");
+    let listed = |html: &str| {
+        (1..=30)
+            .filter(|i| html.contains(&format!(">第{i}单元<")))
+            .count()
+    };
+    // yuanwen.md (weight 0) comes first, then units 1–11.
+    assert_eq!(listed(&home), 11, "{home}");
+    assert!(
+        home.contains("31 个学习单元"),
+        "the count is the whole topic's"
+    );
+    assert!(
+        home.contains("<a href=\"01-a/index.html\">查看本专题全部学习单元</a>"),
+        "{home}"
+    );
+    assert_eq!(listed(&topic), 30);
+    assert!(topic.contains("31 个学习单元"));
+}
+
 #[test]
 fn chinese_typography_measure_and_line_height() {
     let b = require_browser!();
