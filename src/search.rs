@@ -57,11 +57,12 @@
 //! Tokens are 64-bit keys (a CJK character, a pair of them, or a hash of a word), so no string
 //! is allocated per token. Documents are tokenised in parallel in batches (bounded memory);
 //! each batch is then merged into the shards in parallel, every worker owning a range of
-//! shards. The output sink is called from one writer thread: the files of one folder cannot
-//! be created in parallel (the kernel locks the folder for each creation, and a second writer
-//! only spins on the lock), but they can be written while the workers compute. So the writer
-//! makes and writes the document chunks while the workers build the index, then writes the
-//! shards as the workers encode them (each shard is freed once encoded), then the manifest.
+//! shards. The files are then encoded in parallel (each shard freed once encoded, the document
+//! chunks after the shards) and handed to the output sink by one writer thread, through a
+//! short queue: the files of one folder cannot be created in parallel (the kernel locks the
+//! folder for each creation, and a second writer only spins on the lock), but they can be
+//! written while the workers encode the next ones. Making the chunks while the index is built
+//! was measured too: no faster, and the peak memory higher (index and chunk writing at once).
 //! Files are few and large, about [`SHARD_TARGET`] and [`CHUNK_TARGET`]: creating a file costs
 //! the build more than its bytes do.
 
@@ -750,9 +751,7 @@ const WRITE_QUEUE: usize = 16;
 ///
 /// `write` is called from one thread of its own, not the caller's: the files of one folder
 /// cannot be created in parallel (the folder is locked for each creation, and a second writer
-/// only spins on the lock), but they can be written while the workers build the index. That
-/// thread makes and writes the document chunks first, then writes the index shards the
-/// workers encode, then the manifest.
+/// only spins on the lock), but they can be written while the workers encode the next ones.
 pub fn write_files(site: &Site, write: &(dyn Fn(&str, &[u8]) + Sync)) -> IndexStats {
     let started = std::time::Instant::now();
     let docs = docs(site);
@@ -762,30 +761,31 @@ pub fn write_files(site: &Site, write: &(dyn Fn(&str, &[u8]) + Sync)) -> IndexSt
         let (queue, queued) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(WRITE_QUEUE);
         let (docs, starts) = (&docs, &starts);
         let writer = scope.spawn(move || {
-            let mut text_bytes = 0;
-            for n in 0..starts.len() {
-                let (s, e) = (starts[n], starts.get(n + 1).copied().unwrap_or(docs.len()));
-                let bytes = chunk_js(n, &docs[s..e], s);
-                write(&format!("{DIR}/d/{n}.js"), &bytes);
-                text_bytes += bytes.len();
-            }
             for (path, bytes) in queued {
                 write(&path, &bytes);
             }
-            text_bytes
         });
 
         let (tokens, index_bytes) = build_index(docs, n_shards, &queue);
         let index_time = started.elapsed();
+        let text_bytes = (0..starts.len())
+            .into_par_iter()
+            .map(|n| {
+                let (s, e) = (starts[n], starts.get(n + 1).copied().unwrap_or(docs.len()));
+                let bytes = chunk_js(n, &docs[s..e], s);
+                let len = bytes.len();
+                let _ = queue.send((format!("{DIR}/d/{n}.js"), bytes));
+                len
+            })
+            .sum();
         let manifest = manifest_js(site, docs, n_shards, starts);
         let manifest_bytes = manifest.len();
         // A send fails only when the writer has panicked; `join` reports that below.
         let _ = queue.send((format!("{DIR}/index.js"), manifest));
         drop(queue);
-        let text_bytes = match writer.join() {
-            Ok(n) => n,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
+        if let Err(panic) = writer.join() {
+            std::panic::resume_unwind(panic);
+        }
         let stats = IndexStats {
             documents: docs.len(),
             shards: n_shards,
