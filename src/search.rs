@@ -8,7 +8,7 @@
 //! - `index.js` — the manifest: format version, number of index shards, where each document
 //!   chunk starts, topic titles, and each document's title, topic and path. Loaded when the
 //!   reader first focuses the search box, not on every page view (about 4 KB for the shipped
-//!   site, 0.7 MB — 110 KB gzipped — for 10,000 units).
+//!   site, 0.7 MB — 100 KB gzipped — for 10,000 units).
 //! - `i/<n>.js` — index shard `n`: token → posting list, for the tokens whose hash falls in the
 //!   shard. A query loads only the shards of its own tokens, ranks from them alone and lists
 //!   its results at once (titles are in the manifest).
