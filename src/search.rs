@@ -756,6 +756,7 @@ const WRITE_QUEUE: usize = 16;
 /// `write` is called from one thread of its own, not the caller's: the files of one folder
 /// cannot be created in parallel (the folder is locked for each creation, and a second writer
 /// only spins on the lock), but they can be written while the workers encode the next ones.
+/// `write` must not wait on rayon's pool: its workers may be blocked on the full queue.
 pub fn write_files(site: &Site, write: &(dyn Fn(&str, &[u8]) + Sync)) -> IndexStats {
     let started = std::time::Instant::now();
     let docs = docs(site);
