@@ -17,9 +17,12 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(3);
     for _ in 0..runs {
-        let mut bytes = 0usize;
+        let bytes = std::sync::atomic::AtomicUsize::new(0);
         let cpu = cpu_seconds();
-        let stats = studysite::search::write_files(&site, &mut |_, b| bytes += b.len());
+        let stats = studysite::search::write_files(&site, &|_, b| {
+            bytes.fetch_add(b.len(), std::sync::atomic::Ordering::Relaxed);
+        });
+        let bytes = bytes.into_inner();
         eprintln!(
             "index {:.2?}, total {:.2?} (CPU {:.2} s): {} shards, {} chunks, {} bytes",
             stats.index_time,

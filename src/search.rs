@@ -8,7 +8,7 @@
 //! - `index.js` — the manifest: format version, number of index shards, where each document
 //!   chunk starts, topic titles, and each document's title, topic and path. Loaded when the
 //!   reader first focuses the search box, not on every page view (about 4 KB for the shipped
-//!   site, 0.7 MB — 110 KB gzipped — for 10,000 units).
+//!   site, 0.7 MB — 100 KB gzipped — for 10,000 units).
 //! - `i/<n>.js` — index shard `n`: token → posting list, for the tokens whose hash falls in the
 //!   shard. A query loads only the shards of its own tokens, ranks from them alone and lists
 //!   its results at once (titles are in the manifest).
@@ -57,8 +57,14 @@
 //! Tokens are 64-bit keys (a CJK character, a pair of them, or a hash of a word), so no string
 //! is allocated per token. Documents are tokenised in parallel in batches (bounded memory);
 //! each batch is then merged into the shards in parallel, every worker owning a range of
-//! shards. Shards and document chunks are encoded in parallel batches and handed to the
-//! output sink as they are made.
+//! shards. The files are then encoded in parallel (each shard freed once encoded, the document
+//! chunks after the shards) and handed to the output sink by one writer thread, through a
+//! short queue: the files of one folder cannot be created in parallel (the kernel locks the
+//! folder for each creation, and a second writer only spins on the lock), but they can be
+//! written while the workers encode the next ones. Making the chunks while the index is built
+//! was measured too: no faster, and the peak memory higher (index and chunk writing at once).
+//! Files are few and large, about [`SHARD_TARGET`] and [`CHUNK_TARGET`]: creating a file costs
+//! the build more than its bytes do.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -78,11 +84,14 @@ const FIELD_TITLE: u8 = 2;
 /// Marks a token seen in body text (not encoded: every posting implies some field).
 const FIELD_BODY: u8 = 4;
 
-/// Target size of one index shard and of one document chunk, in bytes.
+/// Target size of one index shard and of one document chunk, in bytes. A query's cost in the
+/// browser is the number of script files it loads, not their bytes (see BENCHMARKS.md), and
+/// every file costs the build an inode, so files are large.
 const SHARD_TARGET: usize = 48 * 1024;
-const CHUNK_TARGET: usize = 16 * 1024;
-/// Documents tokenised per batch (bounds the memory of the token lists).
-const BATCH: usize = 256;
+const CHUNK_TARGET: usize = 48 * 1024;
+/// Documents tokenised per batch (bounds the memory of the token lists, ~2 MB per 64
+/// documents of the 10,000-unit corpus).
+const BATCH: usize = 64;
 
 /// Folds one character for search: full-width ASCII forms and the ideographic space to their
 /// half-width forms, ASCII letters to lower case. One code unit in, one out (see module doc).
@@ -406,13 +415,14 @@ fn doc_tokens(
     let mut scratch = String::new();
     let mut add = |text: &str, field: u8, dedup: &mut Dedup| {
         tokenize(text, &mut scratch, |t| {
-            let key = t.key();
-            if let Tok::Word(w) = t
-                && !words.iter().any(|(k, _)| *k == key)
-            {
-                words.push((key, w.to_string()));
-            }
-            dedup.add(key, field, || t.hash() & shard_mask);
+            // The closure runs on a token's first occurrence in the document only, so a
+            // word's text is kept once per document without searching `words`.
+            dedup.add(t.key(), field, || {
+                if let Tok::Word(w) = t {
+                    words.push((t.key(), w.to_string()));
+                }
+                t.hash() & shard_mask
+            });
         });
     };
     add(doc.title, FIELD_TITLE, dedup);
@@ -521,6 +531,10 @@ impl Postings {
     fn add(&mut self, doc: u32, fields: u8) {
         let gap = doc + 1 - self.next;
         let f = fields & (FIELD_HEADING | FIELD_TITLE);
+        if self.data.capacity() - self.data.len() < 8 {
+            // Grow by an eighth, not double: the lists are most of the builder's memory.
+            self.data.reserve_exact(self.data.len() / 8 + 16);
+        }
         push_number(&mut self.data, (((gap - 1) as u64) << 2) | f as u64);
         self.next = doc + 1;
     }
@@ -537,6 +551,9 @@ fn push_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let mut last = 0;
     for (i, c) in s.char_indices() {
+        if c > '\u{2029}' {
+            continue; // CJK, the bulk of the text: nothing to escape.
+        }
         let esc: Option<&str> = match c {
             '"' => Some("\\\""),
             '\\' => Some("\\\\"),
@@ -562,26 +579,55 @@ fn push_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Section text as shipped: runs of white space become one space, or one newline when they
-/// hold a line break (kept: snippets do not run across paragraphs).
-fn compact(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Writes section text as shipped, as a JSON string ([`push_json_str`]): runs of white space
+/// become one space, or one newline when they hold a line break (kept: snippets do not run
+/// across paragraphs). One pass, no intermediate string: this is most of the search output.
+fn push_json_compact(out: &mut Vec<u8>, text: &str) {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    out.push(b'"');
+    // `bytes[last..i]` is a run not yet copied, holding nothing to escape or compact.
+    let mut last = 0;
     let mut pending: Option<char> = None;
-    for c in text.trim().chars() {
+    for (i, c) in text.char_indices() {
+        if c > '\u{3000}' {
+            // CJK and most other letters: neither white space nor escaped.
+            if let Some(p) = pending.take() {
+                out.extend_from_slice(if p == '\n' { b"\\n" } else { b" " });
+            }
+            continue;
+        }
         if c.is_whitespace() && c != '\u{3000}' {
+            out.extend_from_slice(&bytes[last..i]);
+            last = i + c.len_utf8();
             pending = Some(match pending {
                 Some('\n') => '\n',
                 _ if c == '\n' => '\n',
                 _ => ' ',
             });
-        } else {
-            if let Some(p) = pending.take() {
-                out.push(p);
-            }
-            out.push(c);
+            continue;
         }
+        if let Some(p) = pending.take() {
+            out.extend_from_slice(if p == '\n' { b"\\n" } else { b" " });
+        }
+        let esc: Option<&str> = match c {
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '<' => Some("\\u003c"),
+            '>' => Some("\\u003e"),
+            '&' => Some("\\u0026"),
+            c if (c as u32) < 0x20 => None,
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[last..i]);
+        match esc {
+            Some(e) => out.extend_from_slice(e.as_bytes()),
+            None => out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes()),
+        }
+        last = i + c.len_utf8();
     }
-    out
+    out.extend_from_slice(&bytes[last..]);
+    out.push(b'"');
 }
 
 /// The document chunks: each a run of consecutive documents of about [`CHUNK_TARGET`] bytes.
@@ -618,9 +664,9 @@ fn chunk_js(n: usize, docs: &[Doc<'_>], first: usize) -> Vec<u8> {
             out.push(b'[');
             push_json_str(&mut out, s.anchor.as_deref().unwrap_or(""));
             out.push(b',');
-            push_json_str(&mut out, &compact(&s.heading));
+            push_json_compact(&mut out, &s.heading);
             out.push(b',');
-            push_json_str(&mut out, &compact(&s.text));
+            push_json_compact(&mut out, &s.text);
             out.push(b']');
         }
         out.push(b']');
@@ -664,8 +710,10 @@ fn token_text(key: u64, words: &KeyMap<String>) -> String {
     }
 }
 
-/// Number of index shards for a site: a power of two giving shards of about
-/// [`SHARD_TARGET`] bytes (the encoded index is roughly one byte per character of text).
+/// Number of index shards for a site: a power of two giving shards of at most about
+/// [`SHARD_TARGET`] bytes. The encoded index is under a byte per character of text (a posting
+/// costs about a byte per document, not per occurrence: 17.5 MB for the 10,000-unit corpus,
+/// whose estimate below is 25–50 M characters), so half a byte per character is assumed.
 fn shard_count(docs: &[Doc<'_>]) -> usize {
     let chars: usize = docs
         .iter()
@@ -678,7 +726,7 @@ fn shard_count(docs: &[Doc<'_>]) -> usize {
         })
         .sum::<usize>()
         / 3;
-    (chars / SHARD_TARGET + 1).next_power_of_two().min(4096)
+    (chars / 2 / SHARD_TARGET + 1).next_power_of_two().min(4096)
 }
 
 /// What [`write_files`] wrote, for reports and benchmarks.
@@ -687,6 +735,8 @@ pub struct IndexStats {
     pub documents: usize,
     pub shards: usize,
     pub chunks: usize,
+    /// Files handed to the sink: shards, chunks and the manifest.
+    pub files: usize,
     pub tokens: usize,
     pub index_bytes: usize,
     pub text_bytes: usize,
@@ -697,12 +747,76 @@ pub struct IndexStats {
     pub total_time: std::time::Duration,
 }
 
+/// Files waiting for the writer thread (bounds the memory of encoded files).
+const WRITE_QUEUE: usize = 16;
+
 /// Builds the search index of `site` and hands every file to `write` (path below the site
-/// root, bytes) as soon as it is made.
-pub fn write_files(site: &Site, write: &mut dyn FnMut(&str, &[u8])) -> IndexStats {
+/// root, bytes) as soon as it is made, in no particular order.
+///
+/// `write` is called from one thread of its own, not the caller's: the files of one folder
+/// cannot be created in parallel (the folder is locked for each creation, and a second writer
+/// only spins on the lock), but they can be written while the workers encode the next ones.
+/// `write` must not wait on rayon's pool: its workers may be blocked on the full queue.
+pub fn write_files(site: &Site, write: &(dyn Fn(&str, &[u8]) + Sync)) -> IndexStats {
     let started = std::time::Instant::now();
     let docs = docs(site);
+    let starts = chunk_starts(&docs);
     let n_shards = shard_count(&docs);
+    std::thread::scope(|scope| {
+        let (queue, queued) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(WRITE_QUEUE);
+        let (docs, starts) = (&docs, &starts);
+        let writer = scope.spawn(move || {
+            for (path, bytes) in queued {
+                write(&path, &bytes);
+            }
+        });
+
+        let (tokens, index_bytes) = build_index(docs, n_shards, &queue);
+        let index_time = started.elapsed();
+        let text_bytes = (0..starts.len())
+            .into_par_iter()
+            .map(|n| {
+                let (s, e) = (starts[n], starts.get(n + 1).copied().unwrap_or(docs.len()));
+                let bytes = chunk_js(n, &docs[s..e], s);
+                let len = bytes.len();
+                let _ = queue.send((format!("{DIR}/d/{n}.js"), bytes));
+                len
+            })
+            .sum();
+        let manifest = manifest_js(site, docs, n_shards, starts);
+        let manifest_bytes = manifest.len();
+        // A send fails only when the writer has panicked; `join` reports that below.
+        let _ = queue.send((format!("{DIR}/index.js"), manifest));
+        drop(queue);
+        if let Err(panic) = writer.join() {
+            std::panic::resume_unwind(panic);
+        }
+        let stats = IndexStats {
+            documents: docs.len(),
+            shards: n_shards,
+            chunks: starts.len(),
+            files: n_shards + starts.len() + 1,
+            tokens,
+            index_bytes,
+            text_bytes,
+            manifest_bytes,
+            index_time,
+            total_time: started.elapsed(),
+        };
+        if std::env::var_os("STUDYSITE_SEARCH_STATS").is_some() {
+            eprintln!("search: {stats:?}");
+        }
+        stats
+    })
+}
+
+/// Builds the index shards and queues each for writing as soon as it is encoded, freeing it.
+/// Returns the number of tokens and of bytes.
+fn build_index(
+    docs: &[Doc<'_>],
+    n_shards: usize,
+    queue: &std::sync::mpsc::SyncSender<(String, Vec<u8>)>,
+) -> (usize, usize) {
     let mask = (n_shards - 1) as u32;
     let mut shards: Vec<Shard> = (0..n_shards).map(|_| Shard::default()).collect();
     let mut words: KeyMap<String> = KeyMap::default();
@@ -741,56 +855,36 @@ pub fn write_files(site: &Site, write: &mut dyn FnMut(&str, &[u8])) -> IndexStat
             });
     }
 
-    let mut stats = IndexStats {
-        documents: docs.len(),
-        shards: n_shards,
-        ..IndexStats::default()
-    };
-    let step = rayon::current_num_threads() * 8;
-    let mut shard_no = 0;
-    for group in shards.chunks(step) {
-        let files: Vec<(usize, Vec<u8>)> = group
-            .par_iter()
-            .enumerate()
-            .map(|(i, s)| (s.tokens.len(), shard_js(shard_no + i, s, &words)))
-            .collect();
-        for (tokens, bytes) in files {
-            stats.tokens += tokens;
-            stats.index_bytes += bytes.len();
-            write(&format!("{DIR}/i/{shard_no}.js"), &bytes);
-            shard_no += 1;
-        }
-    }
-    drop(shards);
-    stats.index_time = started.elapsed();
-
-    let starts = chunk_starts(&docs);
-    stats.chunks = starts.len();
-    let ranges: Vec<(usize, usize)> = starts
-        .iter()
+    shards
+        .into_par_iter()
         .enumerate()
-        .map(|(i, &s)| (s, starts.get(i + 1).copied().unwrap_or(docs.len())))
-        .collect();
-    for (g, group) in ranges.chunks(step).enumerate() {
-        let files: Vec<Vec<u8>> = group
-            .par_iter()
-            .enumerate()
-            .map(|(i, &(s, e))| chunk_js(g * step + i, &docs[s..e], s))
-            .collect();
-        for (i, bytes) in files.into_iter().enumerate() {
-            stats.text_bytes += bytes.len();
-            write(&format!("{DIR}/d/{}.js", g * step + i), &bytes);
-        }
-    }
+        .map(|(n, shard)| {
+            let bytes = shard_js(n, &shard, &words);
+            let tokens = shard.tokens.len();
+            drop(shard);
+            let len = bytes.len();
+            let _ = queue.send((format!("{DIR}/i/{n}.js"), bytes));
+            (tokens, len)
+        })
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+}
 
-    let manifest = manifest_js(site, &docs, n_shards, &starts);
-    stats.manifest_bytes = manifest.len();
-    write(&format!("{DIR}/index.js"), &manifest);
-    stats.total_time = started.elapsed();
-    if std::env::var_os("STUDYSITE_SEARCH_STATS").is_some() {
-        eprintln!("search: {stats:?}");
-    }
-    stats
+/// [`write_files`] into an output sink. Returns the files that could not be written (path and
+/// error, ordered by path) instead of stopping at the first.
+pub fn write_to(
+    site: &Site,
+    sink: &dyn crate::output::Sink,
+) -> (IndexStats, Vec<(String, anyhow::Error)>) {
+    let failed = std::sync::Mutex::new(Vec::new());
+    let stats = write_files(site, &|rel, bytes| {
+        if let Err(e) = sink.write(rel, bytes) {
+            let mut failed = failed.lock().unwrap_or_else(|e| e.into_inner());
+            failed.push((rel.to_string(), e));
+        }
+    });
+    let mut failed = failed.into_inner().unwrap_or_else(|e| e.into_inner());
+    failed.sort_by_key(|(p, _)| file_order(p));
+    (stats, failed)
 }
 
 fn manifest_js(site: &Site, docs: &[Doc<'_>], shards: usize, starts: &[usize]) -> Vec<u8> {
@@ -851,11 +945,30 @@ pub fn is_search_file(path: &str) -> bool {
 /// Every search file of `site`, collected (tests and tools; the build streams them through
 /// [`write_files`]).
 pub fn data_files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    write_files(site, &mut |rel, bytes| {
-        files.push((rel.to_string(), bytes.to_vec()))
+    let files = std::sync::Mutex::new(Vec::new());
+    write_files(site, &|rel, bytes| {
+        let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
+        files.push((rel.to_string(), bytes.to_vec()));
     });
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    // In the order the files were once written: shards, chunks, manifest.
+    files.sort_by_key(|(p, _)| file_order(p));
     files
+}
+
+/// Sort key of a search file: index shards, then document chunks by number, then the
+/// manifest.
+fn file_order(path: &str) -> (u8, usize) {
+    let rest = path
+        .strip_prefix(DIR)
+        .unwrap_or(path)
+        .trim_start_matches('/');
+    let number = |r: &str| r.trim_end_matches(".js").parse().unwrap_or(usize::MAX);
+    match rest.split_at_checked(2) {
+        Some(("i/", r)) => (0, number(r)),
+        Some(("d/", r)) => (1, number(r)),
+        _ => (2, 0),
+    }
 }
 
 /// The exact score of one document for a query, as `search.js` computes it on the document's
@@ -974,6 +1087,49 @@ pub fn score(title: &str, sections: &[(&str, &str)], query: &str) -> Score {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The specification of [`push_json_compact`]'s compaction, as a string.
+    fn compact(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut pending: Option<char> = None;
+        for c in text.trim().chars() {
+            if c.is_whitespace() && c != '\u{3000}' {
+                pending = Some(match pending {
+                    Some('\n') => '\n',
+                    _ if c == '\n' => '\n',
+                    _ => ' ',
+                });
+            } else {
+                if let Some(p) = pending.take() {
+                    out.push(p);
+                }
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn section_text_is_compacted_and_escaped_in_one_pass() {
+        for text in [
+            "",
+            "  \n ",
+            "第一书记　驻村",
+            " 甲 \t 乙\r\n\n丙\u{2028}丁\u{85}戊\u{a0}己 ",
+            "a  <b>&\"c\"\\ \u{1}\u{1f}　\n　x",
+            "软弱\n \n涣散 \u{3000}",
+            "\u{3000} 甲 \u{3000}",
+        ] {
+            let (mut fused, mut reference) = (Vec::new(), Vec::new());
+            push_json_compact(&mut fused, text);
+            push_json_str(&mut reference, &compact(text));
+            assert_eq!(
+                String::from_utf8(fused).unwrap(),
+                String::from_utf8(reference).unwrap(),
+                "{text:?}"
+            );
+        }
+    }
 
     fn tokens(text: &str) -> Vec<String> {
         let mut out = Vec::new();

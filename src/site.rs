@@ -903,7 +903,13 @@ pub fn render_with<'s>(
         write(&rel, &bytes);
     }
     if !opts.skip_search {
-        crate::search::write_files(site, &mut write);
+        let (stats, failed) = crate::search::write_to(site, sink);
+        files += stats.files;
+        write_errors.extend(
+            failed
+                .into_iter()
+                .map(|(p, e)| Diagnostic::error(p, format!("{e:#}"))),
+        );
     }
     diags.extend(write_errors);
 

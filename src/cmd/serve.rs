@@ -185,11 +185,12 @@ pub fn build_in_memory_with(
 
 /// The search files of `site`, as [`render_with`] would have added them.
 pub fn search_files(site: &Site) -> SiteFiles {
-    let mut files = std::collections::HashMap::new();
-    crate::search::write_files(site, &mut |rel, bytes| {
+    let files = std::sync::Mutex::new(std::collections::HashMap::new());
+    crate::search::write_files(site, &|rel, bytes| {
+        let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
         files.insert(rel.to_string(), Arc::from(bytes));
     });
-    SiteFiles::new(files)
+    SiteFiles::new(files.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// A rebuild that cannot panic the watcher: a panic in the generator becomes an error.
