@@ -208,8 +208,14 @@ impl Theme {
     /// Renders template `name` with `context` into bytes, for writing out: the same as
     /// [`Theme::render`] without a second pass over the page to check that it is UTF-8 (it is:
     /// tera writes only strings).
-    pub fn render_bytes(&self, name: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
-        let mut out = Vec::with_capacity(32 * 1024);
+    /// `capacity` is the expected size of the page.
+    pub fn render_bytes(
+        &self,
+        name: &str,
+        context: &Context,
+        capacity: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(capacity);
         self.tera
             .render_to(name, context, &mut out)
             .map_err(|e| self.render_diagnostic(name, &e))?;

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::cli::BuildArgs;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::output::{DiskOutput, Sink};
+use crate::output::DiskOutput;
 use crate::site::{RenderOptions, RenderReport, Site, render_with};
 use crate::templates::Theme;
 
@@ -88,13 +88,12 @@ pub fn build_site(opts: &BuildOptions) -> (Result<RenderReport, ()>, Diagnostics
     };
     let rendered = render_with(&site, &theme, &output, &pages_only).and_then(|mut report| {
         site.release_body_html();
+        let (stats, failed) = crate::search::write_to(&site, &output);
+        report.files += stats.files;
         let mut errors = Diagnostics::new();
-        crate::search::write_files(&site, &mut |rel, bytes| {
-            report.files += 1;
-            if let Err(e) = output.write(rel, bytes) {
-                errors.push(Diagnostic::error(rel, format!("{e:#}")));
-            }
-        });
+        for (rel, e) in failed {
+            errors.push(Diagnostic::error(rel, format!("{e:#}")));
+        }
         if errors.has_errors() {
             Err(errors)
         } else {
