@@ -7,6 +7,7 @@
 //! [`MemoryOutput`] keeps the files in memory for `serve`.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -22,6 +23,18 @@ pub trait Sink: Sync {
     /// [`Sink::write`] for bytes that are shared (a page taken from a cache): a sink that
     /// keeps files in memory keeps them without a copy.
     fn write_shared(&self, rel_path: &str, bytes: Arc<[u8]>) -> Result<()> {
+        self.write(rel_path, &bytes)
+    }
+
+    /// Writes a file whose bytes `fill` produces, for a file too large to hold in memory
+    /// twice: a sink on disk streams it into the file.
+    fn write_streamed(
+        &self,
+        rel_path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
         self.write(rel_path, &bytes)
     }
 }
@@ -122,6 +135,24 @@ impl Sink for DiskOutput {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => crate::fs::write(&path, bytes),
             Err(e) => Err(e).with_context(|| format!("failed to write `{}`", path.display())),
         }
+    }
+
+    fn write_streamed(
+        &self,
+        rel_path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let path = self.staging.join(rel_path);
+        if let Some(parent) = path.parent() {
+            crate::fs::create_dir_all(parent)?;
+        }
+        let failed = |e: std::io::Error| {
+            anyhow::Error::new(e).context(format!("failed to write `{}`", path.display()))
+        };
+        let file = std::fs::File::create(&path).map_err(failed)?;
+        let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+        fill(&mut out)?;
+        out.flush().map_err(failed)
     }
 }
 

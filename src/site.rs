@@ -641,6 +641,9 @@ struct PageInput<'a> {
     own: &'a Own<'a>,
 }
 
+/// Pages expected to be larger than this are rendered straight into their file.
+const STREAM_OVER: usize = 1 << 20;
+
 /// Finished pages by the hash of their inputs (theme fingerprint, shared keys, [`PageInput`]),
 /// for `serve --watch`: after an edit, only the pages whose inputs changed are rendered again.
 /// The key is made from the very values the template receives, so no list of "what a page
@@ -757,15 +760,12 @@ pub fn render_with<'s>(
 
     // A page's template context: its own keys, then what every page shares, then its common
     // keys and its side-navigation units (later keys win).
-    let render_page = |template: &str,
-                       own: &Own<'_>,
-                       common: &view::Common<'_>,
-                       nav_units: &[tera::Value]|
-     -> Result<Vec<u8>, Diagnostic> {
-        let _one = matches!(own, Own::Print { .. })
-            .then(|| one_print.lock().unwrap_or_else(|e| e.into_inner()));
-        let path = common.current_path;
+    let page_context = |own: &Own<'_>,
+                        common: &view::Common<'_>,
+                        nav_units: &[tera::Value]|
+     -> Result<Context, Diagnostic> {
         let base = Context::from_serialize(common).map_err(|e| {
+            let path = common.current_path;
             Diagnostic::error(path, format!("internal error preparing the page: {e}"))
         })?;
         let mut ctx = Context::new();
@@ -773,7 +773,38 @@ pub fn render_with<'s>(
         ctx.extend(shared.clone());
         ctx.extend(base);
         ctx.insert_value("nav_units", nav_units.to_vec().into());
+        Ok(ctx)
+    };
+    let render_page = |template: &str,
+                       own: &Own<'_>,
+                       common: &view::Common<'_>,
+                       nav_units: &[tera::Value]|
+     -> Result<Vec<u8>, Diagnostic> {
+        let _one = matches!(own, Own::Print { .. })
+            .then(|| one_print.lock().unwrap_or_else(|e| e.into_inner()));
+        let ctx = page_context(own, common, nav_units)?;
         theme.render_bytes(template, &ctx, own.size_hint())
+    };
+    // A page too large to hold twice (a topic's print page) goes straight into its file.
+    let stream_page = |template: &str,
+                       own: &Own<'_>,
+                       common: &view::Common<'_>,
+                       nav_units: &[tera::Value]|
+     -> Result<anyhow::Result<()>, Diagnostic> {
+        let _one = matches!(own, Own::Print { .. })
+            .then(|| one_print.lock().unwrap_or_else(|e| e.into_inner()));
+        let ctx = page_context(own, common, nav_units)?;
+        let mut template_error = None;
+        let written = sink.write_streamed(common.current_path, &mut |out| {
+            if let Err(d) = theme.render_into(template, &ctx, out) {
+                template_error = Some(d);
+            }
+            Ok(())
+        });
+        match template_error {
+            Some(d) => Err(d),
+            None => Ok(written),
+        }
     };
     // Ok(true): the page came from the page cache.
     let results: Vec<Result<bool, Diagnostic>> = jobs
@@ -862,6 +893,9 @@ pub fn render_with<'s>(
                         sink.write_shared(path, page).map(|()| false)
                     }
                 },
+                _ if own.size_hint() > STREAM_OVER => {
+                    stream_page(template, &own, &common, nav_units)?.map(|()| false)
+                }
                 _ => sink
                     .write(path, &render_page(template, &own, &common, nav_units)?)
                     .map(|()| false),

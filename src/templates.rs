@@ -222,6 +222,18 @@ impl Theme {
         Ok(out)
     }
 
+    /// [`Theme::render_bytes`] into a writer (a file), for a page too large to hold twice.
+    pub fn render_into(
+        &self,
+        name: &str,
+        context: &Context,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), Diagnostic> {
+        self.tera
+            .render_to(name, context, out)
+            .map_err(|e| self.render_diagnostic(name, &e))
+    }
+
     fn render_diagnostic(&self, name: &str, e: &tera::Error) -> Diagnostic {
         let mut d = template_diagnostic(e, &self.origins, &BTreeMap::new());
         if !self.tera.contains_template(name) {

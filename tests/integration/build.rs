@@ -600,3 +600,42 @@ fn shipped_home_page_works_from_file_url() {
         assert!(!h1.is_empty(), "no h1 on {link}");
     }
 }
+
+/// A topic's print page over a megabyte is written straight into its file; it must hold every
+/// unit, in order, with headings moved down, exactly as a small one does.
+#[test]
+fn a_topic_print_page_too_large_to_buffer_holds_every_unit() {
+    let site = TempSite::minimal();
+    let paragraph = "每个班次都要拿出三分之一以上时间，原原本本学习原文。".repeat(40);
+    for i in 1..=30 {
+        let body: String = (1..=20)
+            .map(|k| format!("## 第{i}单元第{k}节\n\n{paragraph}\n\n"))
+            .collect();
+        site.write(
+            &format!("content/01-a/u{i:02}.md"),
+            &format!("---\ntitle: 第{i}单元\nkind: original\nweight: {i}\nminutes: 5\n---\n{body}结束{i}。\n"),
+        );
+    }
+    site.build().ok();
+    let print = site.read("public/01-a/print.html");
+    assert!(
+        print.len() > 1 << 20,
+        "{} bytes: not over the limit",
+        print.len()
+    );
+    let mut at = 0;
+    for i in 1..=30 {
+        let next = print[at..]
+            .find(&format!("结束{i}。"))
+            .unwrap_or_else(|| panic!("unit {i} missing or out of order"));
+        at += next;
+    }
+    assert!(
+        print.contains("<h3 id=\"第1单元第1节\">"),
+        "headings one level down"
+    );
+    assert!(
+        print.trim_end().ends_with("</html>"),
+        "the whole page was written"
+    );
+}
