@@ -1,12 +1,13 @@
-//! `studysite check`: load and validate everything (templates too, by rendering into a sink
-//! that discards), write nothing, and print the training sessions' figures.
+//! `studysite check`: load and validate everything (templates too, by rendering every page
+//! into a sink that discards), write nothing, and print the training sessions' figures. The
+//! search index is not made: nothing in it can fail on content.
 
 use anyhow::Result;
 
 use crate::cli::{CheckArgs, Format};
 use crate::diag::Diagnostics;
 use crate::output::NullOutput;
-use crate::site::{Site, render};
+use crate::site::{RenderOptions, Site, render_with};
 use crate::templates::Theme;
 
 pub fn run(args: CheckArgs) -> Result<u8> {
@@ -19,7 +20,11 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     if let Some(site) = site.as_ref().filter(|_| !load_diags.has_errors()) {
         match Theme::load(&root, &site.config) {
             Ok(theme) => {
-                if let Err(ds) = render(site, &theme, &NullOutput) {
+                let pages_only = RenderOptions {
+                    skip_search: true,
+                    ..RenderOptions::default()
+                };
+                if let Err(ds) = render_with(site, &theme, &NullOutput, &pages_only) {
                     diags.extend(ds.iter().cloned());
                 }
             }
