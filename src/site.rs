@@ -691,19 +691,33 @@ pub struct RenderReport {
     pub reused: usize,
 }
 
-/// What [`render_with`] leaves out and reuses.
+/// What [`render_with`] reuses.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions<'a> {
-    /// Leave out the search files (`search/`), for a caller that makes them afterwards with
-    /// [`crate::search::write_files`] (`serve --watch`, to reload pages sooner).
-    pub skip_search: bool,
     /// Pages of earlier builds: a page whose inputs did not change is not rendered again.
     pub page_cache: Option<&'a PageCache>,
 }
 
-/// Renders every page and asset of `site` into `sink`. All problems are collected.
+/// Renders every page and asset of `site` into `sink`, all but the search index
+/// ([`write_search`], made last: `build` frees the pages' HTML first, `serve --watch` reloads
+/// the pages first). All problems are collected.
 pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderReport, Diagnostics> {
     render_with(site, theme, sink, &RenderOptions::default())
+}
+
+/// Writes the search index of `site` into `sink`; returns how many files it wrote, or a
+/// problem for every file that could not be written.
+pub fn write_search(site: &Site, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+    let (stats, failed) = crate::search::write_to(site, sink);
+    let mut diags = Diagnostics::new();
+    for (rel, e) in failed {
+        diags.push(Diagnostic::error(rel, format!("{e:#}")));
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(stats.files)
+    }
 }
 
 /// [`render`] with options.
@@ -758,12 +772,12 @@ pub fn render_with<'s>(
     jobs.extend(extras.iter().map(Job::Extra));
     let one_print = std::sync::Mutex::new(());
 
-    // A page's template context: its own keys, then what every page shares, then its common
-    // keys and its side-navigation units (later keys win).
-    let page_context = |own: &Own<'_>,
-                        common: &view::Common<'_>,
-                        nav_units: &[tera::Value]|
-     -> Result<Context, Diagnostic> {
+    // What rendering one page starts with: the turn to render, for a print page (one at a
+    // time), and the template context: the page's own keys, then what every page shares, then
+    // its common keys and its side-navigation units (later keys win).
+    let prepare = |own: &Own<'_>, common: &view::Common<'_>, nav_units: &[tera::Value]| {
+        let turn = matches!(own, Own::Print { .. })
+            .then(|| one_print.lock().unwrap_or_else(|e| e.into_inner()));
         let base = Context::from_serialize(common).map_err(|e| {
             let path = common.current_path;
             Diagnostic::error(path, format!("internal error preparing the page: {e}"))
@@ -773,27 +787,24 @@ pub fn render_with<'s>(
         ctx.extend(shared.clone());
         ctx.extend(base);
         ctx.insert_value("nav_units", nav_units.to_vec().into());
-        Ok(ctx)
+        Ok::<_, Diagnostic>((turn, ctx))
     };
     let render_page = |template: &str,
                        own: &Own<'_>,
                        common: &view::Common<'_>,
                        nav_units: &[tera::Value]|
      -> Result<Vec<u8>, Diagnostic> {
-        let _one = matches!(own, Own::Print { .. })
-            .then(|| one_print.lock().unwrap_or_else(|e| e.into_inner()));
-        let ctx = page_context(own, common, nav_units)?;
+        let (_turn, ctx) = prepare(own, common, nav_units)?;
         theme.render_bytes(template, &ctx, own.size_hint())
     };
-    // A page too large to hold twice (a topic's print page) goes straight into its file.
+    // A page too large to hold twice (a topic's print page) goes straight into its file; the
+    // outer error is the template's, the inner one the file's.
     let stream_page = |template: &str,
                        own: &Own<'_>,
                        common: &view::Common<'_>,
                        nav_units: &[tera::Value]|
      -> Result<anyhow::Result<()>, Diagnostic> {
-        let _one = matches!(own, Own::Print { .. })
-            .then(|| one_print.lock().unwrap_or_else(|e| e.into_inner()));
-        let ctx = page_context(own, common, nav_units)?;
+        let (_turn, ctx) = prepare(own, common, nav_units)?;
         let mut template_error = None;
         let written = sink.write_streamed(common.current_path, &mut |out| {
             if let Err(d) = theme.render_into(template, &ctx, out) {
@@ -953,15 +964,6 @@ pub fn render_with<'s>(
     copy_site_static(site, &mut write, &mut diags);
     for (rel, bytes) in crate::quiz::data_files(site) {
         write(&rel, &bytes);
-    }
-    if !opts.skip_search {
-        let (stats, failed) = crate::search::write_to(site, sink);
-        files += stats.files;
-        write_errors.extend(
-            failed
-                .into_iter()
-                .map(|(p, e)| Diagnostic::error(p, format!("{e:#}"))),
-        );
     }
     diags.extend(write_errors);
 

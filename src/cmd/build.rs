@@ -8,7 +8,7 @@ use anyhow::Result;
 use crate::cli::BuildArgs;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::DiskOutput;
-use crate::site::{RenderOptions, RenderReport, Site, render_with};
+use crate::site::{RenderReport, Site, render, write_search};
 use crate::templates::Theme;
 
 /// Resolved options for a build.
@@ -82,23 +82,10 @@ pub fn build_site(opts: &BuildOptions) -> (Result<RenderReport, ()>, Diagnostics
         }
     };
     // The pages first; then the search index, from the text alone, with the pages' HTML freed.
-    let pages_only = RenderOptions {
-        skip_search: true,
-        ..RenderOptions::default()
-    };
-    let rendered = render_with(&site, &theme, &output, &pages_only).and_then(|mut report| {
+    let rendered = render(&site, &theme, &output).and_then(|mut report| {
         site.release_body_html();
-        let (stats, failed) = crate::search::write_to(&site, &output);
-        report.files += stats.files;
-        let mut errors = Diagnostics::new();
-        for (rel, e) in failed {
-            errors.push(Diagnostic::error(rel, format!("{e:#}")));
-        }
-        if errors.has_errors() {
-            Err(errors)
-        } else {
-            Ok(report)
-        }
+        report.files += write_search(&site, &output)?;
+        Ok(report)
     });
     match rendered {
         Ok(report) => match output.commit() {

@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::cli::{CheckArgs, Format};
 use crate::diag::Diagnostics;
 use crate::output::NullOutput;
-use crate::site::{RenderOptions, Site, render_with};
+use crate::site::{Site, render};
 use crate::templates::Theme;
 
 pub fn run(args: CheckArgs) -> Result<u8> {
@@ -20,11 +20,7 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     if let Some(site) = site.as_ref().filter(|_| !load_diags.has_errors()) {
         match Theme::load(&root, &site.config) {
             Ok(theme) => {
-                let pages_only = RenderOptions {
-                    skip_search: true,
-                    ..RenderOptions::default()
-                };
-                if let Err(ds) = render_with(site, &theme, &NullOutput, &pages_only) {
+                if let Err(ds) = render(site, &theme, &NullOutput) {
                     diags.extend(ds.iter().cloned());
                 }
             }

@@ -26,7 +26,9 @@ use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::markdown::RenderCache;
 use crate::output::MemoryOutput;
 use crate::server::{ServerConfig, Shared, SiteFiles};
-use crate::site::{LoadOptions, PageCache, RenderOptions, RenderReport, Site, render_with};
+use crate::site::{
+    LoadOptions, PageCache, RenderOptions, RenderReport, Site, render_with, write_search,
+};
 use crate::templates::Theme;
 use crate::watch::{SiteWatcher, describe};
 
@@ -159,10 +161,15 @@ pub fn build_in_memory_with(
     let t = Instant::now();
     let output = MemoryOutput::new();
     let render_opts = RenderOptions {
-        skip_search: opts.defer_search,
         page_cache: opts.caches.map(|c| &c.pages),
     };
-    match render_with(&site, &theme, &output, &render_opts) {
+    let rendered = render_with(&site, &theme, &output, &render_opts).and_then(|mut report| {
+        if !opts.defer_search {
+            report.files += write_search(&site, &output)?;
+        }
+        Ok(report)
+    });
+    match rendered {
         Ok(report) => {
             phases.render = t.elapsed().as_millis();
             let t = Instant::now();
@@ -183,14 +190,12 @@ pub fn build_in_memory_with(
     }
 }
 
-/// The search files of `site`, as [`render_with`] would have added them.
+/// The search files of `site`, as a build without [`BuildOptions::defer_search`] adds them.
 pub fn search_files(site: &Site) -> SiteFiles {
-    let files = std::sync::Mutex::new(std::collections::HashMap::new());
-    crate::search::write_files(site, &|rel, bytes| {
-        let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
-        files.insert(rel.to_string(), Arc::from(bytes));
-    });
-    SiteFiles::new(files.into_inner().unwrap_or_else(|e| e.into_inner()))
+    let output = MemoryOutput::new();
+    // Writing into memory cannot fail.
+    let _ = write_search(site, &output);
+    SiteFiles::new(output.into_files())
 }
 
 /// A rebuild that cannot panic the watcher: a panic in the generator becomes an error.
