@@ -371,6 +371,10 @@
     return el;
   }
 
+  // Closed with Esc: focus coming back (the window regaining focus, say) does not reopen the
+  // results; typing or ArrowDown does.
+  var dismissed = false;
+
   function setOpen(open) {
     panel.hidden = !open;
     input.setAttribute("aria-expanded", open && shown.length ? "true" : "false");
@@ -451,6 +455,7 @@
 
   function update() {
     var q = input.value, my = ++seq, t0 = performance.now();
+    dismissed = false;
     box.removeAttribute("data-done");
     if (!q.trim()) { shown = []; list.textContent = ""; status.textContent = ""; setOpen(false); return Promise.resolve(); }
     box.classList.add("busy");
@@ -481,13 +486,13 @@
   input.addEventListener("input", update);
   input.addEventListener("focus", function () {
     loadManifest().catch(function () {});
-    if (input.value.trim() && (list.children.length || status.textContent)) setOpen(true);
+    if (input.value.trim() && !dismissed && (list.children.length || status.textContent)) setOpen(true);
   });
   input.addEventListener("keydown", function (e) {
     var n = list.children.length;
     if (e.key === "ArrowDown") {
       e.preventDefault();
-      if (panel.hidden && input.value.trim()) setOpen(true);
+      if (panel.hidden && input.value.trim()) { dismissed = false; setOpen(true); }
       if (n) setActive((active + 1) % n);
     } else if (e.key === "ArrowUp") {
       e.preventDefault();
@@ -496,7 +501,7 @@
       var i = active >= 0 ? active : 0;
       if (shown[i]) { e.preventDefault(); location.href = list.children[i].querySelector("a").href; }
     } else if (e.key === "Escape") {
-      if (!panel.hidden) { e.preventDefault(); setOpen(false); }
+      if (!panel.hidden) { e.preventDefault(); dismissed = true; setOpen(false); }
       else if (input.value) { e.preventDefault(); input.value = ""; update(); }
     }
   });
