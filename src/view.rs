@@ -10,7 +10,8 @@
 //! | `current_path` | this page's path from the site root, e.g. `01-xuexi/yuanwen.html` |
 //! | `page_kind` | `index`, `topic`, `unit`, `404`, or an extra page's kind |
 //! | `nav` | every topic: `title`, `path`, `minutes`, `unit_count` |
-//! | `nav_units` | the current topic's units (a window of them in very large topics): `title`, `path`, `kind`, `minutes` |
+//! | `nav_units_html` | the current topic's units (a window of them in very large topics) as side-navigation entries, already HTML: each unit's `nav_unit.html` (keys `u`: `title`, `path`, `kind`, `minutes`; `current`; `root`; and [`Shared`]'s), rendered once per build and reused by every page that lists it |
+//! | `nav_units_more` | whether `nav_units_html` is only a window of the topic's units |
 //! | `breadcrumbs` | `title`, `path` from the home page down to the parent of this page |
 //!
 //! and, by page: `home` (index), `topic` (topic), `unit`, `prev`, `next` (unit). Paths are
@@ -74,8 +75,8 @@ pub struct Shared<'a> {
     pub nav: &'a [NavTopic<'a>],
 }
 
-/// Keys every page has, with a value of its own. (`nav_units` is added beside them from
-/// template values made once per unit: see [`nav_window`].)
+/// Keys every page has, with a value of its own. (`nav_units_html` is added beside them,
+/// joined from entries rendered once per unit: see [`nav_window`].)
 #[derive(Debug, Clone, Serialize)]
 pub struct Common<'a> {
     pub root: &'static str,
@@ -182,17 +183,6 @@ pub fn nav(site: &Site) -> Vec<NavTopic<'_>> {
             unit_count: t.units.len(),
         })
         .collect()
-}
-
-/// The current topic's units for the side navigation; a window around `current` when the
-/// topic is very large, so a page's size does not grow with its topic.
-pub fn nav_units<'a>(
-    site: &'a Site,
-    topic: &Topic,
-    current: Option<usize>,
-) -> (Vec<NavUnit<'a>>, bool) {
-    let (range, more) = nav_window(topic, current);
-    (site.units[range].iter().map(nav_unit).collect(), more)
 }
 
 /// Which of the topic's units (indexes into [`Site::units`]) the side navigation shows, and

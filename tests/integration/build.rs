@@ -639,3 +639,113 @@ fn a_topic_print_page_too_large_to_buffer_holds_every_unit() {
         "the whole page was written"
     );
 }
+
+/// The side navigation's unit entries (between `<ol class="nav-units">` and its `</ol>`).
+fn nav_units_of(page: &str) -> &str {
+    let start = page
+        .find("<ol class=\"nav-units\">")
+        .expect("no nav-units list");
+    let rest = &page[start..];
+    &rest[..rest.find("</ol>").unwrap()]
+}
+
+/// A site whose first topic has 70 units (`u01`…`u70`) and whose second has two.
+fn site_with_a_large_topic() -> TempSite {
+    let site = TempSite::minimal();
+    std::fs::remove_file(site.path().join("content/01-a/yuanwen.md")).unwrap();
+    for i in 1..=70 {
+        site.write(
+            &format!("content/01-a/u{i:02}.md"),
+            &format!("---\ntitle: 第{i}课\nkind: explanation\nweight: {i}\n---\n正文。\n"),
+        );
+    }
+    site.write(
+        "content/02-b/_index.md",
+        "---\ntitle: 第二专题\nweight: 2\n---\n",
+    );
+    for i in 1..=2 {
+        site.write(
+            &format!("content/02-b/b{i}.md"),
+            &format!("---\ntitle: 乙{i}\nkind: original\nweight: {i}\n---\n原文。\n"),
+        );
+    }
+    site
+}
+
+#[test]
+fn the_side_navigation_shows_a_window_of_a_large_topic_and_marks_only_the_current_unit() {
+    let site = site_with_a_large_topic();
+    site.build().ok();
+    let linked = |nav: &str| -> Vec<String> {
+        nav.split("href=\"../")
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].to_string())
+            .collect()
+    };
+    let page = site.read("public/01-a/u35.html");
+    let nav = nav_units_of(&page);
+    let expected: Vec<String> = (15..=55)
+        .map(|i| format!("01-a/u{i:02}.html"))
+        .chain(["01-a/index.html".to_string()])
+        .collect();
+    assert_eq!(
+        linked(nav),
+        expected,
+        "41 units around the current one, then “more”"
+    );
+    assert_eq!(nav.matches("aria-current").count(), 1, "{nav}");
+    assert!(
+        nav.contains("<a href=\"../01-a/u35.html\" aria-current=\"page\"><span class=\"nav-kind\">解读</span> 第35课</a>"),
+        "{nav}"
+    );
+    // The same entries, unmarked, on a neighbour's page.
+    let neighbour = site.read("public/01-a/u36.html");
+    let nav36 = nav_units_of(&neighbour);
+    assert!(
+        nav36.contains(
+            "<a href=\"../01-a/u35.html\"><span class=\"nav-kind\">解读</span> 第35课</a>"
+        ),
+        "{nav36}"
+    );
+    assert!(nav36.contains("<a href=\"../01-a/u36.html\" aria-current=\"page\">"));
+    // The topic page lists the first units, none of them current.
+    let topic = site.read("public/01-a/index.html");
+    let nav_topic = nav_units_of(&topic);
+    assert_eq!(
+        linked(nav_topic).len(),
+        22,
+        "the first 21 units, then “more”"
+    );
+    assert!(linked(nav_topic)[0].ends_with("u01.html"));
+    assert!(!nav_topic.contains("aria-current"), "{nav_topic}");
+    // A small topic lists all its units and none of the other topic's.
+    let b = site.read("public/02-b/b1.html");
+    assert_eq!(
+        linked(nav_units_of(&b)),
+        ["02-b/b1.html", "02-b/b2.html"],
+        "{b}"
+    );
+}
+
+#[test]
+fn a_site_nav_unit_template_changes_every_entry_of_the_side_navigation() {
+    let site = site_with_a_large_topic();
+    site.write(
+        "templates/nav_unit.html",
+        "<li data-minutes=\"{{ u.minutes }}\">{% if current %}<b>{{ u.title }}</b>{% else %}<a href=\"{{ root }}{{ u.path }}\">{{ u.title }}</a>{% endif %}</li>\n",
+    );
+    site.build().ok();
+    let page = site.read("public/02-b/b2.html");
+    assert_eq!(
+        nav_units_of(&page)["<ol class=\"nav-units\">".len()..].trim(),
+        "<li data-minutes=\"1\"><a href=\"../02-b/b1.html\">乙1</a></li>\n<li data-minutes=\"1\"><b>乙2</b></li>"
+    );
+}
+
+#[test]
+fn broken_nav_unit_template_is_named() {
+    fails_keeping_output(
+        |s| s.write("templates/nav_unit.html", "<li>{{ u.title </li>\n"),
+        &["error: templates/nav_unit.html:1:16: template error: Found `</` but expected }}."],
+    );
+}
