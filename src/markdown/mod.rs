@@ -406,8 +406,7 @@ fn collect_text<'a>(
         if is_block {
             stack.push((node, false));
         }
-        let children: Vec<_> = node.children().collect();
-        stack.extend(children.into_iter().rev().map(|c| (c, true)));
+        stack.extend(node.reverse_children().map(|c| (c, true)));
     }
 }
 
