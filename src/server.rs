@@ -143,6 +143,18 @@ impl SiteFiles {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// Whether `other` has the same paths with the same bytes (pages reused from the page
+    /// cache share their bytes, so most are compared by address).
+    pub fn same_as(&self, other: &SiteFiles) -> bool {
+        self.entries.len() == other.entries.len()
+            && self.entries.iter().all(|(path, a)| {
+                other.entries.get(path).is_some_and(|b| {
+                    let (a, b) = (&a.bytes, &b.bytes);
+                    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+                })
+            })
+    }
 }
 
 /// What open pages are told.
@@ -190,9 +202,15 @@ impl Shared {
     }
 
     /// Serves `files` from now on without telling open pages: for files that complete the
-    /// published build (the search index, made after the reload), not for a new build.
+    /// published build (the search index, made after the reload), or a build that changed
+    /// nothing a page shows.
     pub fn replace_quietly(&self, files: SiteFiles) {
         *self.files.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(files);
+    }
+
+    /// Whether open pages are shown an error now (rather than the last good build).
+    pub fn showing_error(&self) -> bool {
+        self.error().is_some()
     }
 
     /// Keeps serving the last good site and shows `text` over every open page.

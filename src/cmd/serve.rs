@@ -451,7 +451,14 @@ fn rebuild_round(root: &Path, shared: &Shared, cache: &Caches, changes: &[crate:
             let mut files = built.files;
             // The last build's search files until this one's are made.
             files.add_missing_from(&shared.current(), is_search);
-            shared.publish(files);
+            // An editor's save can reach the watcher as two bursts, and saving a file unchanged
+            // rebuilds too: a build that changed nothing is served without reloading open pages.
+            let reload = shared.showing_error() || !files.same_as(&shared.current());
+            if reload {
+                shared.publish(files);
+            } else {
+                shared.replace_quietly(files);
+            }
             cache.sweep();
             let t = Instant::now();
             if let Some(site) = &built.unindexed {
@@ -462,13 +469,18 @@ fn rebuild_round(root: &Path, shared: &Shared, cache: &Caches, changes: &[crate:
             diags.print();
             let p = built.phases;
             eprintln!(
-                "{}: rebuilt {} pages ({} unchanged) in {ms} ms (load {}, render {}, index {}), then the search index in {search_ms} ms",
+                "{}: rebuilt {} pages ({} unchanged) in {ms} ms (load {}, render {}, index {}), then the search index in {search_ms} ms{}",
                 describe(changes),
                 built.report.pages,
                 built.report.reused,
                 p.load,
                 p.render,
-                p.index
+                p.index,
+                if reload {
+                    ""
+                } else {
+                    "; the site is as it was: open pages are not reloaded"
+                }
             );
         }
         Err(()) => {

@@ -736,6 +736,27 @@ fn a_new_title_reaches_every_page_that_shows_it_and_unchanged_pages_are_reused()
     assert_serves_the_build(&site, &server);
 }
 
+/// Saving a file unchanged (or an editor's second write of the same save) rebuilds, but open
+/// pages are not reloaded for a site that is byte for byte what they show.
+#[test]
+fn a_save_that_changes_nothing_does_not_reload_open_pages() {
+    let (site, server, events) = watched(&[]);
+    let text = std::fs::read_to_string(site.path().join(UNIT)).unwrap();
+    site.write(UNIT, &text);
+    let line = rebuild_line(&server, 1);
+    assert!(
+        line.ends_with("; the site is as it was: open pages are not reloaded"),
+        "{line}"
+    );
+    events.quiet_for(Duration::from_millis(500));
+    // A real change still reloads them.
+    site.write(UNIT, &unit_text("真正的修改。"));
+    events.wait("reload");
+    let line = rebuild_line(&server, 2);
+    assert!(!line.contains("not reloaded"), "{line}");
+    server.wait_for_page("/01-a/yuanwen.html", "真正的修改。");
+}
+
 #[test]
 fn a_page_that_missed_a_rebuild_reloads_on_connect() {
     let (site, server, events) = watched(&[]);
