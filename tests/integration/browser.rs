@@ -75,7 +75,38 @@ pub fn launch() -> Option<Browser> {
 /// One Chromium shared by the tests of a run (each test opens its own tab).
 pub fn shared() -> Option<&'static Browser> {
     static BROWSER: OnceLock<Option<Browser>> = OnceLock::new();
-    BROWSER.get_or_init(launch).as_ref()
+    BROWSER
+        .get_or_init(|| {
+            let browser = launch()?;
+            stop_with_this_process(&browser);
+            Some(browser)
+        })
+        .as_ref()
+}
+
+/// A value in a static is never dropped, so the shared Chromium would outlive the test binary
+/// (and a few dozen of its processes pile up on a developer's machine). A watcher process
+/// waits for this process to exit, then ends the browser; its other processes follow their
+/// parent.
+fn stop_with_this_process(browser: &Browser) {
+    let Some(chromium) = browser.get_process_id() else {
+        return;
+    };
+    let watcher = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "tail --pid=\"$1\" -f /dev/null; kill \"$2\" 2>/dev/null",
+            "sh",
+            &std::process::id().to_string(),
+            &chromium.to_string(),
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = watcher {
+        eprintln!("note: Chromium (pid {chromium}) may outlive this run: {e}");
+    }
 }
 
 /// Skips the test (returns) when no browser is available.
