@@ -182,7 +182,9 @@ fn is_word_char(c: char) -> bool {
 pub fn tokenize(text: &str, word: &mut String, mut f: impl FnMut(Tok<'_>)) {
     let mut prev_cjk: Option<char> = None;
     word.clear();
-    for c in text.chars().map(fold) {
+    for c in text.chars() {
+        // CJK characters, most of the text, skip `fold`: it leaves them as they are and folds
+        // nothing into them.
         if is_cjk(c) {
             if !word.is_empty() {
                 f(Tok::Word(word));
@@ -194,6 +196,7 @@ pub fn tokenize(text: &str, word: &mut String, mut f: impl FnMut(Tok<'_>)) {
             }
             prev_cjk = Some(c);
         } else {
+            let c = fold(c);
             prev_cjk = None;
             if is_word_char(c) {
                 word.push(c);
