@@ -177,9 +177,37 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+/// Receives the tokens of a text from [`tokenize_into`]. The index builder implements it
+/// directly rather than through a closure taking a [`Tok`]: each kind of token then has code
+/// of its own, inlined into the tokeniser's loop, instead of matching on the token again.
+trait TokenSink {
+    /// A CJK character, and the one before it when they are neighbours (their bigram comes
+    /// right after the character in [`tokenize`]'s order).
+    fn cjk(&mut self, c: char, prev: Option<char>);
+    /// A word (never empty).
+    fn word(&mut self, w: &str);
+}
+
 /// Calls `f` with every token of `text` (after [`fold`]): each CJK character and each pair of
 /// neighbouring CJK characters, and each word. `word` is scratch space for words.
-pub fn tokenize(text: &str, word: &mut String, mut f: impl FnMut(Tok<'_>)) {
+pub fn tokenize(text: &str, word: &mut String, f: impl FnMut(Tok<'_>)) {
+    struct Each<F>(F);
+    impl<F: FnMut(Tok<'_>)> TokenSink for Each<F> {
+        fn cjk(&mut self, c: char, prev: Option<char>) {
+            (self.0)(Tok::Char(c));
+            if let Some(p) = prev {
+                (self.0)(Tok::Bigram(p, c));
+            }
+        }
+        fn word(&mut self, w: &str) {
+            (self.0)(Tok::Word(w));
+        }
+    }
+    tokenize_into(text, word, &mut Each(f));
+}
+
+/// [`tokenize`], handing the tokens to `sink`.
+fn tokenize_into(text: &str, word: &mut String, sink: &mut impl TokenSink) {
     let mut prev_cjk: Option<char> = None;
     word.clear();
     for c in text.chars() {
@@ -187,13 +215,10 @@ pub fn tokenize(text: &str, word: &mut String, mut f: impl FnMut(Tok<'_>)) {
         // nothing into them.
         if is_cjk(c) {
             if !word.is_empty() {
-                f(Tok::Word(word));
+                sink.word(word);
                 word.clear();
             }
-            f(Tok::Char(c));
-            if let Some(p) = prev_cjk {
-                f(Tok::Bigram(p, c));
-            }
+            sink.cjk(c, prev_cjk);
             prev_cjk = Some(c);
         } else {
             let c = fold(c);
@@ -201,13 +226,13 @@ pub fn tokenize(text: &str, word: &mut String, mut f: impl FnMut(Tok<'_>)) {
             if is_word_char(c) {
                 word.push(c);
             } else if !word.is_empty() {
-                f(Tok::Word(word));
+                sink.word(word);
                 word.clear();
             }
         }
     }
     if !word.is_empty() {
-        f(Tok::Word(word));
+        sink.word(word);
         word.clear();
     }
 }
@@ -295,23 +320,28 @@ struct Slot {
     fields: u8,
 }
 
-/// A reusable open-addressing set of one document's tokens: a slot is live when its stamp is
-/// the current generation, so moving to the next document clears nothing.
+/// A reusable set of one document's tokens: a slot is live when its stamp is the current
+/// generation, so moving to the next document clears nothing.
 struct Dedup {
+    /// Open addressing, for bigrams, words and the characters outside [`CHAR_TABLE`].
     slots: Vec<Slot>,
+    /// Below 2^29, so that it fits beside the fields in `chars`.
     generation: u32,
     live: Vec<u32>,
     /// Single characters of the main CJK blocks, indexed directly (no hashing): half of all
-    /// tokens are single characters.
-    chars: Vec<Slot>,
+    /// tokens are single characters. Each is `generation << 3 | fields`: the key is the index
+    /// and the shard is computed for the live ones at the end, so the table is 4 bytes a
+    /// character (110 KB, which stays in the cache; slots would be 440 KB).
+    chars: Vec<u32>,
     live_chars: Vec<u32>,
 }
 
 const CHAR_TABLE: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
+const GENERATIONS: u32 = 1 << 29;
 
 thread_local! {
     /// One per worker thread: rayon's `map_init` would make one per split job, and these
-    /// tables are half a megabyte.
+    /// tables are some hundreds of kilobytes.
     static DEDUP: std::cell::RefCell<Dedup> = std::cell::RefCell::new(Dedup::new());
 }
 
@@ -321,7 +351,7 @@ impl Dedup {
             slots: vec![Slot::default(); 1 << 13],
             generation: 0,
             live: Vec::with_capacity(1 << 12),
-            chars: vec![Slot::default(); (CHAR_TABLE.end() - CHAR_TABLE.start() + 1) as usize],
+            chars: vec![0; (CHAR_TABLE.end() - CHAR_TABLE.start() + 1) as usize],
             live_chars: Vec::with_capacity(1 << 11),
         }
     }
@@ -329,10 +359,10 @@ impl Dedup {
     fn next_document(&mut self) {
         self.live.clear();
         self.live_chars.clear();
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
+        self.generation += 1;
+        if self.generation == GENERATIONS {
             self.slots.iter_mut().for_each(|s| s.stamp = 0);
-            self.chars.iter_mut().for_each(|s| s.stamp = 0);
+            self.chars.fill(0);
             self.generation = 1;
         }
     }
@@ -352,46 +382,59 @@ impl Dedup {
         }
     }
 
-    /// Adds an occurrence; `shard` is called for a token's first occurrence only.
-    fn add(&mut self, key: u64, field: u8, shard: impl FnOnce() -> u32) {
-        if CHAR_TABLE.contains(&(key as u32)) && key >> 32 == 0 {
-            let i = (key as u32 - CHAR_TABLE.start()) as usize;
-            if Self::mark(&mut self.chars[i], key, self.generation, field, shard) {
-                self.live_chars.push(i as u32);
+    /// Adds an occurrence of a single character.
+    #[inline(always)]
+    fn add_char(&mut self, c: char, field: u8, shard: impl FnOnce() -> u32) {
+        let i = (c as u32).wrapping_sub(*CHAR_TABLE.start()) as usize;
+        match self.chars.get_mut(i) {
+            Some(s) => {
+                if *s >> 3 != self.generation {
+                    *s = self.generation << 3;
+                    self.live_chars.push(i as u32);
+                }
+                *s |= field as u32;
             }
+            None => self.add(c as u64, field, shard),
+        }
+    }
+
+    /// Adds an occurrence of any other token; `shard` is called for its first occurrence
+    /// only.
+    #[inline(always)]
+    fn add(&mut self, key: u64, field: u8, shard: impl FnOnce() -> u32) {
+        let i = self.slot_of(key);
+        let s = &mut self.slots[i];
+        if s.stamp == self.generation {
+            s.fields |= field;
             return;
         }
+        *s = Slot {
+            key,
+            stamp: self.generation,
+            shard: shard() as u16,
+            fields: field,
+        };
+        self.live.push(i as u32);
         if self.live.len() * 2 >= self.slots.len() {
             self.grow();
         }
-        let i = self.slot_of(key);
-        if Self::mark(&mut self.slots[i], key, self.generation, field, shard) {
-            self.live.push(i as u32);
-        }
     }
 
-    /// Records `field` in slot `s` for this document; returns whether the slot was new to it.
-    fn mark(
-        s: &mut Slot,
-        key: u64,
-        generation: u32,
-        field: u8,
-        shard: impl FnOnce() -> u32,
-    ) -> bool {
-        if s.stamp == generation {
-            s.fields |= field;
-            false
-        } else {
-            *s = Slot {
-                key,
-                stamp: generation,
-                shard: shard() as u16,
-                fields: field,
-            };
-            true
-        }
+    /// The live tokens: (key, shard, fields).
+    fn tokens(&self, shard_mask: u32) -> impl Iterator<Item = (u64, u32, u8)> + '_ {
+        let table = self.live.iter().map(|&i| {
+            let s = &self.slots[i as usize];
+            (s.key, s.shard as u32, s.fields)
+        });
+        let chars = self.live_chars.iter().map(move |&i| {
+            let c = char::from_u32(CHAR_TABLE.start() + i).unwrap_or_default();
+            let fields = (self.chars[i as usize] & 7) as u8;
+            (c as u64, Tok::Char(c).hash() & shard_mask, fields)
+        });
+        table.chain(chars)
     }
 
+    #[cold]
     fn grow(&mut self) {
         let old: Vec<Slot> = self.live.iter().map(|&i| self.slots[i as usize]).collect();
         self.slots = vec![Slot::default(); self.slots.len() * 2];
@@ -401,6 +444,39 @@ impl Dedup {
             self.slots[i] = e;
             self.live.push(i as u32);
         }
+    }
+}
+
+/// Collects one document's tokens into a [`Dedup`], for [`tokenize_into`].
+struct DocSink<'a> {
+    dedup: &'a mut Dedup,
+    /// The field of the text being tokenised.
+    field: u8,
+    shard_mask: u32,
+    /// The text of each distinct word.
+    words: Vec<(u64, String)>,
+}
+
+impl TokenSink for DocSink<'_> {
+    #[inline(always)]
+    fn cjk(&mut self, c: char, prev: Option<char>) {
+        let (field, mask) = (self.field, self.shard_mask);
+        self.dedup.add_char(c, field, || Tok::Char(c).hash() & mask);
+        if let Some(p) = prev {
+            let t = Tok::Bigram(p, c);
+            self.dedup.add(t.key(), field, || t.hash() & mask);
+        }
+    }
+
+    fn word(&mut self, w: &str) {
+        let t = Tok::Word(w);
+        let (key, field, mask, words) = (t.key(), self.field, self.shard_mask, &mut self.words);
+        // The closure runs on a word's first occurrence in the document only, so its text is
+        // kept once per document without searching `words`.
+        self.dedup.add(key, field, || {
+            words.push((key, w.to_string()));
+            t.hash() & mask
+        });
     }
 }
 
@@ -414,51 +490,38 @@ fn doc_tokens(
     workers: usize,
 ) -> DocTokens {
     dedup.next_document();
-    let mut words: Vec<(u64, String)> = Vec::new();
+    let mut sink = DocSink {
+        dedup,
+        field: FIELD_TITLE,
+        shard_mask,
+        words: Vec::new(),
+    };
     let mut scratch = String::new();
-    let mut add = |text: &str, field: u8, dedup: &mut Dedup| {
-        tokenize(text, &mut scratch, |t| {
-            // The closure runs on a token's first occurrence in the document only, so a
-            // word's text is kept once per document without searching `words`.
-            dedup.add(t.key(), field, || {
-                if let Tok::Word(w) = t {
-                    words.push((t.key(), w.to_string()));
-                }
-                t.hash() & shard_mask
-            });
-        });
-    };
-    add(doc.title, FIELD_TITLE, dedup);
+    tokenize_into(doc.title, &mut scratch, &mut sink);
     for s in doc.sections {
-        add(&s.heading, FIELD_HEADING, dedup);
-        add(&s.text, FIELD_BODY, dedup);
+        sink.field = FIELD_HEADING;
+        tokenize_into(&s.heading, &mut scratch, &mut sink);
+        sink.field = FIELD_BODY;
+        tokenize_into(&s.text, &mut scratch, &mut sink);
     }
+    let DocSink { dedup, words, .. } = sink;
     // Counting sort by worker.
+    let live: Vec<DocToken> = dedup
+        .tokens(shard_mask)
+        .map(|(key, shard, fields)| DocToken { key, shard, fields })
+        .collect();
     let mut bounds = vec![0usize; workers + 1];
-    let live = || {
-        let table = dedup.live.iter().map(|&i| &dedup.slots[i as usize]);
-        table.chain(dedup.live_chars.iter().map(|&i| &dedup.chars[i as usize]))
-    };
-    for s in live() {
-        bounds[(s.shard as u32 / per_worker) as usize + 1] += 1;
+    for t in &live {
+        bounds[(t.shard / per_worker) as usize + 1] += 1;
     }
     for w in 0..workers {
         bounds[w + 1] += bounds[w];
     }
     let mut fill = bounds.clone();
-    let blank = DocToken {
-        key: 0,
-        shard: 0,
-        fields: 0,
-    };
-    let mut tokens = vec![blank; dedup.live.len() + dedup.live_chars.len()];
-    for &Slot {
-        key, shard, fields, ..
-    } in live()
-    {
-        let shard = shard as u32;
-        let w = (shard / per_worker) as usize;
-        tokens[fill[w]] = DocToken { key, shard, fields };
+    let mut tokens = live.clone();
+    for t in live {
+        let w = (t.shard / per_worker) as usize;
+        tokens[fill[w]] = t;
         fill[w] += 1;
     }
     DocTokens {
