@@ -668,52 +668,89 @@ fn push_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// For each byte starting a character that [`push_json_compact`] copies as it is, the
+/// character's length; 0 for the others (white space, control and escaped characters, and
+/// U+0080–2FFF, which hold some white space). Characters from U+3000 on (CJK, mostly) are
+/// never white space for it (U+3000 is kept), so they are stepped over whole.
+const PLAIN: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'"' | b'\\' | b'<' | b'>' | b'&' => 0,
+            0x21..=0x7F => 1,
+            // Continuation bytes, of characters whose first byte was looked at.
+            0x80..=0xBF => 1,
+            0xE3..=0xEF => 3,
+            0xF0..=0xFF => 4,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Writes section text as shipped, as a JSON string ([`push_json_str`]): runs of white space
 /// become one space, or one newline when they hold a line break (kept: snippets do not run
 /// across paragraphs). One pass, no intermediate string: this is most of the search output.
+/// It goes byte by byte through a table ([`PLAIN`]), decoding only the characters below
+/// U+3000 that are not ASCII: those can be white space.
 fn push_json_compact(out: &mut Vec<u8>, text: &str) {
     let text = text.trim();
     let bytes = text.as_bytes();
     out.push(b'"');
     // `bytes[last..i]` is a run not yet copied, holding nothing to escape or compact.
     let mut last = 0;
-    let mut pending: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        if c > '\u{3000}' {
-            // CJK and most other letters: neither white space nor escaped.
-            if let Some(p) = pending.take() {
-                out.extend_from_slice(if p == '\n' { b"\\n" } else { b" " });
+    let mut i = 0;
+    let white = |at: usize| match text[at..].chars().next() {
+        Some(c) if c.is_whitespace() && c != '\u{3000}' => Some(c),
+        _ => None,
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        let plain = PLAIN[b as usize];
+        if plain > 0 {
+            i += plain as usize;
+            continue;
+        }
+        if b >= 0x80 || b <= b' ' {
+            // White space, a control character, or a character from U+0080 to U+2FFF.
+            let Some(c) = white(i) else {
+                i += 1; // Its continuation bytes are plain.
+                if b < b' ' {
+                    out.extend_from_slice(&bytes[last..i - 1]);
+                    out.extend_from_slice(format!("\\u{:04x}", b).as_bytes());
+                    last = i;
+                }
+                continue;
+            };
+            // One space between words is kept as it is (no copy).
+            let next = i + c.len_utf8();
+            if c == ' ' && white(next).is_none() {
+                i = next;
+                continue;
             }
-            continue;
-        }
-        if c.is_whitespace() && c != '\u{3000}' {
+            // A run of white space: the text is trimmed, so something follows it.
             out.extend_from_slice(&bytes[last..i]);
-            last = i + c.len_utf8();
-            pending = Some(match pending {
-                Some('\n') => '\n',
-                _ if c == '\n' => '\n',
-                _ => ' ',
-            });
+            let mut newline = false;
+            while let Some(c) = white(i) {
+                newline |= c == '\n';
+                i += c.len_utf8();
+            }
+            out.extend_from_slice(if newline { b"\\n" } else { b" " });
+            last = i;
             continue;
         }
-        if let Some(p) = pending.take() {
-            out.extend_from_slice(if p == '\n' { b"\\n" } else { b" " });
-        }
-        let esc: Option<&str> = match c {
-            '"' => Some("\\\""),
-            '\\' => Some("\\\\"),
-            '<' => Some("\\u003c"),
-            '>' => Some("\\u003e"),
-            '&' => Some("\\u0026"),
-            c if (c as u32) < 0x20 => None,
-            _ => continue,
-        };
         out.extend_from_slice(&bytes[last..i]);
-        match esc {
-            Some(e) => out.extend_from_slice(e.as_bytes()),
-            None => out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes()),
-        }
-        last = i + c.len_utf8();
+        out.extend_from_slice(match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'<' => b"\\u003c",
+            b'>' => b"\\u003e",
+            _ => b"\\u0026",
+        });
+        i += 1;
+        last = i;
     }
     out.extend_from_slice(&bytes[last..]);
     out.push(b'"');
@@ -1208,6 +1245,8 @@ mod tests {
             "a  <b>&\"c\"\\ \u{1}\u{1f}　\n　x",
             "软弱\n \n涣散 \u{3000}",
             "\u{3000} 甲 \u{3000}",
+            "one space, two  spaces, \u{7f} end",
+            "a \n b\u{2028}\u{3000}c \u{e01} \u{1680}d\u{205f}\u{202f}\u{2029}e \u{1f600}",
         ] {
             let (mut fused, mut reference) = (Vec::new(), Vec::new());
             push_json_compact(&mut fused, text);
