@@ -177,34 +177,85 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+/// Receives the tokens of a text from [`tokenize_into`]. The index builder implements it
+/// directly rather than through a closure taking a [`Tok`]: each kind of token then has code
+/// of its own, inlined into the tokeniser's loop, instead of matching on the token again.
+trait TokenSink {
+    /// A CJK character, and the one before it when they are neighbours (their bigram comes
+    /// right after the character in [`tokenize`]'s order).
+    fn cjk(&mut self, c: char, prev: Option<char>);
+    /// A word (never empty).
+    fn word(&mut self, w: &str);
+}
+
 /// Calls `f` with every token of `text` (after [`fold`]): each CJK character and each pair of
 /// neighbouring CJK characters, and each word. `word` is scratch space for words.
-pub fn tokenize(text: &str, word: &mut String, mut f: impl FnMut(Tok<'_>)) {
+pub fn tokenize(text: &str, word: &mut String, f: impl FnMut(Tok<'_>)) {
+    struct Each<F>(F);
+    impl<F: FnMut(Tok<'_>)> TokenSink for Each<F> {
+        fn cjk(&mut self, c: char, prev: Option<char>) {
+            (self.0)(Tok::Char(c));
+            if let Some(p) = prev {
+                (self.0)(Tok::Bigram(p, c));
+            }
+        }
+        fn word(&mut self, w: &str) {
+            (self.0)(Tok::Word(w));
+        }
+    }
+    tokenize_into(text, word, &mut Each(f));
+}
+
+/// The character starting at byte `i` of `text`, and its length. Decodes three-byte
+/// sequences (U+0800–FFFF, where all of the main CJK blocks are) and ASCII itself: `chars()`'s
+/// decoder, for any length, was a fifth of the tokeniser's instructions.
+#[inline(always)]
+fn next_char(text: &str, i: usize) -> (char, usize) {
+    match text.as_bytes()[i..] {
+        [b, ..] if b < 0x80 => (b as char, 1),
+        // `text` is valid UTF-8: two continuation bytes follow, and no surrogate is encoded
+        // (so `from_u32` never fails).
+        [b, b1, b2, ..] if b & 0xF0 == 0xE0 => {
+            let c = (b as u32 & 0x0F) << 12 | (b1 as u32 & 0x3F) << 6 | (b2 as u32 & 0x3F);
+            (char::from_u32(c).unwrap_or_default(), 3)
+        }
+        _ => {
+            let c = text[i..].chars().next().unwrap_or_default();
+            (c, c.len_utf8())
+        }
+    }
+}
+
+/// [`tokenize`], handing the tokens to `sink`.
+fn tokenize_into(text: &str, word: &mut String, sink: &mut impl TokenSink) {
     let mut prev_cjk: Option<char> = None;
     word.clear();
-    for c in text.chars().map(fold) {
-        if is_cjk(c) {
+    let mut i = 0;
+    while i < text.len() {
+        let (c, len) = next_char(text, i);
+        i += len;
+        // CJK characters, most of the text, skip `fold`: it leaves them as they are and folds
+        // nothing into them. Most are in the main block, tested first.
+        if (0x4E00..=0x9FFF).contains(&(c as u32)) || is_cjk(c) {
             if !word.is_empty() {
-                f(Tok::Word(word));
+                sink.word(word);
                 word.clear();
             }
-            f(Tok::Char(c));
-            if let Some(p) = prev_cjk {
-                f(Tok::Bigram(p, c));
-            }
+            sink.cjk(c, prev_cjk);
             prev_cjk = Some(c);
         } else {
+            let c = fold(c);
             prev_cjk = None;
             if is_word_char(c) {
                 word.push(c);
             } else if !word.is_empty() {
-                f(Tok::Word(word));
+                sink.word(word);
                 word.clear();
             }
         }
     }
     if !word.is_empty() {
-        f(Tok::Word(word));
+        sink.word(word);
         word.clear();
     }
 }
@@ -292,23 +343,28 @@ struct Slot {
     fields: u8,
 }
 
-/// A reusable open-addressing set of one document's tokens: a slot is live when its stamp is
-/// the current generation, so moving to the next document clears nothing.
+/// A reusable set of one document's tokens: a slot is live when its stamp is the current
+/// generation, so moving to the next document clears nothing.
 struct Dedup {
+    /// Open addressing, for bigrams, words and the characters outside [`CHAR_TABLE`].
     slots: Vec<Slot>,
+    /// Below 2^29, so that it fits beside the fields in `chars`.
     generation: u32,
     live: Vec<u32>,
     /// Single characters of the main CJK blocks, indexed directly (no hashing): half of all
-    /// tokens are single characters.
-    chars: Vec<Slot>,
+    /// tokens are single characters. Each is `generation << 3 | fields`: the key is the index
+    /// and the shard is computed for the live ones at the end, so the table is 4 bytes a
+    /// character (110 KB, which stays in the cache; slots would be 440 KB).
+    chars: Vec<u32>,
     live_chars: Vec<u32>,
 }
 
 const CHAR_TABLE: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
+const GENERATIONS: u32 = 1 << 29;
 
 thread_local! {
     /// One per worker thread: rayon's `map_init` would make one per split job, and these
-    /// tables are half a megabyte.
+    /// tables are some hundreds of kilobytes.
     static DEDUP: std::cell::RefCell<Dedup> = std::cell::RefCell::new(Dedup::new());
 }
 
@@ -318,7 +374,7 @@ impl Dedup {
             slots: vec![Slot::default(); 1 << 13],
             generation: 0,
             live: Vec::with_capacity(1 << 12),
-            chars: vec![Slot::default(); (CHAR_TABLE.end() - CHAR_TABLE.start() + 1) as usize],
+            chars: vec![0; (CHAR_TABLE.end() - CHAR_TABLE.start() + 1) as usize],
             live_chars: Vec::with_capacity(1 << 11),
         }
     }
@@ -326,10 +382,10 @@ impl Dedup {
     fn next_document(&mut self) {
         self.live.clear();
         self.live_chars.clear();
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
+        self.generation += 1;
+        if self.generation == GENERATIONS {
             self.slots.iter_mut().for_each(|s| s.stamp = 0);
-            self.chars.iter_mut().for_each(|s| s.stamp = 0);
+            self.chars.fill(0);
             self.generation = 1;
         }
     }
@@ -349,46 +405,59 @@ impl Dedup {
         }
     }
 
-    /// Adds an occurrence; `shard` is called for a token's first occurrence only.
-    fn add(&mut self, key: u64, field: u8, shard: impl FnOnce() -> u32) {
-        if CHAR_TABLE.contains(&(key as u32)) && key >> 32 == 0 {
-            let i = (key as u32 - CHAR_TABLE.start()) as usize;
-            if Self::mark(&mut self.chars[i], key, self.generation, field, shard) {
-                self.live_chars.push(i as u32);
+    /// Adds an occurrence of a single character.
+    #[inline(always)]
+    fn add_char(&mut self, c: char, field: u8, shard: impl FnOnce() -> u32) {
+        let i = (c as u32).wrapping_sub(*CHAR_TABLE.start()) as usize;
+        match self.chars.get_mut(i) {
+            Some(s) => {
+                if *s >> 3 != self.generation {
+                    *s = self.generation << 3;
+                    self.live_chars.push(i as u32);
+                }
+                *s |= field as u32;
             }
+            None => self.add(c as u64, field, shard),
+        }
+    }
+
+    /// Adds an occurrence of any other token; `shard` is called for its first occurrence
+    /// only.
+    #[inline(always)]
+    fn add(&mut self, key: u64, field: u8, shard: impl FnOnce() -> u32) {
+        let i = self.slot_of(key);
+        let s = &mut self.slots[i];
+        if s.stamp == self.generation {
+            s.fields |= field;
             return;
         }
+        *s = Slot {
+            key,
+            stamp: self.generation,
+            shard: shard() as u16,
+            fields: field,
+        };
+        self.live.push(i as u32);
         if self.live.len() * 2 >= self.slots.len() {
             self.grow();
         }
-        let i = self.slot_of(key);
-        if Self::mark(&mut self.slots[i], key, self.generation, field, shard) {
-            self.live.push(i as u32);
-        }
     }
 
-    /// Records `field` in slot `s` for this document; returns whether the slot was new to it.
-    fn mark(
-        s: &mut Slot,
-        key: u64,
-        generation: u32,
-        field: u8,
-        shard: impl FnOnce() -> u32,
-    ) -> bool {
-        if s.stamp == generation {
-            s.fields |= field;
-            false
-        } else {
-            *s = Slot {
-                key,
-                stamp: generation,
-                shard: shard() as u16,
-                fields: field,
-            };
-            true
-        }
+    /// The live tokens: (key, shard, fields).
+    fn tokens(&self, shard_mask: u32) -> impl Iterator<Item = (u64, u32, u8)> + '_ {
+        let table = self.live.iter().map(|&i| {
+            let s = &self.slots[i as usize];
+            (s.key, s.shard as u32, s.fields)
+        });
+        let chars = self.live_chars.iter().map(move |&i| {
+            let c = char::from_u32(CHAR_TABLE.start() + i).unwrap_or_default();
+            let fields = (self.chars[i as usize] & 7) as u8;
+            (c as u64, Tok::Char(c).hash() & shard_mask, fields)
+        });
+        table.chain(chars)
     }
 
+    #[cold]
     fn grow(&mut self) {
         let old: Vec<Slot> = self.live.iter().map(|&i| self.slots[i as usize]).collect();
         self.slots = vec![Slot::default(); self.slots.len() * 2];
@@ -398,6 +467,39 @@ impl Dedup {
             self.slots[i] = e;
             self.live.push(i as u32);
         }
+    }
+}
+
+/// Collects one document's tokens into a [`Dedup`], for [`tokenize_into`].
+struct DocSink<'a> {
+    dedup: &'a mut Dedup,
+    /// The field of the text being tokenised.
+    field: u8,
+    shard_mask: u32,
+    /// The text of each distinct word.
+    words: Vec<(u64, String)>,
+}
+
+impl TokenSink for DocSink<'_> {
+    #[inline(always)]
+    fn cjk(&mut self, c: char, prev: Option<char>) {
+        let (field, mask) = (self.field, self.shard_mask);
+        self.dedup.add_char(c, field, || Tok::Char(c).hash() & mask);
+        if let Some(p) = prev {
+            let t = Tok::Bigram(p, c);
+            self.dedup.add(t.key(), field, || t.hash() & mask);
+        }
+    }
+
+    fn word(&mut self, w: &str) {
+        let t = Tok::Word(w);
+        let (key, field, mask, words) = (t.key(), self.field, self.shard_mask, &mut self.words);
+        // The closure runs on a word's first occurrence in the document only, so its text is
+        // kept once per document without searching `words`.
+        self.dedup.add(key, field, || {
+            words.push((key, w.to_string()));
+            t.hash() & mask
+        });
     }
 }
 
@@ -411,51 +513,38 @@ fn doc_tokens(
     workers: usize,
 ) -> DocTokens {
     dedup.next_document();
-    let mut words: Vec<(u64, String)> = Vec::new();
+    let mut sink = DocSink {
+        dedup,
+        field: FIELD_TITLE,
+        shard_mask,
+        words: Vec::new(),
+    };
     let mut scratch = String::new();
-    let mut add = |text: &str, field: u8, dedup: &mut Dedup| {
-        tokenize(text, &mut scratch, |t| {
-            // The closure runs on a token's first occurrence in the document only, so a
-            // word's text is kept once per document without searching `words`.
-            dedup.add(t.key(), field, || {
-                if let Tok::Word(w) = t {
-                    words.push((t.key(), w.to_string()));
-                }
-                t.hash() & shard_mask
-            });
-        });
-    };
-    add(doc.title, FIELD_TITLE, dedup);
+    tokenize_into(doc.title, &mut scratch, &mut sink);
     for s in doc.sections {
-        add(&s.heading, FIELD_HEADING, dedup);
-        add(&s.text, FIELD_BODY, dedup);
+        sink.field = FIELD_HEADING;
+        tokenize_into(&s.heading, &mut scratch, &mut sink);
+        sink.field = FIELD_BODY;
+        tokenize_into(&s.text, &mut scratch, &mut sink);
     }
+    let DocSink { dedup, words, .. } = sink;
     // Counting sort by worker.
+    let live: Vec<DocToken> = dedup
+        .tokens(shard_mask)
+        .map(|(key, shard, fields)| DocToken { key, shard, fields })
+        .collect();
     let mut bounds = vec![0usize; workers + 1];
-    let live = || {
-        let table = dedup.live.iter().map(|&i| &dedup.slots[i as usize]);
-        table.chain(dedup.live_chars.iter().map(|&i| &dedup.chars[i as usize]))
-    };
-    for s in live() {
-        bounds[(s.shard as u32 / per_worker) as usize + 1] += 1;
+    for t in &live {
+        bounds[(t.shard / per_worker) as usize + 1] += 1;
     }
     for w in 0..workers {
         bounds[w + 1] += bounds[w];
     }
     let mut fill = bounds.clone();
-    let blank = DocToken {
-        key: 0,
-        shard: 0,
-        fields: 0,
-    };
-    let mut tokens = vec![blank; dedup.live.len() + dedup.live_chars.len()];
-    for &Slot {
-        key, shard, fields, ..
-    } in live()
-    {
-        let shard = shard as u32;
-        let w = (shard / per_worker) as usize;
-        tokens[fill[w]] = DocToken { key, shard, fields };
+    let mut tokens = live.clone();
+    for t in live {
+        let w = (t.shard / per_worker) as usize;
+        tokens[fill[w]] = t;
         fill[w] += 1;
     }
     DocTokens {
@@ -579,52 +668,89 @@ fn push_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// For each byte starting a character that [`push_json_compact`] copies as it is, the
+/// character's length; 0 for the others (white space, control and escaped characters, and
+/// U+0080–2FFF, which hold some white space). Characters from U+3000 on (CJK, mostly) are
+/// never white space for it (U+3000 is kept), so they are stepped over whole.
+const PLAIN: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'"' | b'\\' | b'<' | b'>' | b'&' => 0,
+            0x21..=0x7F => 1,
+            // Continuation bytes, of characters whose first byte was looked at.
+            0x80..=0xBF => 1,
+            0xE3..=0xEF => 3,
+            0xF0..=0xFF => 4,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Writes section text as shipped, as a JSON string ([`push_json_str`]): runs of white space
 /// become one space, or one newline when they hold a line break (kept: snippets do not run
 /// across paragraphs). One pass, no intermediate string: this is most of the search output.
+/// It goes byte by byte through a table ([`PLAIN`]), decoding only the characters below
+/// U+3000 that are not ASCII: those can be white space.
 fn push_json_compact(out: &mut Vec<u8>, text: &str) {
     let text = text.trim();
     let bytes = text.as_bytes();
     out.push(b'"');
     // `bytes[last..i]` is a run not yet copied, holding nothing to escape or compact.
     let mut last = 0;
-    let mut pending: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        if c > '\u{3000}' {
-            // CJK and most other letters: neither white space nor escaped.
-            if let Some(p) = pending.take() {
-                out.extend_from_slice(if p == '\n' { b"\\n" } else { b" " });
+    let mut i = 0;
+    let white = |at: usize| match text[at..].chars().next() {
+        Some(c) if c.is_whitespace() && c != '\u{3000}' => Some(c),
+        _ => None,
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        let plain = PLAIN[b as usize];
+        if plain > 0 {
+            i += plain as usize;
+            continue;
+        }
+        if b >= 0x80 || b <= b' ' {
+            // White space, a control character, or a character from U+0080 to U+2FFF.
+            let Some(c) = white(i) else {
+                i += 1; // Its continuation bytes are plain.
+                if b < b' ' {
+                    out.extend_from_slice(&bytes[last..i - 1]);
+                    out.extend_from_slice(format!("\\u{:04x}", b).as_bytes());
+                    last = i;
+                }
+                continue;
+            };
+            // One space between words is kept as it is (no copy).
+            let next = i + c.len_utf8();
+            if c == ' ' && white(next).is_none() {
+                i = next;
+                continue;
             }
-            continue;
-        }
-        if c.is_whitespace() && c != '\u{3000}' {
+            // A run of white space: the text is trimmed, so something follows it.
             out.extend_from_slice(&bytes[last..i]);
-            last = i + c.len_utf8();
-            pending = Some(match pending {
-                Some('\n') => '\n',
-                _ if c == '\n' => '\n',
-                _ => ' ',
-            });
+            let mut newline = false;
+            while let Some(c) = white(i) {
+                newline |= c == '\n';
+                i += c.len_utf8();
+            }
+            out.extend_from_slice(if newline { b"\\n" } else { b" " });
+            last = i;
             continue;
         }
-        if let Some(p) = pending.take() {
-            out.extend_from_slice(if p == '\n' { b"\\n" } else { b" " });
-        }
-        let esc: Option<&str> = match c {
-            '"' => Some("\\\""),
-            '\\' => Some("\\\\"),
-            '<' => Some("\\u003c"),
-            '>' => Some("\\u003e"),
-            '&' => Some("\\u0026"),
-            c if (c as u32) < 0x20 => None,
-            _ => continue,
-        };
         out.extend_from_slice(&bytes[last..i]);
-        match esc {
-            Some(e) => out.extend_from_slice(e.as_bytes()),
-            None => out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes()),
-        }
-        last = i + c.len_utf8();
+        out.extend_from_slice(match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'<' => b"\\u003c",
+            b'>' => b"\\u003e",
+            _ => b"\\u0026",
+        });
+        i += 1;
+        last = i;
     }
     out.extend_from_slice(&bytes[last..]);
     out.push(b'"');
@@ -1119,6 +1245,8 @@ mod tests {
             "a  <b>&\"c\"\\ \u{1}\u{1f}　\n　x",
             "软弱\n \n涣散 \u{3000}",
             "\u{3000} 甲 \u{3000}",
+            "one space, two  spaces, \u{7f} end",
+            "a \n b\u{2028}\u{3000}c \u{e01} \u{1680}d\u{205f}\u{202f}\u{2029}e \u{1f600}",
         ] {
             let (mut fused, mut reference) = (Vec::new(), Vec::new());
             push_json_compact(&mut fused, text);
