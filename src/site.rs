@@ -636,7 +636,8 @@ impl Own<'_> {
 struct PageInput<'a> {
     template: &'a str,
     common: &'a view::Common<'a>,
-    /// The side navigation's units (what [`view::NavUnit`] template values are made from).
+    /// The side navigation's units (what their `nav_unit.html` entries are rendered from; the
+    /// theme fingerprint covers the template, `common.current_path` the current mark).
     nav_units: &'a [view::NavUnit<'a>],
     own: &'a Own<'a>,
 }
