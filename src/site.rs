@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -721,58 +721,71 @@ pub fn write_search(site: &Site, sink: &dyn Sink) -> Result<usize, Diagnostics> 
     }
 }
 
-/// Every unit's entry in the side navigation (the theme's `nav_unit.html`), rendered once per
-/// build in its two forms — as other pages list it, and on its own page (`current`) — for
-/// each folder depth that lists units, then joined for each page. A page lists up to 41
-/// units; rendering them with every page was ~10 % of the CPU of `check` at 10,000 units.
-struct NavEntries {
-    /// (root prefix, per unit of [`Site::units`]: [entry, entry on its own page]).
-    by_root: Vec<(&'static str, Vec<[String; 2]>)>,
+/// Every unit's entry in the side navigation (the theme's `nav_unit.html`), rendered at most
+/// once per build in its two forms — as other pages list it, and on its own page (`current`)
+/// — and joined for each page. A page lists up to 41 units; rendering them with every page was
+/// ~10 % of the CPU of `check` at 10,000 units. Entries are rendered on first use, so a
+/// `serve --watch` rebuild whose pages mostly come from the page cache renders few of them.
+struct NavEntries<'a> {
+    theme: &'a Theme,
+    shared: &'a Context,
+    units: &'a [view::NavUnit<'a>],
+    /// By the page's folder depth (its root prefix), then by unit of [`Site::units`]:
+    /// [entry, entry on its own page].
+    by_depth: [OnceLock<Vec<NavEntry>>; 4],
 }
 
-impl NavEntries {
-    fn render(
-        theme: &Theme,
-        shared: &Context,
-        units: &[view::NavUnit<'_>],
-        roots: std::collections::BTreeSet<&'static str>,
-    ) -> Result<NavEntries, Diagnostic> {
-        let mut by_root = Vec::new();
-        for root in roots {
-            let mut base = shared.clone();
-            base.insert("root", root);
-            let entries = units
-                .par_iter()
-                .map(|u| {
-                    let one = |current: bool| {
-                        let mut ctx = base.clone();
-                        ctx.insert("u", u);
-                        ctx.insert("current", &current);
-                        let html = theme.render("nav_unit.html", &ctx)?;
-                        Ok(html.trim().to_string())
-                    };
-                    Ok([one(false)?, one(true)?])
-                })
-                .collect::<Result<Vec<_>, Diagnostic>>()?;
-            by_root.push((root, entries));
+type NavEntry = OnceLock<Result<[String; 2], Diagnostic>>;
+
+impl<'a> NavEntries<'a> {
+    fn new(theme: &'a Theme, shared: &'a Context, units: &'a [view::NavUnit<'a>]) -> Self {
+        NavEntries {
+            theme,
+            shared,
+            units,
+            by_depth: Default::default(),
         }
-        Ok(NavEntries { by_root })
     }
 
     /// The entries of `units` (indexes into [`Site::units`]) for a page at `root`, `current`
     /// being the page's own unit.
-    fn join(&self, root: &str, units: std::ops::Range<usize>, current: Option<usize>) -> String {
-        let Some((_, entries)) = self.by_root.iter().find(|(r, _)| *r == root) else {
-            return String::new();
-        };
+    fn join(
+        &self,
+        root: &'static str,
+        units: std::ops::Range<usize>,
+        current: Option<usize>,
+    ) -> Result<String, Diagnostic> {
+        let depth = (root.len() / "../".len()).min(self.by_depth.len() - 1);
+        let entries = self.by_depth[depth]
+            .get_or_init(|| self.units.iter().map(|_| OnceLock::new()).collect());
         let mut out = String::with_capacity(units.len() * 200);
         for i in units {
+            let pair = entries[i]
+                .get_or_init(|| self.render(root, &self.units[i]))
+                .as_ref()
+                .map_err(Clone::clone)?;
             if !out.is_empty() {
                 out.push('\n');
             }
-            out.push_str(&entries[i][usize::from(current == Some(i))]);
+            out.push_str(&pair[usize::from(current == Some(i))]);
         }
-        out
+        Ok(out)
+    }
+
+    fn render(
+        &self,
+        root: &'static str,
+        unit: &view::NavUnit<'_>,
+    ) -> Result<[String; 2], Diagnostic> {
+        let one = |current: bool| {
+            let mut ctx = self.shared.clone();
+            ctx.insert("root", root);
+            ctx.insert("u", unit);
+            ctx.insert("current", &current);
+            let html = self.theme.render("nav_unit.html", &ctx)?;
+            Ok(html.trim().to_string())
+        };
+        Ok([one(false)?, one(true)?])
     }
 }
 
@@ -812,24 +825,7 @@ pub fn render_with<'s>(
     let print_paths: Vec<String> = (site.topics.iter())
         .map(|t| format!("{}/print.html", t.slug))
         .collect();
-    // The folders of the pages that list a topic's units: its topic page, units, print page and
-    // topic extras (all one folder down, as the site is laid out now).
-    let nav_roots = (site.topics.iter().map(|t| t.path.as_str()))
-        .chain(site.units.iter().map(|u| u.path.as_str()))
-        .chain(print_paths.iter().map(String::as_str))
-        .chain(
-            extras
-                .iter()
-                .filter(|p| p.topic.is_some())
-                .map(|p| p.path.as_str()),
-        )
-        .map(root_prefix)
-        .collect();
-    let nav_entries = NavEntries::render(theme, &shared, &nav_views, nav_roots).map_err(|d| {
-        let mut ds = Diagnostics::new();
-        ds.push(d);
-        ds
-    })?;
+    let nav_entries = NavEntries::new(theme, &shared, &nav_views);
     // Print pages first: they are the largest (a whole topic each) and are made one at a time
     // (`one_print`), so the other thread renders units meanwhile instead of a second one.
     let mut jobs: Vec<Job> = (0..site.topics.len())
@@ -954,16 +950,16 @@ pub fn render_with<'s>(
                 nav_units_more,
                 breadcrumbs: crumbs,
             };
-            let nav_units = match topic {
+            // Joined only for a page that is rendered (not for one from the page cache).
+            let nav_units = || match topic {
                 Some(_) => nav_entries.join(common.root, nav_range.clone(), current),
-                None => String::new(),
+                None => Ok(String::new()),
             };
-            let nav_units = nav_units.as_str();
             let cache_key = opts.page_cache.zip(shared_key).and_then(|(_, shared)| {
                 let input = PageInput {
                     template,
                     common: &common,
-                    nav_units: &nav_views[nav_range],
+                    nav_units: &nav_views[nav_range.clone()],
                     own: &own,
                 };
                 hash_of(&[shared.as_bytes()], &input)
@@ -973,16 +969,16 @@ pub fn render_with<'s>(
                     Some(page) => sink.write_shared(path, page).map(|()| true),
                     None => {
                         let page: Arc<[u8]> =
-                            render_page(template, &own, &common, nav_units)?.into();
+                            render_page(template, &own, &common, &nav_units()?)?.into();
                         cache.insert(key, page.clone());
                         sink.write_shared(path, page).map(|()| false)
                     }
                 },
                 _ if own.size_hint() > STREAM_OVER => {
-                    stream_page(template, &own, &common, nav_units)?.map(|()| false)
+                    stream_page(template, &own, &common, &nav_units()?)?.map(|()| false)
                 }
                 _ => sink
-                    .write(path, &render_page(template, &own, &common, nav_units)?)
+                    .write(path, &render_page(template, &own, &common, &nav_units()?)?)
                     .map(|()| false),
             };
             written.map_err(|e| Diagnostic::error(path, format!("{e:#}")))
