@@ -326,11 +326,10 @@ struct DocToken {
     fields: u8,
 }
 
-/// The distinct tokens of one document, grouped by the merge worker owning their shard
-/// (`bounds[w]..bounds[w + 1]`), and the text of its words.
+/// The distinct tokens of one document, by the merge worker owning their shard, and the text
+/// of its words.
 struct DocTokens {
-    tokens: Vec<DocToken>,
-    bounds: Vec<usize>,
+    by_worker: Vec<Vec<DocToken>>,
     words: Vec<(u64, String)>,
 }
 
@@ -443,6 +442,11 @@ impl Dedup {
         }
     }
 
+    /// The number of live tokens.
+    fn len(&self) -> usize {
+        self.live.len() + self.live_chars.len()
+    }
+
     /// The live tokens: (key, shard, fields).
     fn tokens(&self, shard_mask: u32) -> impl Iterator<Item = (u64, u32, u8)> + '_ {
         let table = self.live.iter().map(|&i| {
@@ -528,30 +532,16 @@ fn doc_tokens(
         tokenize_into(&s.text, &mut scratch, &mut sink);
     }
     let DocSink { dedup, words, .. } = sink;
-    // Counting sort by worker.
-    let live: Vec<DocToken> = dedup
-        .tokens(shard_mask)
-        .map(|(key, shard, fields)| DocToken { key, shard, fields })
+    // Straight into a list per worker, with room for an even share and some (the shards are
+    // hashed): a counting sort into one list cost as much again as collecting the tokens.
+    let share = dedup.len().div_ceil(workers);
+    let mut by_worker: Vec<Vec<DocToken>> = (0..workers)
+        .map(|_| Vec::with_capacity(share + share / 8 + 16))
         .collect();
-    let mut bounds = vec![0usize; workers + 1];
-    for t in &live {
-        bounds[(t.shard / per_worker) as usize + 1] += 1;
-    }
-    for w in 0..workers {
-        bounds[w + 1] += bounds[w];
-    }
-    let mut fill = bounds.clone();
-    let mut tokens = live.clone();
-    for t in live {
-        let w = (t.shard / per_worker) as usize;
-        tokens[fill[w]] = t;
-        fill[w] += 1;
-    }
-    DocTokens {
-        tokens,
-        bounds,
-        words,
-    }
+    dedup.tokens(shard_mask).for_each(|(key, shard, fields)| {
+        by_worker[(shard / per_worker) as usize].push(DocToken { key, shard, fields });
+    });
+    DocTokens { by_worker, words }
 }
 
 /// A multiplicative hasher for the 64-bit token keys (std's SipHash is several times slower
@@ -970,7 +960,7 @@ fn build_index(
                 let lo = (w * per_worker) as u32;
                 for (i, t) in tokens.iter().enumerate() {
                     let doc = (first + i) as u32;
-                    for e in &t.tokens[t.bounds[w]..t.bounds[w + 1]] {
+                    for e in &t.by_worker[w] {
                         owned[(e.shard - lo) as usize]
                             .tokens
                             .entry(e.key)
