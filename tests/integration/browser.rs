@@ -75,19 +75,19 @@ pub fn launch() -> Option<Browser> {
 /// One Chromium shared by the tests of a run (each test opens its own tab).
 pub fn shared() -> Option<&'static Browser> {
     static BROWSER: OnceLock<Option<Browser>> = OnceLock::new();
-    BROWSER
-        .get_or_init(|| {
-            let browser = launch()?;
-            stop_with_this_process(&browser);
-            Some(browser)
-        })
-        .as_ref()
+    BROWSER.get_or_init(launch_for_the_run).as_ref()
 }
 
-/// A value in a static is never dropped, so the shared Chromium would outlive the test binary
-/// (and a few dozen of its processes pile up on a developer's machine). A watcher process
-/// waits for this process to exit, then ends the browser; its other processes follow their
-/// parent.
+/// [`launch`] for a browser kept in a static. A value in a static is never dropped, so such a
+/// Chromium would outlive the test binary (and a few dozen of its processes pile up on a
+/// developer's machine): a watcher process waits for this process to exit, then ends the
+/// browser; its other processes follow their parent. (A browser that is dropped ends with it.)
+pub fn launch_for_the_run() -> Option<Browser> {
+    let browser = launch()?;
+    stop_with_this_process(&browser);
+    Some(browser)
+}
+
 fn stop_with_this_process(browser: &Browser) {
     let Some(chromium) = browser.get_process_id() else {
         return;

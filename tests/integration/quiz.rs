@@ -496,7 +496,9 @@ fn quiz_browser() -> Option<(&'static Browser, MutexGuard<'static, ()>)> {
     static BROWSER: OnceLock<Option<Browser>> = OnceLock::new();
     static LOCK: Mutex<()> = Mutex::new(());
     let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let browser = BROWSER.get_or_init(launch).as_ref()?;
+    let browser = BROWSER
+        .get_or_init(crate::browser::launch_for_the_run)
+        .as_ref()?;
     Some((browser, guard))
 }
 
