@@ -663,14 +663,12 @@ fn hash_of<T: Serialize + ?Sized>(prefix: &[&[u8]], value: &T) -> Option<blake3:
     Some(w.into_inner().ok()?.finalize())
 }
 
+/// Every root prefix a page can have, by folder depth (pages are at most three folders down).
+const ROOTS: [&str; 4] = ["", "../", "../../", "../../../"];
+
 /// `""` for pages at the root, `"../"` for pages one folder down.
 pub fn root_prefix(path: &str) -> &'static str {
-    match path.matches('/').count() {
-        0 => "",
-        1 => "../",
-        2 => "../../",
-        _ => "../../../",
-    }
+    ROOTS[path.matches('/').count().min(ROOTS.len() - 1)]
 }
 
 enum Job<'a> {
@@ -730,9 +728,9 @@ struct NavEntries<'a> {
     theme: &'a Theme,
     shared: &'a Context,
     units: &'a [view::NavUnit<'a>],
-    /// By the page's folder depth (its root prefix), then by unit of [`Site::units`]:
+    /// By the page's root prefix (as in [`ROOTS`]), then by unit of [`Site::units`]:
     /// [entry, entry on its own page].
-    by_depth: [OnceLock<Vec<NavEntry>>; 4],
+    by_root: [OnceLock<Vec<NavEntry>>; ROOTS.len()],
 }
 
 type NavEntry = OnceLock<Result<[String; 2], Diagnostic>>;
@@ -743,20 +741,20 @@ impl<'a> NavEntries<'a> {
             theme,
             shared,
             units,
-            by_depth: Default::default(),
+            by_root: Default::default(),
         }
     }
 
-    /// The entries of `units` (indexes into [`Site::units`]) for a page at `root`, `current`
-    /// being the page's own unit.
+    /// The entries of `units` (indexes into [`Site::units`]) for a page at `root` (one of
+    /// [`ROOTS`], from [`root_prefix`]), `current` being the page's own unit.
     fn join(
         &self,
         root: &'static str,
         units: std::ops::Range<usize>,
         current: Option<usize>,
     ) -> Result<String, Diagnostic> {
-        let depth = (root.len() / "../".len()).min(self.by_depth.len() - 1);
-        let entries = self.by_depth[depth]
+        let depth = ROOTS.iter().position(|r| *r == root).unwrap_or_default();
+        let entries = self.by_root[depth]
             .get_or_init(|| self.units.iter().map(|_| OnceLock::new()).collect());
         let mut out = String::with_capacity(units.len() * 200);
         for i in units {
@@ -873,10 +871,12 @@ pub fn render_with<'s>(
         let (_turn, ctx) = prepare(own, common, nav_units)?;
         let mut template_error = None;
         let written = sink.write_streamed(common.current_path, &mut |out| {
-            if let Err(d) = theme.render_into(template, &ctx, out) {
+            // A template error stops the write (no half page is kept) and is reported as
+            // the template's, not the file's.
+            theme.render_into(template, &ctx, out).map_err(|d| {
                 template_error = Some(d);
-            }
-            Ok(())
+                anyhow::anyhow!("the page's template failed")
+            })
         });
         match template_error {
             Some(d) => Err(d),
