@@ -18,16 +18,7 @@
   var FORMAT = "studysite-progress";
   var VERSION = 1;
 
-  var i18nEl = document.getElementById("studysite-i18n");
-  function t(key, vars) {
-    var s = (i18nEl && i18nEl.getAttribute("data-" + key)) || key;
-    if (vars) {
-      Object.keys(vars).forEach(function (k) {
-        s = s.split("{" + k + "}").join(String(vars[k]));
-      });
-    }
-    return s;
-  }
+  var t = window.studysite.t; /* UI strings (reader.js) */
 
   function empty() {
     return { format: FORMAT, version: VERSION, site: siteKey, read: {}, quizzes: {}, answers: {} };
@@ -87,7 +78,6 @@
 
   var api = {
     key: STORE,
-    t: t,
     load: load,
     isRead: function (unit) { return !!load().read[unit]; },
     markRead: function (unit) {
@@ -192,8 +182,7 @@
     });
     document.querySelectorAll("[data-mark-read]").forEach(function (btn) {
       var read = !!d.read[btn.getAttribute("data-mark-read")];
-      if (!btn.hasAttribute("data-label-todo")) btn.setAttribute("data-label-todo", btn.textContent);
-      btn.textContent = read ? btn.getAttribute("data-label-done") : btn.getAttribute("data-label-todo");
+      btn.textContent = read ? t("progress_marked_read") : t("progress_mark_read");
       btn.setAttribute("aria-pressed", read ? "true" : "false");
     });
   }
@@ -235,7 +224,7 @@
    * this fills in states, bars and what is left, in one pass over the list. ---- */
   function quizState(q) {
     if (!q) return t("progress_quiz_not_taken");
-    return (q.passed ? t("progress_quiz_passed") : t("progress_quiz_not_passed")) + " · " +
+    return (q.passed ? t("progress_quiz_passed") : t("progress_quiz_not_passed")) + t("sep_meta") +
       t("progress_best", { best: q.best });
   }
 
@@ -248,7 +237,7 @@
 
   function summaryText(s) {
     return t("progress_units_done", { done: s.unitsDone, total: s.units }) +
-      (s.quizzes ? "，" + t("progress_quizzes_done", { done: s.quizzesDone, total: s.quizzes }) : "");
+      (s.quizzes ? t("sep_clause") + t("progress_quizzes_done", { done: s.quizzesDone, total: s.quizzes }) : "");
   }
 
   /* The bar is named by its heading and described by the summary line (aria-labelledby and
@@ -289,7 +278,7 @@
           var qs = li.querySelector("[data-quiz-state]");
           if (qs) qs.textContent = quizState(q);
           if (passed) s.quizzesDone += 1;
-          else if (unit && qs && qs.getAttribute("href")) left.push(linkTo(qs.getAttribute("href"), title + " · " + t("quiz_heading")));
+          else if (unit && qs && qs.getAttribute("href")) left.push(linkTo(qs.getAttribute("href"), title + t("sep_meta") + t("quiz_heading")));
           else if (a) left.push(linkTo(a.getAttribute("href"), title));
         }
       });

@@ -4,7 +4,8 @@
  * browser, shows right/wrong with the explanation and a link to the source passage, announces
  * the score in an aria-live region, and saves answers and scores through progress.js.
  * Prompts, options and explanations arrive as HTML rendered (and escaped) by the build.
- * Vanilla JS, no network: works from file://. UI strings come from #studysite-i18n. */
+ * Vanilla JS, no network: works from file://. UI strings, separators included, come from
+ * studysite.t() (reader.js). */
 (function () {
   "use strict";
   var dataEl = document.getElementById("quiz-data");
@@ -20,16 +21,7 @@
 
   var P = window.StudysiteProgress || null;
   var root = document.body.getAttribute("data-root") || "";
-  var i18nEl = document.getElementById("studysite-i18n");
-  function t(key, vars) {
-    var s = (i18nEl && i18nEl.getAttribute("data-" + key)) || key;
-    if (vars) {
-      Object.keys(vars).forEach(function (k) {
-        s = s.split("{" + k + "}").join(String(vars[k]));
-      });
-    }
-    return s;
-  }
+  var t = window.studysite.t;
 
   /* Trims and folds full-width ASCII and the ideographic space, as the build does. */
   function fold(s) {
@@ -203,14 +195,14 @@
   function rightAnswer(q, qi) {
     if (q.type === "truefalse") return q.answer ? t("quiz_true") : t("quiz_false");
     if (q.type === "fill") {
-      return q.answer.map(function (alts) { return alts[0]; }).join("；");
+      return q.answer.map(function (alts) { return alts[0]; }).join(t("sep_long_list"));
     }
     var order = attempt.options[qi];
     return q.answer
       .map(function (oi) { return order.indexOf(oi); })
       .sort(function (a, b) { return a - b; })
       .map(function (pos) { return LETTERS.charAt(pos); })
-      .join("、");
+      .join(t("sep_list"));
   }
 
   function grade() {

@@ -1,5 +1,10 @@
-/* studysite default theme: reader controls.
+/* studysite default theme: the shared UI-string reader, and the reader controls.
  *
+ * - studysite.t(key, vars), for every script of the theme: the language-table string `key`,
+ *   from the data-<key> attribute of #studysite-i18n (templates/script_strings.html says which
+ *   keys a page gets), each {name} in it replaced by vars.name; a key the page lacks comes back
+ *   as the key itself. This file is loaded first (synchronously, from base.html), so the other
+ *   scripts can use it as they start;
  * - the menu button opens and closes the side navigation (phones);
  * - reading settings: text size (one step down, four up) and colour scheme (light, dark,
  *   or following the system), kept in localStorage under `studysite:<site key>:prefs`
@@ -7,11 +12,27 @@
  *   an inline script in <head> applies them before the first paint;
  * - ← / → go to the previous / next unit (not while typing, not with modifier keys).
  *
- * No UI text lives here: labels come from the page (data attributes set from the theme's
- * language table).
+ * No UI text lives in the scripts: it all comes through studysite.t().
  */
 (function () {
   "use strict";
+  var studysite = (window.studysite = window.studysite || {});
+  var strings = document.getElementById("studysite-i18n");
+  var own = Object.prototype.hasOwnProperty;
+
+  function t(key, vars) {
+    var attr = "data-" + key;
+    var s = strings && strings.hasAttribute(attr) ? strings.getAttribute(attr) : key;
+    if (!vars) {
+      return s;
+    }
+    /* One pass, so a value (a search query, say) is never itself searched for placeholders. */
+    return s.replace(/\{(\w+)\}/g, function (m, name) {
+      return own.call(vars, name) ? String(vars[name]) : m;
+    });
+  }
+  studysite.t = t;
+
   var html = document.documentElement;
   var body = document.body;
   var storageKey = "studysite:" + (body.getAttribute("data-site-key") || "site") + ":prefs";
@@ -90,9 +111,8 @@
     body.classList.toggle("nav-open", open);
     menuButton.setAttribute("aria-expanded", open ? "true" : "false");
     var label = menuButton.querySelector(".menu-label");
-    var text = menuButton.getAttribute(open ? "data-label-close" : "data-label-open");
-    if (label && text) {
-      label.textContent = text;
+    if (label) {
+      label.textContent = t(open ? "close_menu" : "menu");
     }
     if (open && focusInside) {
       var current = nav.querySelector('[aria-current="page"]') || nav.querySelector("a");
@@ -125,11 +145,11 @@
       setPanelOpen(panel.hidden);
     });
     panel.addEventListener("click", function (ev) {
-      var t = ev.target.closest ? ev.target.closest("button") : null;
-      if (!t) {
+      var button = ev.target.closest ? ev.target.closest("button") : null;
+      if (!button) {
         return;
       }
-      var dir = t.getAttribute("data-size");
+      var dir = button.getAttribute("data-size");
       if (dir) {
         var s = currentSize() + (dir === "larger" ? 1 : -1);
         prefs.size = Math.max(MIN_SIZE, Math.min(MAX_SIZE, s));
@@ -137,7 +157,7 @@
         applyPrefs();
         return;
       }
-      var theme = t.getAttribute("data-theme-choice");
+      var theme = button.getAttribute("data-theme-choice");
       if (theme) {
         if (theme === "system") {
           delete prefs.theme;

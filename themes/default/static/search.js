@@ -3,7 +3,8 @@
  * Everything is loaded with <script> tags (fetch() of local files is forbidden from file://):
  * search/index.js (manifest) when the box is first used, then the index shards of the query's
  * tokens and the document chunks of the best candidates. Each file calls back into
- * window.__studysiteSearch. User text only ever reaches the page as text nodes.
+ * window.__studysiteSearch. User text only ever reaches the page as text nodes. UI strings come
+ * from studysite.t() (reader.js).
  */
 (function () {
   "use strict";
@@ -354,7 +355,7 @@
   var status = box.querySelector(".search-status");
   var panel = box.querySelector(".search-panel");
   var active = -1, seq = 0, shown = [];
-  var S = box.dataset;
+  var t = window.studysite.t; // UI strings (reader.js)
 
   function text(s) { return document.createTextNode(s); }
 
@@ -394,12 +395,9 @@
     }
   }
 
-  function fill(template, q) {
-    var el = document.createElement("p"), parts = template.split("{query}");
-    parts.forEach(function (p, i) {
-      if (i > 0) el.appendChild(text(q));
-      el.appendChild(text(p));
-    });
+  function para(s) {
+    var el = document.createElement("p");
+    el.textContent = s;
     return el;
   }
 
@@ -415,14 +413,14 @@
       var a = document.createElement("a");
       a.href = r.href;
       a.tabIndex = -1;
-      var t = marked(document.createElement("span"), r.title, r.titleMarks);
-      t.className = "search-title";
-      a.appendChild(t);
+      var title = marked(document.createElement("span"), r.title, r.titleMarks);
+      title.className = "search-title";
+      a.appendChild(title);
       var meta = document.createElement("span");
       meta.className = "search-meta";
       if (r.topic) meta.appendChild(text(r.topic));
       if (r.heading) {
-        if (r.topic) meta.appendChild(text(" › "));
+        if (r.topic) meta.appendChild(text(t("sep_path")));
         marked(meta, r.heading, r.headingMarks);
       }
       if (meta.childNodes.length) a.appendChild(meta);
@@ -439,14 +437,13 @@
     });
     list.hidden = !res.results.length;
     if (!res.results.length) {
-      status.appendChild(fill(S.noResults, q.trim()));
-      var hint = document.createElement("p");
+      status.appendChild(para(t("search_no_results", { query: q.trim() })));
+      var hint = para(t("search_hint"));
       hint.className = "search-hint";
-      hint.appendChild(text(S.hint));
       status.appendChild(hint);
     } else {
-      var total = res.total > res.results.length ? S.someResults : S.allResults;
-      status.appendChild(text(total.replace("{shown}", res.results.length).replace("{total}", res.total)));
+      var total = res.total > res.results.length ? "search_some_results" : "search_all_results";
+      status.appendChild(text(t(total, { shown: res.results.length, total: res.total })));
     }
     box.classList.toggle("no-results", !res.results.length);
     setOpen(true);
@@ -477,7 +474,7 @@
       box.classList.remove("busy");
       shown = []; list.textContent = ""; list.hidden = true;
       status.textContent = "";
-      status.appendChild(fill(S.unavailable, q));
+      status.appendChild(para(t("search_unavailable", { query: q })));
       setOpen(true);
     });
   }
@@ -516,8 +513,8 @@
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" && e.key !== "s") return;
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
-    var t = e.target, tag = t && t.tagName;
-    if (t && (t.isContentEditable || tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT")) return;
+    var target = e.target, tag = target && target.tagName;
+    if (target && (target.isContentEditable || tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT")) return;
     e.preventDefault();
     input.focus();
     input.select();
