@@ -843,6 +843,84 @@ fn units_are_marked_read_at_their_end_or_by_the_button() {
     page.screenshot("progress-page");
 }
 
+/// The scripts' words and separators come from the site's language table (`#studysite-i18n`,
+/// read by `studysite.t()`): in an `en` site the progress page joins its summary's clauses with
+/// `, `, a right answer's letters are joined with `, ` and a fill-in's answers with `; `, and the
+/// end-of-unit button and the menu button speak English.
+#[test]
+fn an_english_site_gets_the_scripts_words_and_separators_from_its_table() {
+    let Some((b, _one_at_a_time)) = quiz_browser() else {
+        return;
+    };
+    let site = quiz_fixture();
+    let yaml = site.read("site.yaml");
+    site.write("site.yaml", &format!("{yaml}language: en\n"));
+    site.build().ok();
+    let public = site.path().join("public");
+
+    let page = open_clean(b, &file_url(&public.join("progress.html")), 1280, 800);
+    let summary = "document.querySelector('[data-progress-summary=\"01-a\"]').textContent";
+    page.wait_until(summary, WAIT);
+    assert_eq!(
+        page.eval_str(summary),
+        "0 of 2 units read, 0 of 2 quizzes passed"
+    );
+    assert_eq!(
+        page.eval("[...document.querySelectorAll('[data-progress-left=\"01-a\"] li')].map(li => li.textContent)"),
+        serde_json::json!(["原文一", "解读一", "解读一 · Self-test", "Topic quiz"])
+    );
+    let state = "document.querySelector('[data-quiz-state=\"unit:01-a/jiedu\"]').textContent";
+    assert_eq!(page.eval_str(state), "Quiz not taken");
+
+    // Submitted with nothing answered: every question shows its right answer.
+    page.goto(&file_url(&public.join("01-a/jiedu.html")));
+    page.wait_until(
+        "document.querySelectorAll('fieldset.quiz-question').length === 5",
+        WAIT,
+    );
+    page.click("button.quiz-submit");
+    page.wait_until(
+        "document.querySelector('.quiz-results').dataset.percent === '0'",
+        WAIT,
+    );
+    let right = |n: usize| {
+        page.eval_str(&format!(
+            "document.querySelector('#quiz-q-{n} .q-right-answer').textContent"
+        ))
+    };
+    assert_eq!(right(3), "Right answer: A, C"); // a-multi, options in their order
+    assert_eq!(right(4), "Right answer: True");
+    assert_eq!(right(5), "Right answer: 常态化; ABC");
+    assert_eq!(
+        page.eval_str("document.querySelector('#quiz-q-3 .q-verdict').textContent"),
+        "Not answered"
+    );
+    assert_eq!(
+        page.eval_str("document.querySelector('.quiz-results .quiz-score').textContent"),
+        "Score 0 of 5 (0%)"
+    );
+
+    // A unit without a quiz: the end-of-unit button, and the menu button's label.
+    page.goto(&file_url(&public.join("01-a/yuanwen.html")));
+    page.click("[data-mark-read]");
+    page.wait_until(
+        "document.querySelector('[data-mark-read]').getAttribute('aria-pressed') === 'true'",
+        WAIT,
+    );
+    assert_eq!(
+        page.eval_str("document.querySelector('[data-mark-read]').textContent"),
+        "Marked as read"
+    );
+    let label = "document.querySelector('.menu-button .menu-label').textContent";
+    assert_eq!(page.eval_str(label), "Menu");
+    page.eval("(document.querySelector('.menu-button').click(), true)");
+    assert_eq!(page.eval_str(label), "Close menu");
+
+    page.goto(&file_url(&public.join("progress.html")));
+    page.wait_until(&format!("{state} !== 'Quiz not taken'"), WAIT);
+    assert_eq!(page.eval_str(state), "Quiz not passed · Best 0%");
+}
+
 fn set_download_dir(page: &Page, dir: &Path) {
     use headless_chrome::protocol::cdp::Browser::{
         SetDownloadBehavior, SetDownloadBehaviorBehaviorOption,
