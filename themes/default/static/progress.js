@@ -13,7 +13,6 @@
   "use strict";
   var body = document.body;
   var siteKey = body.getAttribute("data-site-key") || "site";
-  var root = body.getAttribute("data-root") || "";
   var STORE = "studysite:" + siteKey + ":progress";
   var FORMAT = "studysite-progress";
   var VERSION = 1;
