@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::browser::{Page, file_url, shipped_site};
 use crate::require_browser;
-use crate::support::{Served, percent_decode, repo_root};
+use crate::support::{Served, TempSite, percent_decode, repo_root};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -681,4 +681,38 @@ fn measure_10k_corpus() {
     assert!(status.success());
     println!("build: {:.1} s", t.elapsed().as_secs_f64());
     measure(&out, "10,000-unit corpus");
+}
+
+/// search.js takes its messages and the separator of a result's topic › heading line from the
+/// language table (through `studysite.t()`): a site's own table changes them.
+#[test]
+fn the_result_line_and_messages_come_from_the_language_table() {
+    let b = require_browser!();
+    let site = TempSite::minimal();
+    site.write(
+        "themes/default/i18n/zh-CN.yaml",
+        "sep_path: \" » \"\nsearch_no_results: 无结果：{query}\nsearch_hint: 换个词。\nsearch_all_results: \"{total} 条\"\n",
+    );
+    site.build().ok();
+    let page = Page::open(
+        b,
+        &file_url(&site.path().join("public/index.html")),
+        1280,
+        800,
+    );
+    let hits = search(&page, "原文内容");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(
+        page.eval_str("document.querySelector('#site-search-results .search-meta').textContent"),
+        "第一专题 » 一是学习。"
+    );
+    assert_eq!(
+        page.eval_str("document.querySelector('.search-status').textContent"),
+        "1 条"
+    );
+    assert!(search(&page, "量子纠缠").is_empty());
+    assert_eq!(
+        page.eval_str("document.querySelector('.search-status').textContent"),
+        "无结果：量子纠缠换个词。"
+    );
 }

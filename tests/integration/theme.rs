@@ -731,6 +731,27 @@ fn headings_landmarks_and_labels() {
     page.wait_until("location.hash === '#main'", WAIT);
 }
 
+/// Separators are keys of the language table: a site's own table (here over the default theme's
+/// zh-CN one) changes them in titles and meta lines, and in what the scripts are handed.
+#[test]
+fn separators_come_from_the_language_table() {
+    use crate::support::TempSite;
+    let site = TempSite::minimal();
+    site.write(
+        "themes/default/i18n/zh-CN.yaml",
+        "sep_title: \" | \"\nsep_meta: \" / \"\nsep_path: \" » \"\n",
+    );
+    site.build().ok();
+    let topic = site.read("public/01-a/index.html");
+    for s in [
+        "<title>第一专题 | 测试站点</title>",
+        "<p class=\"meta\">1 个学习单元 / 10 分钟 / 原文学习占比 100.0%</p>",
+        " data-sep_path=\" » \"",
+    ] {
+        assert!(topic.contains(s), "{s}");
+    }
+}
+
 #[test]
 fn ui_strings_follow_the_site_language() {
     use crate::support::TempSite;
