@@ -6,6 +6,7 @@
 
 mod browser;
 mod build;
+mod golden;
 mod quiz;
 mod search;
 mod serve;
