@@ -5,7 +5,7 @@
 fn main() {
     let root = std::env::args().nth(1).unwrap_or_else(|| ".".into());
     let t = std::time::Instant::now();
-    let (site, diags) = studysite::site::Site::load(std::path::Path::new(&root));
+    let (site, diags) = studysite::load::load_site(std::path::Path::new(&root));
     let Some(site) = site else {
         eprintln!("the site has problems: {diags:?}");
         std::process::exit(1);

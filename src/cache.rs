@@ -2,7 +2,7 @@
 //! from, so that a rebuild redoes only the work whose inputs changed.
 //!
 //! Two of them exist: rendered Markdown by its text ([`crate::markdown::RenderCache`]) and
-//! finished pages by their template inputs ([`crate::site::PageCache`]). A key names its inputs
+//! finished pages by their template inputs ([`crate::render::PageCache`]). A key names its inputs
 //! completely, so a hit is exactly what doing the work again would give; nothing here knows
 //! which file changed. The owner (the rebuild loop) passes a cache in explicitly and calls
 //! [`Cache::sweep`] after each good build, which drops the entries that build did not use: a

@@ -1,10 +1,27 @@
-//! File-system helpers that name the path in every error, and read text as users write it
-//! (a UTF-8 byte-order mark is dropped). Nothing else in the crate calls `std::fs` for reading
-//! user files, so every I/O error carries its path.
+//! The file system as studysite sees it: which names are never read (hidden files, editor
+//! backups and temp files: [`is_ignored_name`], shared by the content walk, the theme loader,
+//! the static copy and the watcher), and helpers that name the path in every error and read text
+//! as users write it (a UTF-8 byte-order mark is dropped).
+//!
+//! Readers that turn an I/O error into a [`crate::diag::Diagnostic`] of their own (the content
+//! walk, the theme) call `std::fs` directly; everything else reads and writes through here, so
+//! every `anyhow` error carries its path.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
+
+/// Is this a file or folder name we never read (hidden, editor backups and temp files)?
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+}
 
 /// Why a user file could not be read as text.
 #[derive(Debug)]
@@ -93,6 +110,14 @@ mod tests {
             Err(ReadTextError::NotUtf8 { line, column }) => assert_eq!((line, column), (2, 9)),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn ignored_names() {
+        for n in [".hidden.md", "a.md~", ".a.md.swp", "#a.md#", "4913"] {
+            assert!(is_ignored_name(n), "{n}");
+        }
+        assert!(!is_ignored_name("a.md"));
     }
 
     #[test]

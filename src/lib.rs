@@ -1,17 +1,38 @@
 //! studysite compiles Markdown study units into an offline study site.
 //!
-//! Data flows one way:
+//! Data flows one way — load → model → features → render → write:
 //!
 //! ```text
-//! cli → cmd::* → config → content (load: files → typed front matter)
-//!     → markdown (per file, pure: HTML, table of contents, plain text)
-//!     → site (the model: topics, units, sessions, order, validation)
-//!     → view (typed template context) → templates (tera) → output (disk | memory)
+//! cli → cmd (one pipeline for build, check and serve)
+//!     → load: config (site.yaml) + content (files → typed front matter) + markdown (bodies)
+//!             → model (topics, units, questions, sessions) → the features' load-time checks
+//!     → render: view (the typed template contract) + the features' pages and files
+//!             → templates (tera) → output (disk | memory | nothing, for `check`)
 //! ```
 //!
-//! `check` stops after the model; `build` writes through [`output::DiskOutput`], which stages
-//! the whole site beside the target folder and swaps it in only when everything succeeded;
-//! `serve` rebuilds into [`output::MemoryOutput`] and serves that.
+//! `check` runs the whole pipeline into a sink that discards (every page is rendered, so the
+//! templates are checked too) and makes no search index; `build` writes through
+//! [`output::DiskOutput`], which stages the whole site beside the target folder and swaps it in
+//! only when everything succeeded; `serve` renders into [`output::MemoryOutput`] and serves
+//! that.
+//!
+//! ## Layers
+//!
+//! Every module belongs to one layer and imports (`crate::…`) only from its own layer or lower
+//! ones; the modules of layer 4 never import each other, nor do `load` and `render`. The
+//! integration test `architecture::layers_*` checks this on every `crate::` path in `src/`
+//! (test modules, which may build fixtures through any layer, excepted), and that no import
+//! cycle and no function over 100 lines exists.
+//!
+//! | layer | modules | what each owns |
+//! |---|---|---|
+//! | 0 leaves | `diag`, `fs`, `yaml`, `cache`, `assets`, `cli`, `output`, `server`, `watch` | problems with positions; file access and the naming policy; YAML with file-absolute positions; content-keyed memo tables; the embedded theme and starter; the command line; the write sink; the HTTP server; the file watcher |
+//! | 1 inputs | `config`, `content`, `markdown`, `templates` | `site.yaml`; the walk of `content/` into a library of typed front matter (the schema); Markdown → HTML, anchors, text; the theme |
+//! | 2 model | `model` | `Site`, `Topic`, `Unit` and lookups; questions, quizzes, sessions, days, blocks, dates; the original-text share rule |
+//! | 3 view | `view` | the typed template contract, feature pages and their keys, JSON inside pages |
+//! | 4 features | `quiz`, `sessions`, `search` | each takes the model and gives checks, pages and files: questions; training sessions; the offline search index |
+//! | 5 phases | `load`, `render` | `site.yaml` + library → model, then the features' checks; the model → every page and file, in named steps |
+//! | 6 commands | `cmd` | one function per subcommand, and the one pipeline they share |
 //!
 //! Problems with user content are collected as [`diag::Diagnostic`]s (file, line, column,
 //! message, snippet) so one run lists all of them; I/O and internal failures travel as
@@ -20,22 +41,30 @@
 pub mod assets;
 pub mod cache;
 pub mod cli;
-pub mod cmd;
-pub mod config;
-pub mod content;
 pub mod diag;
 pub mod fs;
-pub mod markdown;
 pub mod output;
-pub mod quiz;
-pub mod search;
 pub mod server;
-pub mod sessions;
-pub mod site;
-pub mod templates;
-pub mod view;
 pub mod watch;
 pub mod yaml;
+
+pub mod config;
+pub mod content;
+pub mod markdown;
+pub mod templates;
+
+pub mod model;
+
+pub mod view;
+
+pub mod quiz;
+pub mod search;
+pub mod sessions;
+
+pub mod load;
+pub mod render;
+
+pub mod cmd;
 
 use std::process::ExitCode;
 

@@ -164,9 +164,10 @@ enum Notice {
     Error(Arc<str>),
 }
 
-/// The state the server shares with the rebuild thread.
+/// The site being served, as the server and the rebuild thread share it: its files, the
+/// error overlay of a failed rebuild, and the notices open pages get.
 #[derive(Debug)]
-pub struct Shared {
+pub struct LiveSite {
     files: RwLock<Arc<SiteFiles>>,
     error: RwLock<Option<Arc<str>>>,
     /// Counts good builds; pages carry the one they were served from.
@@ -175,11 +176,11 @@ pub struct Shared {
     notices: broadcast::Sender<Notice>,
 }
 
-impl Shared {
+impl LiveSite {
     /// `watch`: whether pages get the live-reload script.
-    pub fn new(files: SiteFiles, watch: bool) -> Arc<Shared> {
+    pub fn new(files: SiteFiles, watch: bool) -> Arc<LiveSite> {
         let (notices, _) = broadcast::channel(16);
-        Arc::new(Shared {
+        Arc::new(LiveSite {
             files: RwLock::new(Arc::new(files)),
             error: RwLock::new(None),
             generation: AtomicU64::new(1),
@@ -253,7 +254,7 @@ impl Default for ServerConfig {
 
 #[derive(Clone)]
 struct App {
-    shared: Arc<Shared>,
+    shared: Arc<LiveSite>,
     config: ServerConfig,
     closing: watch::Receiver<bool>,
 }
@@ -262,7 +263,7 @@ struct App {
 /// event streams end at once) for up to two seconds.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    shared: Arc<Shared>,
+    shared: Arc<LiveSite>,
     config: ServerConfig,
     shutdown: impl Future<Output = ()>,
 ) {

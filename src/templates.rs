@@ -13,15 +13,6 @@ use tera::{Context, ErrorKind, Tera};
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
 
-/// Templates every theme must provide (the embedded default fills gaps).
-pub const REQUIRED: &[&str] = &[
-    "base.html",
-    "index.html",
-    "topic.html",
-    "unit.html",
-    "404.html",
-];
-
 /// A loaded theme, ready to render.
 pub struct Theme {
     tera: Tera,
@@ -32,7 +23,7 @@ pub struct Theme {
     /// Static files of the theme: (path below `static/`, bytes).
     pub static_files: Vec<(String, Vec<u8>)>,
     /// BLAKE3 of every template's name and text: two themes with the same fingerprint render
-    /// the same context to the same bytes (what [`crate::site::PageCache`] relies on).
+    /// the same context to the same bytes (what the page cache of [`crate::render`] relies on).
     pub fingerprint: blake3::Hash,
 }
 
@@ -44,7 +35,7 @@ fn read_dir_files(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) {
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let name = e.file_name().to_string_lossy().into_owned();
-        if crate::content::is_ignored_name(&name) {
+        if crate::fs::is_ignored_name(&name) {
             continue;
         }
         let path = e.path();
@@ -54,6 +45,13 @@ fn read_dir_files(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) {
             out.push((rel.to_string_lossy().replace('\\', "/"), path.clone()));
         }
     }
+}
+
+/// The theme's templates, compiled, with where each came from and its fingerprint.
+struct Templates {
+    tera: Tera,
+    origins: BTreeMap<String, PathBuf>,
+    fingerprint: blake3::Hash,
 }
 
 impl Theme {
@@ -72,130 +70,20 @@ impl Theme {
                 ),
             )]);
         }
-
-        // Templates: embedded, then theme dir, then site templates/.
-        let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
-        for (name, bytes) in crate::assets::default_theme_dir("templates/") {
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            sources.insert(
-                name.to_string(),
-                (Path::new("themes/default/templates").join(name), text),
-            );
-        }
-        for dir in [theme_dir.join("templates"), root.join("templates")] {
-            let mut files = Vec::new();
-            read_dir_files(&dir, &dir, &mut files);
-            for (name, path) in files {
-                let rel = crate::diag::relative_to(&path, root);
-                match crate::fs::read_text(&path) {
-                    Ok(text) => {
-                        sources.insert(name, (rel, text));
-                    }
-                    Err(_) => problems.push(Diagnostic::error(
-                        rel,
-                        "cannot read the template as UTF-8 text",
-                    )),
-                }
-            }
-        }
-        let mut tera = Tera::new();
-        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-        let origins: BTreeMap<String, PathBuf> = sources
-            .iter()
-            .map(|(k, (p, _))| (k.clone(), p.clone()))
-            .collect();
-        let texts: BTreeMap<String, String> = sources
-            .iter()
-            .map(|(k, (_, t))| (k.clone(), t.clone()))
-            .collect();
-        let mut hasher = blake3::Hasher::new();
-        for (name, text) in &texts {
-            for part in [name.as_bytes(), b"\0", text.as_bytes(), b"\0"] {
-                hasher.update(part);
-            }
-        }
-        let fingerprint = hasher.finalize();
-        if let Err(e) = tera.add_raw_templates(texts.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        {
-            problems.push(template_diagnostic(&e, &origins, &texts));
-        }
-
-        // The UI language table.
-        let lang_file = format!("i18n/{}.yaml", config.language);
-        let lang_text = std::fs::read_to_string(theme_dir.join(&lang_file))
-            .ok()
-            .or_else(|| {
-                crate::assets::default_theme_file(&lang_file)
-                    .map(|b| String::from_utf8_lossy(b).into_owned())
-            });
-        let mut strings = BTreeMap::new();
-        match lang_text {
-            None => {
-                let available: Vec<String> = crate::assets::default_theme_dir("i18n/")
-                    .map(|(n, _)| n.trim_end_matches(".yaml").to_string())
-                    .collect();
-                problems.push(Diagnostic::error(
-                    "site.yaml",
-                    format!(
-                        "language `{}` has no UI table in the theme (`{lang_file}`); available: {}",
-                        config.language,
-                        available.join(", ")
-                    ),
-                ));
-            }
-            Some(text) => {
-                let path = rel_theme_dir.join(&lang_file);
-                match crate::yaml::parse::<BTreeMap<String, String>>(&text, 1, &text, &path) {
-                    Ok(map) => {
-                        // The default language's table fills keys a custom table lacks.
-                        if let Some(base) =
-                            crate::assets::default_theme_file(&lang_file).and_then(|b| {
-                                serde_saphyr::from_slice::<BTreeMap<String, String>>(b).ok()
-                            })
-                        {
-                            strings.extend(base);
-                        }
-                        strings.extend(map);
-                    }
-                    Err(d) => problems.push(d),
-                }
-            }
-        }
-
-        // Static files: embedded, then theme dir (same path wins).
-        let mut statics: BTreeMap<String, Vec<u8>> = crate::assets::default_theme_dir("static/")
-            .map(|(n, b)| (n.to_string(), b.to_vec()))
-            .collect();
-        let mut files = Vec::new();
-        let static_dir = theme_dir.join("static");
-        read_dir_files(&static_dir, &static_dir, &mut files);
-        for (name, path) in files {
-            match crate::fs::read_bytes(&path) {
-                Ok(b) => {
-                    statics.insert(name, b);
-                }
-                Err(e) => problems.push(Diagnostic::error(
-                    crate::diag::relative_to(&path, root),
-                    format!("{e:#}"),
-                )),
-            }
-        }
-
+        let templates = load_templates(root, &theme_dir, &mut problems);
+        let strings = load_strings(config, &theme_dir, &rel_theme_dir, &mut problems);
+        let static_files = load_static_files(root, &theme_dir, &mut problems);
         if problems.is_empty() {
             Ok(Theme {
-                tera,
-                origins,
+                tera: templates.tera,
+                origins: templates.origins,
                 strings,
-                static_files: statics.into_iter().collect(),
-                fingerprint,
+                static_files,
+                fingerprint: templates.fingerprint,
             })
         } else {
             Err(problems)
         }
-    }
-
-    pub fn has_template(&self, name: &str) -> bool {
-        self.tera.contains_template(name)
     }
 
     /// Renders template `name` with `context`.
@@ -246,6 +134,131 @@ impl Theme {
         }
         d
     }
+}
+
+/// Templates: embedded, then the theme folder, then the site's `templates/` (the later wins).
+fn load_templates(root: &Path, theme_dir: &Path, problems: &mut Vec<Diagnostic>) -> Templates {
+    let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+    for (name, bytes) in crate::assets::default_theme_dir("templates/") {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        sources.insert(
+            name.to_string(),
+            (Path::new("themes/default/templates").join(name), text),
+        );
+    }
+    for dir in [theme_dir.join("templates"), root.join("templates")] {
+        let mut files = Vec::new();
+        read_dir_files(&dir, &dir, &mut files);
+        for (name, path) in files {
+            let rel = crate::diag::relative_to(&path, root);
+            match crate::fs::read_text(&path) {
+                Ok(text) => {
+                    sources.insert(name, (rel, text));
+                }
+                Err(_) => problems.push(Diagnostic::error(
+                    rel,
+                    "cannot read the template as UTF-8 text",
+                )),
+            }
+        }
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    let origins: BTreeMap<String, PathBuf> = sources
+        .iter()
+        .map(|(k, (p, _))| (k.clone(), p.clone()))
+        .collect();
+    let texts: BTreeMap<String, String> = sources
+        .iter()
+        .map(|(k, (_, t))| (k.clone(), t.clone()))
+        .collect();
+    let mut hasher = blake3::Hasher::new();
+    for (name, text) in &texts {
+        for part in [name.as_bytes(), b"\0", text.as_bytes(), b"\0"] {
+            hasher.update(part);
+        }
+    }
+    let fingerprint = hasher.finalize();
+    if let Err(e) = tera.add_raw_templates(texts.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        problems.push(template_diagnostic(&e, &origins, &texts));
+    }
+    Templates {
+        tera,
+        origins,
+        fingerprint,
+    }
+}
+
+/// The UI language table of the site's language: the theme's, its gaps filled from the
+/// embedded default theme's table of the same language.
+fn load_strings(
+    config: &SiteConfig,
+    theme_dir: &Path,
+    rel_theme_dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, String> {
+    let lang_file = format!("i18n/{}.yaml", config.language);
+    let lang_text = std::fs::read_to_string(theme_dir.join(&lang_file))
+        .ok()
+        .or_else(|| {
+            crate::assets::default_theme_file(&lang_file)
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+        });
+    let mut strings = BTreeMap::new();
+    let Some(text) = lang_text else {
+        let available: Vec<String> = crate::assets::default_theme_dir("i18n/")
+            .map(|(n, _)| n.trim_end_matches(".yaml").to_string())
+            .collect();
+        problems.push(Diagnostic::error(
+            "site.yaml",
+            format!(
+                "language `{}` has no UI table in the theme (`{lang_file}`); available: {}",
+                config.language,
+                available.join(", ")
+            ),
+        ));
+        return strings;
+    };
+    let path = rel_theme_dir.join(&lang_file);
+    match crate::yaml::parse::<BTreeMap<String, String>>(&text, 1, &text, &path) {
+        Ok(map) => {
+            // The default language's table fills keys a custom table lacks.
+            if let Some(base) = crate::assets::default_theme_file(&lang_file)
+                .and_then(|b| serde_saphyr::from_slice::<BTreeMap<String, String>>(b).ok())
+            {
+                strings.extend(base);
+            }
+            strings.extend(map);
+        }
+        Err(d) => problems.push(d),
+    }
+    strings
+}
+
+/// Static files: embedded, then the theme folder (the same path wins).
+fn load_static_files(
+    root: &Path,
+    theme_dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut statics: BTreeMap<String, Vec<u8>> = crate::assets::default_theme_dir("static/")
+        .map(|(n, b)| (n.to_string(), b.to_vec()))
+        .collect();
+    let mut files = Vec::new();
+    let static_dir = theme_dir.join("static");
+    read_dir_files(&static_dir, &static_dir, &mut files);
+    for (name, path) in files {
+        match crate::fs::read_bytes(&path) {
+            Ok(b) => {
+                statics.insert(name, b);
+            }
+            Err(e) => problems.push(Diagnostic::error(
+                crate::diag::relative_to(&path, root),
+                format!("{e:#}"),
+            )),
+        }
+    }
+    statics.into_iter().collect()
 }
 
 /// Turns a tera error into a diagnostic at the template file, with tera's own report.

@@ -4,7 +4,7 @@
 //! Raw events are noisy: editors save through a temp file and a rename (vim, VS Code,
 //! JetBrains), write a file in several steps, and our own rebuild opens every file it reads.
 //! So events are debounced (`notify-debouncer-full`, [`DEBOUNCE`]), reads (`open`, access
-//! times) are dropped, hidden and temp files ([`crate::content::is_ignored_name`] plus
+//! times) are dropped, hidden and temp files ([`crate::fs::is_ignored_name`] plus
 //! JetBrains' `___jb_tmp___` files) are dropped, and only paths under `content/`, `themes/`,
 //! `templates/`, `static/` and `site.yaml` count — the output folder (`public/`) and anything
 //! else in the site folder never trigger a rebuild. A rebuild always reads every source again
@@ -107,7 +107,7 @@ pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
         match c {
             Component::Normal(n) => {
                 let n = n.to_str()?;
-                if crate::content::is_ignored_name(n) || is_editor_temp(n) {
+                if crate::fs::is_ignored_name(n) || is_editor_temp(n) {
                     return None;
                 }
                 names.push(n);

@@ -1,12 +1,15 @@
-//! YAML (site.yaml, front matter) into typed values, with errors positioned in the whole file.
+//! YAML (site.yaml, front matter) into typed values, with positions in the whole file.
 //!
 //! serde-saphyr reports positions inside the YAML text it was given; front matter starts below
-//! the `---` fence, so the caller passes the file line where the YAML begins and the position is
-//! shifted to count from the top of the file (zola #1133 asked for exactly this).
+//! the `---` fence, so every position is shifted to count from the top of the file (zola #1133
+//! asked for exactly this). [`file_line`] is that shift, the one place it is written: parse
+//! errors here, and the positions of spanned values (a question, a session block) that later
+//! checks report at.
 
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
+use serde_saphyr::Location;
 
 use crate::diag::Diagnostic;
 
@@ -23,12 +26,39 @@ pub fn parse<T: DeserializeOwned>(
         let message = clean_message(&err.without_snippet().to_string());
         match err.location() {
             Some(loc) if loc.line() > 0 => {
-                let line = loc.line() as usize + first_line - 1;
-                Diagnostic::error(path, message).at(file_text, line, loc.column() as usize)
+                let (line, column) = file_position(loc, first_line);
+                Diagnostic::error(path, message).at(file_text, line, column)
             }
             _ => Diagnostic::error(path, message).at_line(file_text, first_line),
         }
     })
+}
+
+/// The 1-based file line of a position in YAML that starts at file line `yaml_first_line`
+/// (a position without a line, which serde-saphyr gives for some values, is the YAML's first
+/// line).
+pub fn file_line(loc: Location, yaml_first_line: usize) -> usize {
+    match loc.line() as usize {
+        0 => yaml_first_line,
+        line => line + yaml_first_line - 1,
+    }
+}
+
+/// [`file_line`] and the 1-based column.
+pub fn file_position(loc: Location, yaml_first_line: usize) -> (usize, usize) {
+    (
+        file_line(loc, yaml_first_line),
+        (loc.column() as usize).max(1),
+    )
+}
+
+/// The 1-based line of the top-level `key:` in a file's text (1 if not found), for problems
+/// that belong to a key as a whole (a missing value, a rule about a list).
+pub fn line_of_key(text: &str, key: &str) -> usize {
+    let prefix = format!("{key}:");
+    text.lines()
+        .position(|l| l.starts_with(&prefix))
+        .map_or(1, |i| i + 1)
 }
 
 /// serde-saphyr appends " at line L column C" to its messages; we print the position ourselves,
@@ -113,4 +143,17 @@ pub fn friendlier(message: &str) -> String {
         return format!("missing required key {rest}");
     }
     message.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_of_key_finds_top_level_keys_only() {
+        let text = "---\ntitle: a\nextra:\n  title: b\nkind: original\n---\n";
+        assert_eq!(line_of_key(text, "title"), 2);
+        assert_eq!(line_of_key(text, "kind"), 5);
+        assert_eq!(line_of_key(text, "missing"), 1);
+    }
 }

@@ -1,31 +1,32 @@
-//! `studysite build`: load → model → render → write, staged and swapped in at the end.
+//! `studysite build`: the pipeline into a staged output folder, swapped in only when everything
+//! succeeded.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Result;
 
+use super::pipeline::{self, PipelineOptions};
 use crate::cli::BuildArgs;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::DiskOutput;
-use crate::site::{RenderReport, Site, render, write_search};
-use crate::templates::Theme;
+use crate::render::RenderReport;
 
-/// Resolved options for a build.
+/// Where a build reads and writes, resolved from the command line.
 #[derive(Debug, Clone)]
-pub struct BuildOptions {
+pub struct BuildPaths {
     pub root: PathBuf,
     pub out: PathBuf,
 }
 
-impl BuildOptions {
-    pub fn from_args(args: &BuildArgs) -> BuildOptions {
+impl BuildPaths {
+    pub fn from_args(args: &BuildArgs) -> BuildPaths {
         let root = super::absolute(&args.root);
         let out = match &args.out {
             Some(o) => super::absolute(o),
             None => root.join("public"),
         };
-        BuildOptions { root, out }
+        BuildPaths { root, out }
     }
 }
 
@@ -53,54 +54,42 @@ fn check_out_dir(root: &Path, out: &Path) -> Option<Diagnostic> {
 }
 
 /// Loads, renders and writes the site. Diagnostics (with warnings) are returned either way.
-pub fn build_site(opts: &BuildOptions) -> (Result<RenderReport, ()>, Diagnostics) {
+pub fn build_site(paths: &BuildPaths) -> (Result<RenderReport, ()>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    if let Some(d) = check_out_dir(&opts.root, &opts.out) {
+    if let Some(d) = check_out_dir(&paths.root, &paths.out) {
         diags.push(d);
         return (Err(()), diags);
     }
-    let (site, load_diags) = Site::load(&opts.root);
-    diags.extend(load_diags.iter().cloned());
-    let Some(mut site) = site else {
+    let opts = PipelineOptions::default();
+    let mut run = pipeline::load(&paths.root, &opts);
+    if !run.loaded() {
+        diags.extend(run.diags.iter().cloned());
         return (Err(()), diags);
-    };
-    let theme = match Theme::load(&opts.root, &site.config) {
-        Ok(t) => t,
-        Err(ds) => {
-            diags.extend(ds);
-            return (Err(()), diags);
-        }
-    };
-    let output = match DiskOutput::begin(&opts.out) {
+    }
+    let output = match DiskOutput::begin(&paths.out) {
         Ok(o) => o,
         Err(e) => {
+            diags.extend(run.diags.iter().cloned());
             diags.push(Diagnostic::error(
-                opts.out.display().to_string(),
+                paths.out.display().to_string(),
                 format!("{e:#}"),
             ));
             return (Err(()), diags);
         }
     };
-    // The pages first; then the search index, from the text alone, with the pages' HTML freed.
-    let rendered = render(&site, &theme, &output).and_then(|mut report| {
-        site.release_body_html();
-        report.files += write_search(&site, &output)?;
-        Ok(report)
-    });
-    match rendered {
-        Ok(report) => match output.commit() {
-            Ok(()) => (Ok(report), diags),
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    opts.out.display().to_string(),
-                    format!("{e:#}"),
-                ));
-                (Err(()), diags)
-            }
-        },
-        Err(ds) => {
-            output.abort();
-            diags.extend(ds.iter().cloned());
+    run.render(&output, &opts);
+    diags.extend(run.diags.iter().cloned());
+    let Some(report) = run.report else {
+        output.abort();
+        return (Err(()), diags);
+    };
+    match output.commit() {
+        Ok(()) => (Ok(report), diags),
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                paths.out.display().to_string(),
+                format!("{e:#}"),
+            ));
             (Err(()), diags)
         }
     }
@@ -108,15 +97,15 @@ pub fn build_site(opts: &BuildOptions) -> (Result<RenderReport, ()>, Diagnostics
 
 pub fn run(args: BuildArgs) -> Result<u8> {
     let start = Instant::now();
-    let opts = BuildOptions::from_args(&args);
-    let (result, diags) = build_site(&opts);
+    let paths = BuildPaths::from_args(&args);
+    let (result, diags) = build_site(&paths);
     diags.print();
     match result {
         Ok(report) => {
-            let shown = opts
+            let shown = paths
                 .out
                 .strip_prefix(std::env::current_dir().unwrap_or_default())
-                .unwrap_or(&opts.out)
+                .unwrap_or(&paths.out)
                 .display()
                 .to_string();
             eprintln!(

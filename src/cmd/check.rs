@@ -1,36 +1,27 @@
-//! `studysite check`: load and validate everything (templates too, by rendering every page
-//! into a sink that discards), write nothing, and print the training sessions' figures. The
-//! search index is not made: nothing in it can fail on content.
+//! `studysite check`: the pipeline into a sink that discards — every page rendered, so the
+//! templates are checked too, but nothing written and no search index made (nothing in it can
+//! fail on content) — then the training sessions' figures.
 
 use anyhow::Result;
 
+use super::pipeline::{self, PipelineOptions, SearchIndex};
 use crate::cli::{CheckArgs, Format};
-use crate::diag::Diagnostics;
 use crate::output::NullOutput;
-use crate::site::{Site, render};
-use crate::templates::Theme;
 
 pub fn run(args: CheckArgs) -> Result<u8> {
     let root = super::absolute(&args.root);
     // The model is kept even when the content has errors, so that the sessions' figures are
     // reported either way; templates are only tried on a model without errors.
-    let (site, load_diags) = Site::load_with_errors(&root);
-    let mut diags = Diagnostics::new();
-    diags.extend(load_diags.iter().cloned());
-    if let Some(site) = site.as_ref().filter(|_| !load_diags.has_errors()) {
-        match Theme::load(&root, &site.config) {
-            Ok(theme) => {
-                if let Err(ds) = render(site, &theme, &NullOutput) {
-                    diags.extend(ds.iter().cloned());
-                }
-            }
-            Err(ds) => diags.extend(ds),
-        }
-    }
+    let opts = PipelineOptions {
+        caches: None,
+        search: SearchIndex::Skip,
+    };
+    let run = pipeline::run(&root, &NullOutput, &opts);
+    let (site, diags) = (&run.site, &run.diags);
     match args.format {
         Format::Text => {
             diags.print();
-            if let Some(site) = &site {
+            if let Some(site) = site {
                 crate::sessions::print_table(site);
             }
             if !diags.has_errors() {

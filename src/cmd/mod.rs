@@ -1,12 +1,13 @@
 //! One function per subcommand. Each resolves its raw flags (paths made absolute, defaults
-//! applied), runs the pipeline and returns the exit code.
+//! applied), runs the [`pipeline`] (the commands that read a site) and returns the exit code.
 
 mod build;
 mod check;
 mod init;
+pub mod pipeline;
 pub mod serve;
 
-pub use build::{BuildOptions, build_site};
+pub use build::{BuildPaths, build_site};
 
 use crate::cli::{Cli, Command};
 

@@ -2,10 +2,11 @@
 //! on every change and reloads open pages (mdBook's and zola's habit: reload only after a good
 //! build; a failed one keeps the last good site and shows the errors).
 //!
-//! A rebuild reads the whole site again and makes every page again, with shortcuts for
-//! save→reload time: Markdown bodies and pages whose inputs did not change are taken from the
-//! [`Caches`] the rebuild thread owns (keyed by content, see [`crate::cache`]), and the search
-//! files are made after the reload is sent (the last build's stay served until the new ones
+//! Every build runs the one pipeline ([`super::pipeline`]) into memory. A rebuild reads the
+//! whole site again and makes every page again, with shortcuts for save→reload time: Markdown
+//! bodies and pages whose inputs did not change are taken from the [`Caches`] the rebuild thread
+//! owns (keyed by content, see [`crate::cache`]), and the search files are made after the reload
+//! is sent (the last build's stay served until the new ones
 //! replace them, quietly). Once a rebuild has finished, the served files are exactly what
 //! `build` writes.
 //!
@@ -20,16 +21,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use super::pipeline::{self, Caches, PipelineOptions, SearchIndex};
 use crate::cli::ServeArgs;
-use crate::content::SourceCache;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::markdown::RenderCache;
+use crate::model::Site;
 use crate::output::MemoryOutput;
-use crate::server::{ServerConfig, Shared, SiteFiles};
-use crate::site::{
-    LoadOptions, PageCache, RenderOptions, RenderReport, Site, render_with, write_search,
-};
-use crate::templates::Theme;
+use crate::render::{RenderReport, write_search};
+use crate::server::{LiveSite, ServerConfig, SiteFiles};
 use crate::watch::{SiteWatcher, describe};
 
 /// Environment variable: the idle-connection timeout in milliseconds (default 20000).
@@ -91,106 +89,43 @@ pub struct Phases {
     pub index: u128,
 }
 
-/// What a rebuild reuses from the builds before it: owned by the rebuild loop, swept after
-/// every good build.
-#[derive(Debug, Default)]
-pub struct Caches {
-    pub sources: SourceCache,
-    pub markdown: RenderCache,
-    pub pages: PageCache,
-}
-
-impl Caches {
-    /// Drops what the last good build did not use.
-    pub fn sweep(&self) {
-        self.sources.sweep();
-        self.markdown.sweep();
-        self.pages.sweep();
-    }
-}
-
-/// How [`build_in_memory_with`] builds.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct BuildOptions<'a> {
-    /// Rendered Markdown and pages of earlier builds (see [`LoadOptions`], [`RenderOptions`]).
-    pub caches: Option<&'a Caches>,
-    /// Leave the search files out, and hand back the model to make them from
-    /// ([`Built::unindexed`], [`search_files`]).
-    pub defer_search: bool,
-}
-
 /// A good in-memory build.
 pub struct Built {
     pub files: SiteFiles,
     pub report: RenderReport,
     pub phases: Phases,
-    /// With [`BuildOptions::defer_search`]: the model, whose search files are still to make.
+    /// With [`SearchIndex::Defer`]: the model, whose search files are still to make.
     pub unindexed: Option<Site>,
 }
 
-/// Loads and renders the site into memory, as `build` would write it.
-pub fn build_in_memory(root: &Path) -> (Result<Built, ()>, Diagnostics) {
-    build_in_memory_with(root, &BuildOptions::default())
-}
-
-/// [`build_in_memory`] with options; with none deferred, the files are the same.
-pub fn build_in_memory_with(
+/// Loads and renders the site into memory, as `build` would write it (with
+/// [`SearchIndex::Defer`], without the search files).
+pub fn build_in_memory(
     root: &Path,
-    opts: &BuildOptions<'_>,
+    opts: &PipelineOptions<'_>,
 ) -> (Result<Built, ()>, Diagnostics) {
-    let mut diags = Diagnostics::new();
-    let mut phases = Phases::default();
-    let t = Instant::now();
-    let load = LoadOptions {
-        source_cache: opts.caches.map(|c| &c.sources),
-        markdown_cache: opts.caches.map(|c| &c.markdown),
-    };
-    let (site, load_diags) = Site::load_with(root, &load);
-    diags.extend(load_diags.iter().cloned());
-    let Some(site) = site else {
-        return (Err(()), diags);
-    };
-    let theme = match Theme::load(root, &site.config) {
-        Ok(t) => t,
-        Err(ds) => {
-            diags.extend(ds);
-            return (Err(()), diags);
-        }
-    };
-    phases.load = t.elapsed().as_millis();
-    let t = Instant::now();
     let output = MemoryOutput::new();
-    let render_opts = RenderOptions {
-        page_cache: opts.caches.map(|c| &c.pages),
+    let run = pipeline::run(root, &output, opts);
+    let Some(report) = run.report else {
+        return (Err(()), run.diags);
     };
-    let rendered = render_with(&site, &theme, &output, &render_opts).and_then(|mut report| {
-        if !opts.defer_search {
-            report.files += write_search(&site, &output)?;
-        }
-        Ok(report)
-    });
-    match rendered {
-        Ok(report) => {
-            phases.render = t.elapsed().as_millis();
-            let t = Instant::now();
-            let files = SiteFiles::new(output.into_files());
-            phases.index = t.elapsed().as_millis();
-            let built = Built {
-                files,
-                report,
-                phases,
-                unindexed: opts.defer_search.then_some(site),
-            };
-            (Ok(built), diags)
-        }
-        Err(ds) => {
-            diags.extend(ds.iter().cloned());
-            (Err(()), diags)
-        }
-    }
+    let t = Instant::now();
+    let files = SiteFiles::new(output.into_files());
+    let phases = Phases {
+        load: run.phases.load,
+        render: run.phases.render,
+        index: t.elapsed().as_millis(),
+    };
+    let built = Built {
+        files,
+        report,
+        phases,
+        unindexed: run.site.filter(|_| opts.search == SearchIndex::Defer),
+    };
+    (Ok(built), run.diags)
 }
 
-/// The search files of `site`, as a build without [`BuildOptions::defer_search`] adds them.
+/// The search files of `site`, as a build with [`SearchIndex::Write`] adds them.
 pub fn search_files(site: &Site) -> SiteFiles {
     let output = MemoryOutput::new();
     // Writing into memory cannot fail.
@@ -199,8 +134,8 @@ pub fn search_files(site: &Site) -> SiteFiles {
 }
 
 /// A rebuild that cannot panic the watcher: a panic in the generator becomes an error.
-fn rebuild(root: &Path, opts: &BuildOptions<'_>) -> (Result<Built, ()>, Diagnostics) {
-    let build = || build_in_memory_with(root, opts);
+fn rebuild(root: &Path, opts: &PipelineOptions<'_>) -> (Result<Built, ()>, Diagnostics) {
+    let build = || build_in_memory(root, opts);
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
         Ok(r) => r,
         Err(_) => {
@@ -338,11 +273,11 @@ pub fn run(args: ServeArgs) -> Result<u8> {
     // What the last builds made, for the rebuild thread (`--watch` only).
     let cache = Caches::default();
     let start = Instant::now();
-    let first = BuildOptions {
+    let first = PipelineOptions {
         caches: opts.watch.then_some(&cache),
-        defer_search: false,
+        search: SearchIndex::Write,
     };
-    let (result, diags) = build_in_memory_with(&opts.root, &first);
+    let (result, diags) = build_in_memory(&opts.root, &first);
     diags.print();
     let shared = match result {
         Ok(built) => {
@@ -353,11 +288,11 @@ pub fn run(args: ServeArgs) -> Result<u8> {
                 built.files.len(),
                 start.elapsed().as_millis()
             );
-            Shared::new(built.files, opts.watch)
+            LiveSite::new(built.files, opts.watch)
         }
         Err(()) if opts.watch => {
             eprintln!("build failed; serving the errors until the next good build");
-            let shared = Shared::new(SiteFiles::default(), true);
+            let shared = LiveSite::new(SiteFiles::default(), true);
             shared.publish_error(&error_text(&diags));
             shared
         }
@@ -415,7 +350,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
 fn spawn_rebuilder(
     mut watcher: SiteWatcher,
     root: PathBuf,
-    shared: Arc<Shared>,
+    shared: Arc<LiveSite>,
     cache: Caches,
 ) -> Result<()> {
     std::thread::Builder::new()
@@ -437,11 +372,11 @@ fn spawn_rebuilder(
 
 /// One rebuild: publish first (so the browser is told even if the terminal is gone), then
 /// make the search files and serve them too, then print.
-fn rebuild_round(root: &Path, shared: &Shared, cache: &Caches, changes: &[crate::watch::Change]) {
+fn rebuild_round(root: &Path, shared: &LiveSite, cache: &Caches, changes: &[crate::watch::Change]) {
     let start = Instant::now();
-    let opts = BuildOptions {
+    let opts = PipelineOptions {
         caches: Some(cache),
-        defer_search: true,
+        search: SearchIndex::Defer,
     };
     let (result, diags) = rebuild(root, &opts);
     let ms = start.elapsed().as_millis();

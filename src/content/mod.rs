@@ -1,90 +1,30 @@
-//! Finding and reading the site's source files: `content/<topic>/_index.md`, units,
-//! `content/sessions/*.md`, into typed front matter plus Markdown bodies.
+//! Finding and reading the site's source files — `content/<topic>/_index.md`, units,
+//! `content/sessions/*.md` — into a [`Library`]: typed front matter ([`schema`]) plus Markdown
+//! bodies, in folder and file-name order.
 //!
-//! This is the load phase: it reads files and parses YAML, nothing more. Every problem becomes a
-//! [`Diagnostic`] and loading goes on, so one run reports all of them.
+//! This is the first half of loading: it walks folders, reads files and parses YAML, nothing
+//! more (the model is made from the library by `load`). Every problem becomes a [`Diagnostic`]
+//! and the walk goes on, so one run reports all of them.
 
 pub mod front_matter;
+pub mod schema;
 
 use std::any::Any;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use serde_saphyr::Spanned;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::fs::{ReadTextError, decode_text};
+use crate::fs::{ReadTextError, decode_text, is_ignored_name};
+
+pub use schema::{
+    BlockSource, Kind, QuestionSource, SessionFrontMatter, TopicFrontMatter, UnitFrontMatter,
+};
 
 /// The folder below `content/` that holds training sessions, not a topic.
 pub const SESSIONS_DIR: &str = "sessions";
-
-/// What a study unit is; the Chinese words are accepted as aliases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// 原文: the original text, verbatim.
-    #[serde(alias = "原文")]
-    Original,
-    /// 解读: an explanation.
-    #[serde(alias = "解读")]
-    Explanation,
-    /// 研讨: questions for discussion.
-    #[serde(alias = "研讨")]
-    Discussion,
-    /// 实践: practice.
-    #[serde(alias = "实践")]
-    Practice,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Original => "original",
-            Kind::Explanation => "explanation",
-            Kind::Discussion => "discussion",
-            Kind::Practice => "practice",
-        }
-    }
-}
-
-/// Front matter of `content/<topic>/_index.md`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopicFrontMatter {
-    pub title: String,
-    #[serde(default)]
-    pub weight: i64,
-    #[serde(default)]
-    pub summary: String,
-    #[serde(default)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-
-/// Front matter of a unit, `content/<topic>/<unit>.md`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UnitFrontMatter {
-    pub title: String,
-    #[serde(default)]
-    pub weight: i64,
-    pub kind: Kind,
-    #[serde(default)]
-    pub minutes: Option<Spanned<i64>>,
-    #[serde(default)]
-    pub source: Option<String>,
-    #[serde(default)]
-    pub summary: String,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    #[serde(default)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-    #[serde(default)]
-    pub quiz: Option<Vec<Spanned<crate::quiz::QuestionSource>>>,
-}
 
 /// One source file read and split: its text, front matter and body.
 #[derive(Debug, Clone)]
@@ -121,7 +61,8 @@ pub struct TopicSource {
     pub assets: Vec<PathBuf>,
 }
 
-/// A session file before its own module parses the front matter.
+/// A session file split at its fences; the sessions feature parses its front matter
+/// ([`SessionFrontMatter`]) and reports what it finds at file-absolute lines.
 #[derive(Debug, Clone)]
 pub struct RawFile {
     pub path: PathBuf,
@@ -147,18 +88,6 @@ impl RawFile {
 pub struct Library {
     pub topics: Vec<TopicSource>,
     pub sessions: Vec<RawFile>,
-}
-
-/// Is this a file or folder name we never read (hidden, editor backups and temp files)?
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-        || name == "4913"
 }
 
 /// Makes a slug from a file or folder name: ASCII letters lower-cased, spaces to `-`.
@@ -327,17 +256,55 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<std::fs::DirEntry>> {
     Ok(entries)
 }
 
+/// What one topic folder holds, before anything is read: found in order, read in parallel.
+struct TopicPlan {
+    slug: String,
+    dir: PathBuf,
+    units: Vec<(PathBuf, String)>,
+    assets: Vec<PathBuf>,
+}
+
+/// What a walk of `content/` found to read: the topic folders, and the session files.
+#[derive(Default)]
+struct Plan {
+    topics: Vec<TopicPlan>,
+    sessions: Vec<(PathBuf, String)>,
+}
+
 /// Walks `root/content` and loads every topic, unit and session, through `cache` when there is
 /// one. Problems go into `diags`.
 pub fn load(root: &Path, cache: Option<&SourceCache>, diags: &mut Diagnostics) -> Library {
+    let plan = plan(root, diags);
+    let mut library = Library {
+        topics: read_topics(root, plan.topics, cache, diags),
+        sessions: Vec::new(),
+    };
+    for (path, slug) in plan.sessions {
+        match load_raw(root, &path, slug) {
+            Ok(f) => library.sessions.push(f),
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    if library.topics.is_empty() && !diags.has_errors() {
+        diags.push(Diagnostic::error(
+            "content",
+            "`content/` holds no topics: add a folder such as `content/01-xuexi/` with an `_index.md` and a unit (or run `studysite init DIR` for a sample site)",
+        ));
+    }
+    library
+}
+
+/// Lists what `content/` holds, in name order, without reading any file: cheap, and the
+/// order every later step keeps.
+fn plan(root: &Path, diags: &mut Diagnostics) -> Plan {
     let content = root.join("content");
-    let mut library = Library::default();
+    let mut plan = Plan::default();
     if !content.is_dir() {
         diags.push(Diagnostic::error(
             "content",
             "there is no `content/` folder: create one with a topic folder such as `content/01-xuexi/_index.md` (or run `studysite init DIR` for a sample site)",
         ));
-        return library;
+        return plan;
     }
     let entries = match sorted_entries(&content) {
         Ok(e) => e,
@@ -346,19 +313,9 @@ pub fn load(root: &Path, cache: Option<&SourceCache>, diags: &mut Diagnostics) -
                 "content",
                 format!("cannot read the folder: {e}"),
             ));
-            return library;
+            return plan;
         }
     };
-
-    // Collect what to read first (cheap, in order), then read and parse in parallel.
-    struct TopicPlan {
-        slug: String,
-        dir: PathBuf,
-        units: Vec<(PathBuf, String)>,
-        assets: Vec<PathBuf>,
-    }
-    let mut plans = Vec::new();
-    let mut session_files = Vec::new();
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
         if is_ignored_name(&name) {
@@ -376,9 +333,7 @@ pub fn load(root: &Path, cache: Option<&SourceCache>, diags: &mut Diagnostics) -
             continue;
         }
         if name == SESSIONS_DIR {
-            for (path, slug) in md_files(root, &rel, diags).0 {
-                session_files.push((path, slug));
-            }
+            plan.sessions.extend(md_files(root, &rel, diags).0);
             continue;
         }
         let slug = match slug_from_name(&name) {
@@ -389,80 +344,81 @@ pub fn load(root: &Path, cache: Option<&SourceCache>, diags: &mut Diagnostics) -
             }
         };
         let (units, assets) = md_files(root, &rel, diags);
-        plans.push(TopicPlan {
+        plan.topics.push(TopicPlan {
             slug,
             dir: rel,
             units,
             assets,
         });
     }
+    plan
+}
 
-    let topic_results: Vec<_> = plans
+/// Reads and parses every planned topic (its `_index.md` and units) in parallel; a topic
+/// without a readable `_index.md` is reported and left out.
+fn read_topics(
+    root: &Path,
+    plans: Vec<TopicPlan>,
+    cache: Option<&SourceCache>,
+    diags: &mut Diagnostics,
+) -> Vec<TopicSource> {
+    let results: Vec<(Option<TopicSource>, Vec<Diagnostic>)> = plans
         .into_par_iter()
-        .map(|plan| {
-            let mut local = Vec::new();
-            let index_rel = plan.dir.join("_index.md");
-            let index = if root.join(&index_rel).is_file() {
-                match load_file::<TopicFrontMatter>(root, &index_rel, plan.slug.clone(), cache) {
-                    Ok(f) => Some(f),
-                    Err(ds) => {
-                        local.extend(ds);
-                        None
-                    }
-                }
-            } else {
-                local.push(Diagnostic::error(
-                    &plan.dir,
-                    format!(
-                        "the topic folder `{}/` has no `_index.md`: create it with front matter such as `title: 第一　…` and `weight: 1`",
-                        plan.dir.display()
-                    ),
-                ));
-                None
-            };
-            let results: Vec<_> = plan
-                .units
-                .par_iter()
-                .map(|(path, slug)| load_file::<UnitFrontMatter>(root, path, slug.clone(), cache))
-                .collect();
-            let mut units = Vec::with_capacity(results.len());
-            for r in results {
-                match r {
-                    Ok(u) => units.push(u),
-                    Err(ds) => local.extend(ds),
-                }
-            }
-            (plan.slug, plan.dir, index, units, plan.assets, local)
-        })
+        .map(|plan| read_topic(root, plan, cache))
         .collect();
-
-    for (slug, dir, index, units, assets, local) in topic_results {
+    let mut topics = Vec::with_capacity(results.len());
+    for (topic, local) in results {
         diags.extend(local);
-        if let Some(index) = index {
-            library.topics.push(TopicSource {
-                slug,
-                dir,
-                index,
-                units,
-                assets,
-            });
-        }
+        topics.extend(topic);
     }
+    topics
+}
 
-    for (path, slug) in session_files {
-        match load_raw(root, &path, slug) {
-            Ok(f) => library.sessions.push(f),
-            Err(ds) => diags.extend(ds),
+fn read_topic(
+    root: &Path,
+    plan: TopicPlan,
+    cache: Option<&SourceCache>,
+) -> (Option<TopicSource>, Vec<Diagnostic>) {
+    let mut local = Vec::new();
+    let index_rel = plan.dir.join("_index.md");
+    let index = if root.join(&index_rel).is_file() {
+        match load_file::<TopicFrontMatter>(root, &index_rel, plan.slug.clone(), cache) {
+            Ok(f) => Some(f),
+            Err(ds) => {
+                local.extend(ds);
+                None
+            }
         }
-    }
-
-    if library.topics.is_empty() && !diags.has_errors() {
-        diags.push(Diagnostic::error(
-            "content",
-            "`content/` holds no topics: add a folder such as `content/01-xuexi/` with an `_index.md` and a unit (or run `studysite init DIR` for a sample site)",
+    } else {
+        local.push(Diagnostic::error(
+            &plan.dir,
+            format!(
+                "the topic folder `{}/` has no `_index.md`: create it with front matter such as `title: 第一　…` and `weight: 1`",
+                plan.dir.display()
+            ),
         ));
+        None
+    };
+    let results: Vec<_> = plan
+        .units
+        .par_iter()
+        .map(|(path, slug)| load_file::<UnitFrontMatter>(root, path, slug.clone(), cache))
+        .collect();
+    let mut units = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(u) => units.push(u),
+            Err(ds) => local.extend(ds),
+        }
     }
-    library
+    let topic = index.map(|index| TopicSource {
+        slug: plan.slug,
+        dir: plan.dir,
+        index,
+        units,
+        assets: plan.assets,
+    });
+    (topic, local)
 }
 
 /// The `.md` files (with slugs) and other files of one folder; reports nested folders and
@@ -528,13 +484,5 @@ mod tests {
         assert_eq!(slug_from_name("原文").unwrap(), "原文");
         assert!(slug_from_name("a#b").is_err());
         assert!(slug_from_name("50%").is_err());
-    }
-
-    #[test]
-    fn ignored_names() {
-        for n in [".hidden.md", "a.md~", ".a.md.swp", "#a.md#", "4913"] {
-            assert!(is_ignored_name(n), "{n}");
-        }
-        assert!(!is_ignored_name("a.md"));
     }
 }

@@ -228,13 +228,48 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// Renders a whole document (a unit's, topic's or session's body).
+/// Renders a whole document (a unit's, topic's or session's body): one parse, then the
+/// headings' ids and levels, the text by section, and the HTML, all from the same tree.
 pub fn render(markdown: &str) -> Rendered {
     let arena = Arena::new();
     let options = options();
     let root = parse_document(&arena, markdown, &options);
+    let headings = number_headings(root);
+    let (sections, reading) = text_by_section(root, &headings.anchors);
 
-    // Headings: explicit ids, shift so the body's top level is h2 (the page title is the h1).
+    let highlighter = highlight::Highlighter::default();
+    let heading_ids = HeadingIds {
+        ids: Mutex::new(headings.ids),
+    };
+    let mut plugins = Plugins::default();
+    plugins.render.codefence_syntax_highlighter = Some(&highlighter);
+    plugins.render.heading_adapter = Some(&heading_ids);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    // Writing into a String cannot fail.
+    let _ = format_html_with_plugins(root, &options, &mut html, &plugins);
+    html.shrink_to_fit();
+    Rendered {
+        html,
+        toc: headings.toc,
+        anchors: headings.anchors,
+        sections,
+        reading_units: reading,
+        highlighted: highlighter.used(),
+    }
+}
+
+/// The headings of a document once numbered: the id of each (in document order, for the
+/// HTML writer), its anchors and its table of contents.
+struct Headings {
+    ids: std::collections::VecDeque<String>,
+    anchors: Vec<String>,
+    toc: Vec<TocEntry>,
+}
+
+/// Gives every heading its id — an explicit `{#id}` at its end, taken out of the text, or one
+/// made from its text, unique in the document — and shifts the levels so that the body's top
+/// level is h2 (the page title is the h1).
+fn number_headings<'a>(root: &'a AstNode<'a>) -> Headings {
     let headings: Vec<&AstNode> = root
         .descendants()
         .filter(|n| matches!(n.data().value, NodeValue::Heading(_)))
@@ -249,9 +284,11 @@ pub fn render(markdown: &str) -> Rendered {
         .unwrap_or(2);
     let shift = 2u8.saturating_sub(min_level);
     let mut used = HashSet::new();
-    let mut ids = std::collections::VecDeque::new();
-    let mut toc = Vec::new();
-    let mut anchors = Vec::new();
+    let mut out = Headings {
+        ids: std::collections::VecDeque::new(),
+        anchors: Vec::new(),
+        toc: Vec::new(),
+    };
     for node in &headings {
         if let Some(last_text) = node
             .descendants()
@@ -264,7 +301,7 @@ pub fn render(markdown: &str) -> Rendered {
             {
                 *t = rest.into();
                 drop(data);
-                ids.push_back(id);
+                out.ids.push_back(id);
             }
         }
         let title = node.collect_text().trim().to_string();
@@ -279,8 +316,8 @@ pub fn render(markdown: &str) -> Rendered {
             }
         };
         // An explicit id was pushed for this heading already when its text ended in {#…}.
-        let id = if ids.len() > anchors.len() {
-            ids.back().cloned().unwrap_or_default()
+        let id = if out.ids.len() > out.anchors.len() {
+            out.ids.back().cloned().unwrap_or_default()
         } else {
             let base = anchor_for(&title);
             let mut id = base.clone();
@@ -289,20 +326,24 @@ pub fn render(markdown: &str) -> Rendered {
                 id = format!("{base}-{n}");
                 n += 1;
             }
-            ids.push_back(id.clone());
+            out.ids.push_back(id.clone());
             id
         };
         used.insert(id.clone());
-        anchors.push(id.clone());
+        out.anchors.push(id.clone());
         if (2..=3).contains(&level) {
-            toc.push(TocEntry { level, id, title });
+            out.toc.push(TocEntry { level, id, title });
         }
     }
+    out
+}
 
-    // Plain text by section, in the same pass over the tree.
+/// The plain text of each section (for search) and the reading units of all of them (for the
+/// estimated minutes).
+fn text_by_section<'a>(root: &'a AstNode<'a>, anchors: &[String]) -> (Vec<TextSection>, usize) {
     let mut sections = vec![TextSection::default()];
     let mut heading_index = 0;
-    collect_text(root, &mut sections, &anchors, &mut heading_index);
+    collect_text(root, &mut sections, anchors, &mut heading_index);
     sections.retain(|s| !(s.anchor.is_none() && s.text.trim().is_empty()));
     // The model keeps every page's text and HTML until the build ends: give back what the
     // strings grew by doubling (about a third of their size).
@@ -314,26 +355,7 @@ pub fn render(markdown: &str) -> Rendered {
         .iter()
         .map(|s| reading_units(&s.heading) + reading_units(&s.text))
         .sum();
-
-    let highlighter = highlight::Highlighter::default();
-    let heading_ids = HeadingIds {
-        ids: Mutex::new(ids),
-    };
-    let mut plugins = Plugins::default();
-    plugins.render.codefence_syntax_highlighter = Some(&highlighter);
-    plugins.render.heading_adapter = Some(&heading_ids);
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    // Writing into a String cannot fail.
-    let _ = format_html_with_plugins(root, &options, &mut html, &plugins);
-    html.shrink_to_fit();
-    Rendered {
-        html,
-        toc,
-        anchors,
-        sections,
-        reading_units: reading,
-        highlighted: highlighter.used(),
-    }
+    (sections, reading)
 }
 
 /// Rendered documents by the BLAKE3 hash of their Markdown, so that `serve --watch` parses

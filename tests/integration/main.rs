@@ -4,6 +4,7 @@
 //!
 //! One module per feature.
 
+mod architecture;
 mod browser;
 mod build;
 mod golden;

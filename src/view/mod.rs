@@ -1,6 +1,6 @@
 //! The template context: typed, borrowed views of the model that every template receives.
 //!
-//! Every page gets the keys of [`Shared`] (made once per build) and [`Common`]:
+//! Every page gets the keys of [`SharedKeys`] (made once per build) and [`Common`]:
 //!
 //! | key | what |
 //! |---|---|
@@ -8,22 +8,29 @@
 //! | `t` | the UI strings of the site's language (`themes/<theme>/i18n/<language>.yaml`) |
 //! | `root` | the relative path from this page to the site root: `""` or `"../"`; prefix every link with it |
 //! | `current_path` | this page's path from the site root, e.g. `01-xuexi/yuanwen.html` |
-//! | `page_kind` | `index`, `topic`, `unit`, `404`, or an extra page's kind |
+//! | `page_kind` | `index`, `topic`, `unit`, `404`, or a feature page's kind |
 //! | `nav` | every topic: `title`, `path`, `minutes`, `unit_count` |
-//! | `nav_units_html` | the current topic's units (a window of them in very large topics) as side-navigation entries, already HTML: each unit's `nav_unit.html` (keys `u`: `title`, `path`, `kind`, `minutes`; `current`; `root`; and [`Shared`]'s), rendered once per build and reused by every page that lists it |
+//! | `nav_units_html` | the current topic's units (a window of them in very large topics) as side-navigation entries, already HTML: each unit's `nav_unit.html` (keys `u`: `title`, `path`, `kind`, `minutes`; `current`; `root`; and [`SharedKeys`]'s), rendered once per build and reused by every page that lists it |
 //! | `nav_units_more` | whether `nav_units_html` is only a window of the topic's units |
 //! | `breadcrumbs` | `title`, `path` from the home page down to the parent of this page |
 //!
-//! and, by page: `home` (index), `topic` (topic), `unit`, `prev`, `next` (unit). Paths are
-//! relative to the site root and always name a file (`…/index.html`), so that the site works
-//! from file:// and from any sub-path of any server.
+//! and, by page: `home` (index), `topic` (topic), `unit`, `prev`, `next` (unit), and a feature
+//! page's own keys ([`FeaturePage`]). Paths are relative to the site root and always name a
+//! file (`…/index.html`), so that the site works from file:// and from any sub-path of any
+//! server. JSON handed to scripts inside the page goes through [`script_json`].
+
+mod json;
+mod page;
+
+pub use json::{escape_script_json, script_json};
+pub use page::{FeaturePage, PageContext};
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::markdown::TocEntry;
-use crate::site::{Site, Topic, Unit};
+use crate::model::{Site, Topic, Unit};
 
 /// Units shown in the side navigation before it switches to a window around the current one.
 pub const NAV_UNITS_FULL: usize = 60;
@@ -69,7 +76,7 @@ pub struct NavUnit<'a> {
 /// Keys every page has with the same value: turned into template values once per build and
 /// shared by every page (cloning a template value is cheap).
 #[derive(Debug, Clone, Serialize)]
-pub struct Shared<'a> {
+pub struct SharedKeys<'a> {
     pub site: &'a SiteView<'a>,
     pub t: &'a BTreeMap<String, String>,
     pub nav: &'a [NavTopic<'a>],
@@ -167,7 +174,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         title: &site.config.title,
         description: &site.config.description,
         language: &site.config.language,
-        key: &site.key,
+        key: &site.storage_key,
         pass_mark: site.config.quiz.pass_mark,
         extra: &site.config.extra,
     }
@@ -240,7 +247,7 @@ pub fn topic_view<'a>(site: &'a Site, t: &'a Topic, with_body: bool) -> TopicVie
             .map(unit_summary)
             .collect(),
         unit_count: t.units.len(),
-        quiz_questions: crate::quiz::question_count(site, t.units.clone()),
+        quiz_questions: site.question_count(t.units.clone()),
     }
 }
 
@@ -286,7 +293,7 @@ pub fn home_view(site: &Site) -> HomeView<'_> {
         original_minutes,
         original_share: percent(original_minutes, minutes),
         unit_count: site.units.len(),
-        quiz_questions: crate::quiz::question_count(site, 0..site.units.len()),
+        quiz_questions: site.question_count(0..site.units.len()),
         session_count: site.sessions.len(),
     }
 }

@@ -7,8 +7,8 @@
 //!
 //! - `index.js` — the manifest: format version, number of index shards, where each document
 //!   chunk starts, topic titles, and each document's title, topic and path. Loaded when the
-//!   reader first focuses the search box, not on every page view (about 4 KB for the shipped
-//!   site, 0.7 MB — 100 KB gzipped — for 10,000 units).
+//!   reader first focuses the search box, not on every page view (its size by site size is in
+//!   BENCHMARKS.md, "search").
 //! - `i/<n>.js` — index shard `n`: token → posting list, for the tokens whose hash falls in the
 //!   shard. A query loads only the shards of its own tokens, ranks from them alone and lists
 //!   its results at once (titles are in the manifest).
@@ -17,8 +17,8 @@
 //!   them on their text (terms as written, side by side), pick the passage the link goes to and
 //!   build the snippet. The text of the site is shipped once, here; the index holds no text.
 //!
-//! Every script file costs a browser a few milliseconds however small it is (measured: 20
-//! chunks in parallel take ~40 ms from file://), so a query touches few files: one shard per
+//! Every script file costs a browser a few milliseconds however small it is (BENCHMARKS.md,
+//! "search", has the figures from file://), so a query touches few files: one shard per
 //! token, at most a dozen chunks.
 //!
 //! A document is a unit or a topic page. Quiz text lives in front matter, not in the body's
@@ -72,7 +72,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use crate::markdown::{TextSection, is_cjk};
-use crate::site::Site;
+use crate::model::Site;
 
 /// Version of the files' format (the manifest's `v`); `search.js` checks it.
 pub const FORMAT: u32 = 1;
@@ -830,8 +830,8 @@ fn token_text(key: u64, words: &KeyMap<String>) -> String {
 
 /// Number of index shards for a site: a power of two giving shards of at most about
 /// [`SHARD_TARGET`] bytes. The encoded index is under a byte per character of text (a posting
-/// costs about a byte per document, not per occurrence: 17.5 MB for the 10,000-unit corpus,
-/// whose estimate below is 25–50 M characters), so half a byte per character is assumed.
+/// costs about a byte per document, not per occurrence; BENCHMARKS.md, "search", has the
+/// sizes), so half a byte per character is assumed.
 fn shard_count(docs: &[Doc<'_>]) -> usize {
     let chars: usize = docs
         .iter()
@@ -1093,121 +1093,14 @@ fn file_order(path: &str) -> (u8, usize) {
     }
 }
 
-/// The exact score of one document for a query, as `search.js` computes it on the document's
-/// text (the browser's `rank`); kept here as the specification the unit tests pin down.
-///
-/// Per term, the best of: in the title ([`W_TITLE`]), in a section heading ([`W_HEADING`]),
-/// as written in a section's text ([`W_BODY`] + occurrences, at most 5), or only as scattered
-/// tokens in one section ([`W_SCATTERED`]). The score is `terms present × 10000 + the sum of
-/// those weights + the best section's score`, where a section holding every term of a
-/// multi-term query earns 50, plus [`W_ADJACENT`] × 2 when the terms stand side by side or
-/// [`W_ADJACENT`] when they are within 30 characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Score {
-    pub present: usize,
-    pub score: i64,
-    /// Index of the section the result links to.
-    pub section: Option<usize>,
-}
-
-pub const W_TITLE: i64 = 100;
-pub const W_HEADING: i64 = 30;
-pub const W_BODY: i64 = 10;
-pub const W_SCATTERED: i64 = 2;
-pub const W_ADJACENT: i64 = 20;
-
-struct Term {
-    text: String,
-    tokens: Vec<String>,
-}
-
-fn fold_str(s: &str) -> String {
-    s.chars().map(fold).collect()
-}
-
-fn parse_query(q: &str) -> Vec<Term> {
-    fold_str(q)
-        .split_whitespace()
-        .map(|t| Term {
-            text: t.to_string(),
-            tokens: query_tokens(t),
-        })
-        .filter(|t| !t.tokens.is_empty())
-        .collect()
-}
-
-fn occurrences(hay: &str, needle: &str) -> i64 {
-    hay.match_indices(needle).take(5).count() as i64
-}
-
-fn near(hay: &str, terms: &[Term], span: usize) -> bool {
-    let first = &terms[0].text;
-    let chars: Vec<char> = hay.chars().collect();
-    let first_len = first.chars().count();
-    for (i, _) in hay.match_indices(first.as_str()) {
-        let at = hay[..i].chars().count();
-        let lo = at.saturating_sub(span);
-        let hi = (at + first_len + span).min(chars.len());
-        let window: String = chars[lo..hi].iter().collect();
-        if terms.iter().all(|t| window.contains(&t.text)) {
-            return true;
-        }
-    }
-    false
-}
-
-/// Scores a document (title, sections as (heading, text)) for `query`; see [`Score`].
-pub fn score(title: &str, sections: &[(&str, &str)], query: &str) -> Score {
-    let terms = parse_query(query);
-    let title = fold_str(title);
-    let mut level: Vec<i64> = terms
-        .iter()
-        .map(|t| if title.contains(&t.text) { W_TITLE } else { 0 })
-        .collect();
-    let mut best: Option<(usize, i64)> = None;
-    for (i, (heading, text)) in sections.iter().enumerate() {
-        let (heading, text) = (fold_str(heading), fold_str(text));
-        let (mut sc, mut inside) = (0, 0);
-        for (k, t) in terms.iter().enumerate() {
-            let all = |hay: &str| t.tokens.iter().all(|tok| hay.contains(tok.as_str()));
-            let w = if heading.contains(&t.text) {
-                W_HEADING
-            } else if text.contains(&t.text) {
-                W_BODY + occurrences(&text, &t.text)
-            } else if all(&text) || all(&heading) {
-                W_SCATTERED
-            } else {
-                0
-            };
-            if w > 0 {
-                inside += 1;
-            }
-            sc += w;
-            level[k] = level[k].max(w);
-        }
-        if inside == terms.len() && terms.len() > 1 {
-            sc += 50;
-            let joined: String = terms.iter().map(|t| t.text.as_str()).collect();
-            if text.contains(&joined) || heading.contains(&joined) {
-                sc += W_ADJACENT * 2;
-            } else if near(&text, &terms, 30) {
-                sc += W_ADJACENT;
-            }
-        }
-        if best.is_none_or(|(_, b)| sc > b) {
-            best = Some((i, sc));
-        }
-    }
-    let present = level.iter().filter(|&&w| w > 0).count();
-    Score {
-        present,
-        score: present as i64 * 10_000 + level.iter().sum::<i64>() + best.map_or(0, |b| b.1.max(0)),
-        section: best.map(|b| b.0),
-    }
-}
+/// The ranking `search.js` does in the browser, restated in Rust as the specification its
+/// unit tests pin down (test builds only: nothing in the build ranks).
+#[cfg(test)]
+mod score;
 
 #[cfg(test)]
 mod tests {
+    use super::score::*;
     use super::*;
 
     /// The specification of [`push_json_compact`]'s compaction, as a string.
@@ -1436,7 +1329,7 @@ mod tests {
             "content/01-a/jiedu.md",
             "---\ntitle: 解读\nkind: explanation\nminutes: 5\nquiz:\n  - id: q1\n    type: truefalse\n    prompt: 测验独有词汇\n    answer: true\n---\n正文。\n",
         );
-        let (site, diags) = Site::load(dir.path());
+        let (site, diags) = crate::load::load_site(dir.path());
         let site = site.unwrap_or_else(|| panic!("{diags:?}"));
         let files = data_files(&site);
         let all: String = files

@@ -1,0 +1,152 @@
+//! The one pipeline every command that reads a site runs: load the model, load the theme,
+//! render every page into a sink, free the pages' HTML, then make the search index — each step
+//! only when the ones before it succeeded. `build` runs it into its staged output folder,
+//! `check` into a sink that discards (without the search index: nothing in it can fail on
+//! content), `serve` into memory (through its caches, with the search index made after the
+//! pages have reloaded).
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::content::SourceCache;
+use crate::diag::Diagnostics;
+use crate::load::{LoadOptions, load_site_keeping_errors};
+use crate::markdown::RenderCache;
+use crate::model::Site;
+use crate::output::Sink;
+use crate::render::{PageCache, RenderOptions, RenderReport, render_with, write_search};
+use crate::templates::Theme;
+
+/// What a run may reuse from the runs before it: owned by `serve --watch`'s rebuild loop,
+/// swept after every good build.
+#[derive(Debug, Default)]
+pub struct Caches {
+    pub sources: SourceCache,
+    pub markdown: RenderCache,
+    pub pages: PageCache,
+}
+
+impl Caches {
+    /// Drops what the last good build did not use.
+    pub fn sweep(&self) {
+        self.sources.sweep();
+        self.markdown.sweep();
+        self.pages.sweep();
+    }
+}
+
+/// What becomes of the search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SearchIndex {
+    /// Written into the sink after the pages.
+    #[default]
+    Write,
+    /// Left out: the caller makes it later from [`Run::site`].
+    Defer,
+    /// Not made at all (`check`).
+    Skip,
+}
+
+/// How [`run`] runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PipelineOptions<'a> {
+    pub caches: Option<&'a Caches>,
+    pub search: SearchIndex,
+}
+
+/// Where a run's time went, in milliseconds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Phases {
+    /// Reading and checking the sources, and the theme.
+    pub load: u128,
+    /// Rendering every page and file (and the search index, when written).
+    pub render: u128,
+}
+
+/// What a run did.
+pub struct Run {
+    /// The model, whenever `site.yaml` could be read, even when the content has errors (what
+    /// `check` prints its sessions' figures from; what a deferred search index is made from).
+    pub site: Option<Site>,
+    /// The theme, once the model has no errors and the theme loaded: the run is ready to
+    /// render.
+    theme: Option<Theme>,
+    /// What was written, when every step succeeded.
+    pub report: Option<RenderReport>,
+    pub phases: Phases,
+    /// Every problem, errors and warnings.
+    pub diags: Diagnostics,
+}
+
+impl Run {
+    /// Whether the model and the theme loaded without errors, so that [`Run::render`] can go on.
+    pub fn loaded(&self) -> bool {
+        self.theme.is_some()
+    }
+
+    /// Renders a loaded run into `sink`: the pages and files, then (with the pages' HTML
+    /// freed) the search index. Does nothing when the run did not load.
+    pub fn render(&mut self, sink: &dyn Sink, opts: &PipelineOptions<'_>) {
+        let (Some(theme), Some(site)) = (self.theme.as_ref(), self.site.as_mut()) else {
+            return;
+        };
+        let t = Instant::now();
+        match render_all(site, theme, sink, opts) {
+            Ok(report) => self.report = Some(report),
+            Err(ds) => self.diags.extend(ds.iter().cloned()),
+        }
+        self.phases.render = t.elapsed().as_millis();
+    }
+}
+
+/// Loads the site at `root` and writes it into `sink`.
+pub fn run(root: &Path, sink: &dyn Sink, opts: &PipelineOptions<'_>) -> Run {
+    let mut run = load(root, opts);
+    run.render(sink, opts);
+    run
+}
+
+/// The first half of [`run`]: the model, and the theme when the model has no errors. `build`
+/// opens its output only once this succeeded.
+pub fn load(root: &Path, opts: &PipelineOptions<'_>) -> Run {
+    let t = Instant::now();
+    let load = LoadOptions {
+        source_cache: opts.caches.map(|c| &c.sources),
+        markdown_cache: opts.caches.map(|c| &c.markdown),
+    };
+    let (site, mut diags) = load_site_keeping_errors(root, &load);
+    let theme = match site.as_ref().filter(|_| !diags.has_errors()) {
+        Some(site) => Theme::load(root, &site.config)
+            .map_err(|ds| diags.extend(ds))
+            .ok(),
+        None => None,
+    };
+    Run {
+        site,
+        theme,
+        report: None,
+        phases: Phases {
+            load: t.elapsed().as_millis(),
+            render: 0,
+        },
+        diags,
+    }
+}
+
+/// The pages and files, then (with the pages' HTML freed) the search index.
+fn render_all(
+    site: &mut Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    opts: &PipelineOptions<'_>,
+) -> Result<RenderReport, Diagnostics> {
+    let render_opts = RenderOptions {
+        page_cache: opts.caches.map(|c| &c.pages),
+    };
+    let mut report = render_with(site, theme, sink, &render_opts)?;
+    site.release_body_html();
+    if opts.search == SearchIndex::Write {
+        report.files += write_search(site, sink)?;
+    }
+    Ok(report)
+}

@@ -1,0 +1,334 @@
+//! Training sessions (班次) as the model holds them: the timetable split into days of blocks,
+//! with clock times, and the minutes the original-text rule is judged on ([`super::share`]).
+//! The sessions feature reads session files into these and makes their pages; this module
+//! also holds the calendar dates and clock times they are written in.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::share::RuleOutcome;
+use crate::content::Kind;
+use crate::markdown::Rendered;
+
+/// What a block of a session is; the Chinese words are accepted as aliases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlockKind {
+    /// 原文: reading the original text. Counts towards the share.
+    #[serde(alias = "原文")]
+    Original,
+    /// 解读
+    #[serde(alias = "解读")]
+    Explanation,
+    /// 研讨
+    #[serde(alias = "研讨")]
+    Discussion,
+    /// 实践
+    #[serde(alias = "实践")]
+    Practice,
+    /// 其他: opening, tests, summaries.
+    #[serde(alias = "其他")]
+    Other,
+    /// 休息: moves the clock, but is not study time.
+    #[serde(alias = "休息")]
+    Break,
+}
+
+impl BlockKind {
+    /// The English name or its Chinese alias.
+    pub fn parse(s: &str) -> Option<BlockKind> {
+        Some(match s.trim() {
+            "original" | "原文" => BlockKind::Original,
+            "explanation" | "解读" => BlockKind::Explanation,
+            "discussion" | "研讨" => BlockKind::Discussion,
+            "practice" | "实践" => BlockKind::Practice,
+            "other" | "其他" => BlockKind::Other,
+            "break" | "休息" => BlockKind::Break,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockKind::Original => "original",
+            BlockKind::Explanation => "explanation",
+            BlockKind::Discussion => "discussion",
+            BlockKind::Practice => "practice",
+            BlockKind::Other => "other",
+            BlockKind::Break => "break",
+        }
+    }
+}
+
+impl From<Kind> for BlockKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Original => BlockKind::Original,
+            Kind::Explanation => BlockKind::Explanation,
+            Kind::Discussion => BlockKind::Discussion,
+            Kind::Practice => BlockKind::Practice,
+        }
+    }
+}
+
+/// A calendar date (proleptic Gregorian), written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD` strictly (a real calendar date).
+    pub fn parse(s: &str) -> Option<Date> {
+        let s = s.trim();
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = &s[r];
+            if part.bytes().all(|c| c.is_ascii_digit()) {
+                part.parse().ok()
+            } else {
+                None
+            }
+        };
+        let year = digits(0..4)? as i32;
+        let (month, day) = (digits(5..7)?, digits(8..10)?);
+        let date = Date { year, month, day };
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(date)
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    pub fn days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` after 1970-01-01 (`civil_from_days`).
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// ISO weekday: 1 = Monday … 7 = Sunday.
+    pub fn weekday(self) -> u32 {
+        // 1970-01-01 was a Thursday.
+        (self.days() + 3).rem_euclid(7) as u32 + 1
+    }
+
+    pub fn plus_days(self, n: i64) -> Date {
+        Date::from_days(self.days() + n)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Parses a clock time `H:MM` or `HH:MM` (00:00–23:59) into minutes after midnight.
+pub fn parse_clock(s: &str) -> Option<u32> {
+    let (h, m) = s.trim().split_once(':')?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    if !h.bytes().chain(m.bytes()).all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// `HH:MM` for minutes after midnight; past midnight the hours go on (`24:10`).
+pub fn format_clock(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// The start and end clock times of consecutive blocks of one day that starts at `start`
+/// (minutes after midnight): each block begins where the previous one ended. Without a start
+/// time there are no clock times.
+pub fn clock_times(start: Option<u32>, minutes: &[u32]) -> Vec<Option<(u32, u32)>> {
+    let Some(mut now) = start else {
+        return vec![None; minutes.len()];
+    };
+    minutes
+        .iter()
+        .map(|&m| {
+            let span = (now, now + m);
+            now += m;
+            Some(span)
+        })
+        .collect()
+}
+
+/// One row of a timetable.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub title: String,
+    pub kind: BlockKind,
+    pub minutes: u32,
+    /// Index into [`super::Site::units`] for a unit reference.
+    pub unit: Option<usize>,
+    /// Clock times, when the day has a start time.
+    pub start: Option<u32>,
+    pub end: Option<u32>,
+    /// 1-based line in the session file.
+    pub line: usize,
+}
+
+/// One day of a session.
+#[derive(Debug, Clone)]
+pub struct Day {
+    /// 1-based.
+    pub number: usize,
+    pub date: Option<Date>,
+    pub start_time: Option<u32>,
+    pub blocks: Vec<Block>,
+}
+
+/// A training session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub slug: String,
+    /// `content/sessions/<slug>.md`
+    pub source: PathBuf,
+    pub title: String,
+    pub audience: String,
+    pub place: String,
+    /// The first and last day (equal for a one-day session); `None` when not given correctly.
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    pub start_time: Option<u32>,
+    pub days: Vec<Day>,
+    pub notice: Rendered,
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// Minutes of every block except breaks.
+    pub study_minutes: u32,
+    pub original_minutes: u32,
+    pub break_minutes: u32,
+    pub rule: RuleOutcome,
+}
+
+impl Session {
+    /// `sessions/<slug>.html`
+    pub fn path(&self) -> String {
+        format!("sessions/{}.html", self.slug)
+    }
+    pub fn print_path(&self) -> String {
+        format!("sessions/{}-print.html", self.slug)
+    }
+    pub fn handout_path(&self) -> String {
+        format!("sessions/{}-handout.html", self.slug)
+    }
+
+    pub fn blocks(&self) -> impl Iterator<Item = &Block> {
+        self.days.iter().flat_map(|d| d.blocks.iter())
+    }
+
+    /// The original units of the session, each once, in timetable order.
+    pub fn original_units(&self) -> Vec<usize> {
+        let mut seen = BTreeSet::new();
+        self.blocks()
+            .filter(|b| b.kind == BlockKind::Original)
+            .filter_map(|b| b.unit)
+            .filter(|u| seen.insert(*u))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_times_follow_the_minutes_from_the_start() {
+        let t = clock_times(parse_clock("08:30"), &[15, 30, 10, 90]);
+        let shown: Vec<String> = t
+            .iter()
+            .map(|s| {
+                let (a, b) = s.unwrap();
+                format!("{}–{}", format_clock(a), format_clock(b))
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            ["08:30–08:45", "08:45–09:15", "09:15–09:25", "09:25–10:55"]
+        );
+    }
+
+    #[test]
+    fn no_start_time_means_no_clock_times() {
+        assert_eq!(clock_times(None, &[10, 20]), vec![None, None]);
+    }
+
+    #[test]
+    fn clock_times_past_midnight_keep_counting() {
+        let t = clock_times(Some(23 * 60 + 30), &[45]);
+        assert_eq!(t[0].map(|(_, e)| format_clock(e)).unwrap(), "24:15");
+    }
+
+    #[test]
+    fn clock_parsing() {
+        assert_eq!(parse_clock("08:30"), Some(510));
+        assert_eq!(parse_clock("8:30"), Some(510));
+        assert_eq!(parse_clock("23:59"), Some(1439));
+        for bad in [
+            "24:00", "8:60", "0830", "8.30", "08:3", "", "ab:cd", "-1:00", "008:30",
+        ] {
+            assert_eq!(parse_clock(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_parse_strictly_and_count_days() {
+        let d = Date::parse("2026-12-15").unwrap();
+        assert_eq!(d.to_string(), "2026-12-15");
+        assert_eq!(d.weekday(), 2, "2026-12-15 is a Tuesday");
+        assert_eq!(d.plus_days(17).to_string(), "2027-01-01");
+        assert_eq!(
+            Date::parse("2024-02-29").unwrap().plus_days(1).to_string(),
+            "2024-03-01"
+        );
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-12-32",
+            "2026-1-5",
+            "26-12-05",
+            "2026/12/05",
+            "2026-12-0x",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! What the browser gets of the quizzes: each question as quiz.js reads it (prompts, options
+//! and explanations rendered from Markdown here, raw HTML shown escaped), the quiz of a unit
+//! page, and the feature pages — every topic's 阶段测验 (`<topic>/quiz.html`), the 综合测试
+//! (`quiz.html`) and 学习进度 (`progress.html`).
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::JSON_VERSION;
+use super::validate::{SourceLink, resolve_source};
+use crate::model::quiz::{question_id, split_blanks};
+use crate::model::{Answer, Question, QuestionType, Site, Unit};
+use crate::view::{FeaturePage, PageContext, script_json};
+
+/// Private-use character marking a blank while the prompt goes through Markdown.
+const BLANK_MARK: char = '\u{E000}';
+
+/// A fill prompt as HTML pieces around its blanks (one more piece than blanks).
+fn prompt_parts(prompt: &str) -> Vec<String> {
+    let pieces = split_blanks(prompt);
+    let marked = pieces.join(&BLANK_MARK.to_string());
+    let html = crate::markdown::render_inline(&marked);
+    let parts: Vec<String> = html.split(BLANK_MARK).map(str::to_owned).collect();
+    if parts.len() == pieces.len() {
+        parts
+    } else {
+        // A blank inside a link or code: render the pieces one by one.
+        pieces
+            .iter()
+            .map(|p| crate::markdown::render_inline(p))
+            .collect()
+    }
+}
+
+/// The browser's view of one question.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionView {
+    pub id: String,
+    pub hash: String,
+    #[serde(rename = "type")]
+    pub kind: QuestionType,
+    /// The prompt as inline HTML (for `fill`, with blanks shown as `___`).
+    pub prompt: String,
+    /// `fill` only: the prompt's HTML between the blanks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<String>>,
+    /// Options as inline HTML.
+    pub options: Vec<String>,
+    pub answer: Answer,
+    /// The explanation as HTML.
+    pub explanation: String,
+    pub source: Option<SourceLink>,
+    pub points: u32,
+    pub shuffle: bool,
+    /// The unit the question belongs to: its key, title and page.
+    pub unit: String,
+    pub unit_title: String,
+    pub unit_path: String,
+}
+
+/// What quiz.js reads from `#quiz-data`.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuizView {
+    pub version: u32,
+    /// `unit:<topic>/<unit>`, `topic:<slug>` or `final`: the key progress is saved under.
+    pub id: String,
+    /// `unit`, `topic` or `final`.
+    pub kind: &'static str,
+    pub title: String,
+    /// Percent of points needed to pass.
+    pub pass_mark: u32,
+    /// Whether the order of questions is shuffled on each attempt.
+    pub shuffle_questions: bool,
+    pub questions: Vec<QuestionView>,
+}
+
+pub fn question_view(site: &Site, unit: &Unit, q: &Question) -> QuestionView {
+    let md = crate::markdown::render_inline;
+    QuestionView {
+        id: question_id(unit, q),
+        hash: q.hash.clone(),
+        kind: q.kind,
+        prompt: md(&q.prompt),
+        parts: (q.kind == QuestionType::Fill).then(|| prompt_parts(&q.prompt)),
+        options: q.options.iter().map(|o| md(o)).collect(),
+        answer: q.answer.clone(),
+        explanation: crate::markdown::render(&q.explanation).html,
+        source: q
+            .source
+            .as_deref()
+            .and_then(|s| resolve_source(site, s).ok()),
+        points: q.points,
+        shuffle: q.shuffle,
+        unit: unit.key.clone(),
+        unit_title: unit.title.clone(),
+        unit_path: unit.path.clone(),
+    }
+}
+
+fn unit_questions<'a>(
+    site: &'a Site,
+    units: &'a [Unit],
+) -> impl Iterator<Item = QuestionView> + 'a {
+    units.iter().flat_map(move |u| {
+        u.quiz
+            .iter()
+            .flat_map(|q| q.questions.iter())
+            .map(move |q| question_view(site, u, q))
+    })
+}
+
+/// The quiz of one unit page.
+pub fn unit_quiz(site: &Site, unit: &Unit) -> QuizView {
+    QuizView {
+        version: JSON_VERSION,
+        id: format!("unit:{}", unit.key),
+        kind: "unit",
+        title: unit.title.clone(),
+        pass_mark: site.config.quiz.pass_mark,
+        shuffle_questions: false,
+        questions: unit_questions(site, std::slice::from_ref(unit)).collect(),
+    }
+}
+
+/// The 阶段测验 of a topic: every question of its units.
+pub fn topic_quiz(site: &Site, topic_index: usize) -> QuizView {
+    let t = &site.topics[topic_index];
+    QuizView {
+        version: JSON_VERSION,
+        id: format!("topic:{}", t.slug),
+        kind: "topic",
+        title: t.title.clone(),
+        pass_mark: site.config.quiz.pass_mark,
+        shuffle_questions: true,
+        questions: unit_questions(site, &site.units[t.units.clone()]).collect(),
+    }
+}
+
+/// The 综合测试 over the whole site.
+pub fn final_quiz(site: &Site) -> QuizView {
+    QuizView {
+        version: JSON_VERSION,
+        id: "final".into(),
+        kind: "final",
+        title: site.config.title.clone(),
+        pass_mark: site.config.quiz.pass_mark,
+        shuffle_questions: true,
+        questions: unit_questions(site, &site.units).collect(),
+    }
+}
+
+/// The escaped JSON of a unit page's quiz (empty when it has no questions).
+pub fn embed_json(site: &Site, unit: &Unit) -> String {
+    let view = unit_quiz(site, unit);
+    if view.questions.is_empty() {
+        return String::new();
+    }
+    script_json(&view)
+}
+
+/// A unit in the progress page's data.
+#[derive(Debug, Clone, Serialize)]
+struct ProgressUnit<'a> {
+    key: &'a str,
+    title: &'a str,
+    path: &'a str,
+    kind: &'static str,
+    /// The unit quiz's id, when the unit has questions.
+    quiz: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ProgressTopic<'a> {
+    slug: &'a str,
+    title: &'a str,
+    path: &'a str,
+    units: Vec<ProgressUnit<'a>>,
+    /// The 阶段测验: id and page, when the topic has questions.
+    quiz: Option<Value>,
+}
+
+/// The quiz feature's pages: each topic's 阶段测验, the 综合测试 and the 学习进度 page.
+pub fn pages(site: &Site) -> Vec<FeaturePage> {
+    let mut pages = Vec::new();
+    let total = site.question_count(0..site.units.len());
+    let mut progress_topics = Vec::new();
+    for (ti, t) in site.topics.iter().enumerate() {
+        let n = site.question_count(t.units.clone());
+        let quiz_path = format!("{}/quiz.html", t.slug);
+        if n > 0 {
+            let view = topic_quiz(site, ti);
+            let mut c = PageContext::new();
+            c.insert("quiz_json", &script_json(&view));
+            c.insert(
+                "quiz",
+                &json!({"kind": "topic", "title": t.title, "id": view.id, "count": n, "topic": {"title": t.title, "path": t.path}}),
+            );
+            pages.push(FeaturePage {
+                path: quiz_path.clone(),
+                template: "quiz.html",
+                kind: "quiz",
+                topic: Some(ti),
+                breadcrumbs: vec![(t.title.clone(), t.path.clone())],
+                context: c,
+            });
+        }
+        progress_topics.push(ProgressTopic {
+            slug: &t.slug,
+            title: &t.title,
+            path: &t.path,
+            units: site.units[t.units.clone()]
+                .iter()
+                .map(|u| ProgressUnit {
+                    key: &u.key,
+                    title: &u.title,
+                    path: &u.path,
+                    kind: u.kind.as_str(),
+                    quiz: u
+                        .quiz
+                        .as_ref()
+                        .filter(|q| !q.questions.is_empty())
+                        .map(|_| format!("unit:{}", u.key)),
+                })
+                .collect(),
+            quiz: (n > 0)
+                .then(|| json!({"id": format!("topic:{}", t.slug), "path": quiz_path, "count": n})),
+        });
+    }
+    if total > 0 {
+        let view = final_quiz(site);
+        let mut c = PageContext::new();
+        c.insert("quiz_json", &script_json(&view));
+        c.insert(
+            "quiz",
+            &json!({"kind": "final", "title": site.config.title, "id": "final", "count": total}),
+        );
+        pages.push(FeaturePage {
+            path: "quiz.html".into(),
+            template: "quiz.html",
+            kind: "quiz",
+            topic: None,
+            breadcrumbs: Vec::new(),
+            context: c,
+        });
+    }
+    let final_quiz =
+        (total > 0).then(|| json!({"id": "final", "path": "quiz.html", "count": total}));
+    let data = json!({
+        "version": JSON_VERSION,
+        "pass_mark": site.config.quiz.pass_mark,
+        "topics": progress_topics,
+        "final": final_quiz,
+    });
+    let mut c = PageContext::new();
+    c.insert("progress", &data);
+    pages.push(FeaturePage {
+        path: "progress.html".into(),
+        template: "progress.html",
+        kind: "progress",
+        topic: None,
+        breadcrumbs: Vec::new(),
+        context: c,
+    });
+    pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_prompt_parts_keep_markdown_between_blanks() {
+        assert_eq!(
+            prompt_parts("**推进**___制度化"),
+            vec!["<strong>推进</strong>", "制度化"]
+        );
+    }
+}

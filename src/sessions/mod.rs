@@ -1,0 +1,21 @@
+//! Training sessions (班次): reading session files into the model's [`Session`]s and checking
+//! them against the one-third original-text rule ([`load`]), their pages ([`pages`]), and what
+//! `check` prints of them ([`report`]).
+//!
+//! A session is a file `content/sessions/<slug>.md`: front matter with the session's facts and an
+//! ordered list of `blocks` (unit references, free activities, day breaks), and a Markdown body,
+//! the session's notice. Its front matter is parsed strictly here (the content walk only splits
+//! the fence); unit references are resolved against the model, the timetable gets clock times,
+//! and the share of study time given to original text is checked against
+//! `rules.min_original_share` of `site.yaml` ([`crate::model::share`] has the rule itself).
+//!
+//! [`Session`]: crate::model::Session
+
+mod blocks;
+mod load;
+mod pages;
+mod report;
+
+pub use load::load;
+pub use pages::pages;
+pub use report::{print_table, report_json, str_width, table};
