@@ -1,6 +1,14 @@
-//! The command line as typed: raw flags only. `cmd` turns these into resolved options.
+//! The command line as typed: raw flags only (`cmd` turns these into resolved options), and
+//! the exit codes the commands end with.
 
 use std::path::PathBuf;
+
+/// Exit code: everything went well.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the content has problems (or the build failed).
+pub const EXIT_CONTENT: u8 = 1;
+/// Exit code: the command line was wrong (clap uses 2 as well).
+pub const EXIT_USAGE: u8 = 2;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 

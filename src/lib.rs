@@ -68,12 +68,7 @@ pub mod cmd;
 
 use std::process::ExitCode;
 
-/// Exit code: everything went well.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: the content has problems (or the build failed).
-pub const EXIT_CONTENT: u8 = 1;
-/// Exit code: the command line was wrong (clap uses 2 as well).
-pub const EXIT_USAGE: u8 = 2;
+pub use cli::{EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 
 /// Runs one command and decides the exit code; errors are printed here, once.
 pub fn run(cli: cli::Cli) -> ExitCode {

@@ -115,11 +115,11 @@ pub fn run(args: BuildArgs) -> Result<u8> {
                 start.elapsed().as_secs_f64(),
                 if shown.is_empty() { ".".into() } else { shown }
             );
-            Ok(crate::EXIT_OK)
+            Ok(crate::cli::EXIT_OK)
         }
         Err(()) => {
             eprintln!("build failed: nothing was written; the previous output is unchanged");
-            Ok(crate::EXIT_CONTENT)
+            Ok(crate::cli::EXIT_CONTENT)
         }
     }
 }

@@ -42,8 +42,8 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         }
     }
     Ok(if diags.has_errors() {
-        crate::EXIT_CONTENT
+        crate::cli::EXIT_CONTENT
     } else {
-        crate::EXIT_OK
+        crate::cli::EXIT_OK
     })
 }

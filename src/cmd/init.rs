@@ -28,5 +28,5 @@ pub fn run(args: InitArgs) -> Result<u8> {
         "next: studysite build --root {0}   then open {0}/public/index.html",
         dir.display()
     );
-    Ok(crate::EXIT_OK)
+    Ok(crate::cli::EXIT_OK)
 }

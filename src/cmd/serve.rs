@@ -298,7 +298,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         }
         Err(()) => {
             eprintln!("build failed: nothing to serve");
-            return Ok(crate::EXIT_CONTENT);
+            return Ok(crate::cli::EXIT_CONTENT);
         }
     };
 
@@ -341,7 +341,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         Ok::<(), anyhow::Error>(())
     })?;
     runtime.shutdown_timeout(Duration::from_millis(200));
-    Ok(crate::EXIT_OK)
+    Ok(crate::cli::EXIT_OK)
 }
 
 /// The rebuild thread: waits for changes, rebuilds, publishes the site or the errors, and says

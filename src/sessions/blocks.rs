@@ -5,7 +5,7 @@
 
 use serde_saphyr::{Location, Spanned};
 
-use super::load::FileRef;
+use super::file::FileRef;
 use crate::content::{BlockSource, Kind};
 use crate::diag::Diagnostics;
 use crate::model::{Block, BlockKind, Site, Unit};

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use serde_saphyr::{Location, Spanned};
 
 use super::blocks::resolve_block;
+use super::file::FileRef;
 use crate::config::RuleLevel;
 use crate::content::{RawFile, SessionFrontMatter};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -16,44 +17,6 @@ use crate::markdown;
 use crate::model::session::{clock_times, format_clock, parse_clock};
 use crate::model::share::{RuleOutcome, evaluate, rule_message};
 use crate::model::{BlockKind, Date, Day, Session, Site};
-
-/// Positions in a session file: serde-saphyr counts from the YAML's first line.
-pub(super) struct FileRef<'a> {
-    pub raw: &'a RawFile,
-}
-
-impl FileRef<'_> {
-    pub fn error_at(&self, loc: Location, message: impl Into<String>) -> Diagnostic {
-        self.at(Diagnostic::error(&self.raw.path, message), loc)
-    }
-
-    pub fn warning_at(&self, loc: Location, message: impl Into<String>) -> Diagnostic {
-        self.at(Diagnostic::warning(&self.raw.path, message), loc)
-    }
-
-    fn at(&self, d: Diagnostic, loc: Location) -> Diagnostic {
-        if loc.line() == 0 {
-            return d.at_line(&self.raw.text, self.raw.yaml_first_line);
-        }
-        let (line, column) = crate::yaml::file_position(loc, self.raw.yaml_first_line);
-        d.at(&self.raw.text, line, column)
-    }
-
-    /// The file line of `loc`.
-    pub fn line(&self, loc: Location) -> usize {
-        crate::yaml::file_line(loc, self.raw.yaml_first_line)
-    }
-
-    fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
-        let line = crate::yaml::line_of_key(&self.raw.text, key);
-        Diagnostic::error(&self.raw.path, message).at(&self.raw.text, line, 1)
-    }
-
-    fn warning_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
-        let line = crate::yaml::line_of_key(&self.raw.text, key);
-        Diagnostic::warning(&self.raw.path, message).at(&self.raw.text, line, 1)
-    }
-}
 
 /// Loads every session file; problems go into `diags`. Sessions with problems are kept (with
 /// what could be understood of them), so that `check` can still show their figures.

@@ -12,6 +12,7 @@
 //! [`Session`]: crate::model::Session
 
 mod blocks;
+mod file;
 mod load;
 mod pages;
 mod report;
