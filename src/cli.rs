@@ -31,6 +31,13 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new site in DIR (which must be empty or absent) that builds at once.
     Init(InitArgs),
+    /// Turn an outline (.docx, .txt, .md) into a study site: its parts become topics, its text
+    /// original units, verbatim.
+    ///
+    /// Into a folder without site.yaml a new site is written; into a site, the parts are added as
+    /// topics after the existing ones. Nothing is overwritten: when a file would be, they are all
+    /// listed and nothing is written. The text is checked against the document after writing.
+    Import(ImportArgs),
     /// Serve the site, optionally rebuilding on change (--watch) and for phones on the LAN (--lan).
     Serve(ServeArgs),
 }
@@ -68,6 +75,19 @@ pub struct InitArgs {
     /// The folder to create the site in; it must not exist or be empty.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The outline: a Word document (.docx) or a text file (.txt, .md; UTF-8, UTF-16 or GB18030/GBK).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The site to write into: a new site when it has no site.yaml.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub into: PathBuf,
+    /// Print the structure found (parts, tasks, characters, the file each goes to); write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

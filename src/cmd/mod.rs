@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod import;
 mod init;
 pub mod pipeline;
 pub mod serve;
@@ -21,6 +22,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Init(args) => init::run(args),
+        Command::Import(args) => import::run(args),
         Command::Serve(args) => serve::run(args),
     }
 }

@@ -20,7 +20,7 @@ const LAYERS: &[(usize, &[&str])] = &[
             "diag", "fs", "yaml", "cache", "assets", "cli", "output", "server", "watch",
         ],
     ),
-    (1, &["config", "content", "markdown", "templates"]),
+    (1, &["config", "content", "markdown", "templates", "import"]),
     (2, &["model"]),
     (3, &["view"]),
     (4, &["quiz", "sessions", "search"]),
