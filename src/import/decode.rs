@@ -87,7 +87,8 @@ impl TextSource {
         let shown = path.display();
         let mut file = File::open(path).with_context(|| format!("cannot open `{shown}`"))?;
         let mut first = vec![0; CHUNK];
-        let n = read_full(&mut file, &mut first).with_context(|| format!("cannot read `{shown}`"))?;
+        let n =
+            read_full(&mut file, &mut first).with_context(|| format!("cannot read `{shown}`"))?;
         first.truncate(n);
         if first.iter().all(|b| b.is_ascii_whitespace()) {
             bail!("`{shown}` is empty: there is no outline to import");
@@ -95,6 +96,7 @@ impl TextSource {
         let (encoding, bom) = sniff(path, &first, n < CHUNK)?;
         let label = match (encoding.name(), bom) {
             ("UTF-8", true) => "UTF-8 with BOM".to_string(),
+            ("gb18030", _) => "GB18030".to_string(),
             (name, _) => name.to_string(),
         };
         Ok(TextSource {
@@ -211,13 +213,19 @@ fn sniff(path: &Path, first: &[u8], whole: bool) -> Result<(&'static Encoding, b
         return Ok((enc, true));
     }
     if first.starts_with(b"%PDF") {
-        bail!("`{shown}` is a PDF, not a text file: import the Word (.docx) or text file it was made from");
+        bail!(
+            "`{shown}` is a PDF, not a text file: import the Word (.docx) or text file it was made from"
+        );
     }
     if first.starts_with(b"PK\x03\x04") {
-        bail!("`{shown}` is a zip archive (a .docx?), not a text file: if it is a Word document, name it .docx");
+        bail!(
+            "`{shown}` is a zip archive (a .docx?), not a text file: if it is a Word document, name it .docx"
+        );
     }
     if first.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        bail!("`{shown}` is an old Word or WPS document (.doc, .wps), not a text file: open it in Word or WPS and save it as .docx");
+        bail!(
+            "`{shown}` is an old Word or WPS document (.doc, .wps), not a text file: open it in Word or WPS and save it as .docx"
+        );
     }
     if let Some(at) = first.iter().position(|&b| b == 0) {
         bail!(

@@ -101,7 +101,11 @@ fn attr(e: &BytesStart, name: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 fn local(e: &BytesStart) -> String {
@@ -204,7 +208,12 @@ impl Numbering {
                 "lvl" => lvl = attr(&e, "ilvl").and_then(|v| v.parse().ok()),
                 "start" | "numFmt" | "lvlText" => {
                     if let (Some(a), Some(l), Some(v)) = (&abs, lvl, val) {
-                        let level = n.abstracts.entry(a.clone()).or_default().entry(l).or_default();
+                        let level = n
+                            .abstracts
+                            .entry(a.clone())
+                            .or_default()
+                            .entry(l)
+                            .or_default();
                         match local(&e).as_str() {
                             "start" => level.start = v.parse().unwrap_or(1),
                             "numFmt" => level.format = v,
@@ -234,9 +243,14 @@ impl Numbering {
         }
         let mut text = level.text.clone();
         for (k, c) in counters.iter().enumerate().take(i + 1) {
-            let fmt = levels.get(&(k as u8)).map_or("decimal", |l| l.format.as_str());
+            let fmt = levels
+                .get(&(k as u8))
+                .map_or("decimal", |l| l.format.as_str());
             let start = levels.get(&(k as u8)).map_or(1, |l| l.start.max(1));
-            text = text.replace(&format!("%{}", k + 1), &format_number(c.unwrap_or(start), fmt));
+            text = text.replace(
+                &format!("%{}", k + 1),
+                &format_number(c.unwrap_or(start), fmt),
+            );
         }
         Some(text)
     }
@@ -245,7 +259,10 @@ impl Numbering {
 /// A list number in one of Word's formats.
 fn format_number(n: u32, format: &str) -> String {
     match format {
-        "chineseCounting" | "chineseCountingThousand" | "japaneseCounting" | "ideographDigital"
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "japaneseCounting"
+        | "ideographDigital"
         | "chineseLegalSimplified" => cn_numeral(n),
         "decimalFullWidth" | "decimalFullWidth2" => n
             .to_string()
@@ -262,7 +279,11 @@ fn format_number(n: u32, format: &str) -> String {
         }
         "lowerRoman" | "upperRoman" => {
             let r = roman(n);
-            if format == "lowerRoman" { r.to_lowercase() } else { r }
+            if format == "lowerRoman" {
+                r.to_lowercase()
+            } else {
+                r
+            }
         }
         _ => n.to_string(),
     }
@@ -270,8 +291,19 @@ fn format_number(n: u32, format: &str) -> String {
 
 fn roman(mut n: u32) -> String {
     const R: [(u32, &str); 13] = [
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-        (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
     ];
     let mut s = String::new();
     for (v, r) in R {
@@ -311,7 +343,14 @@ struct Body<'z> {
 }
 
 /// Subtrees that hold no document text (or a second copy of it).
-const SKIPPED: &[&str] = &["Fallback", "txbxContent", "delText", "instrText", "del", "footnoteReference"];
+const SKIPPED: &[&str] = &[
+    "Fallback",
+    "txbxContent",
+    "delText",
+    "instrText",
+    "del",
+    "footnoteReference",
+];
 
 impl<'z> Body<'z> {
     fn parse(&mut self, xml: &str) -> Result<()> {
@@ -443,7 +482,9 @@ impl<'z> Body<'z> {
                 if let Some(rows) = self.tables.pop() {
                     if let Some(cell) = &mut self.cell {
                         // A table inside a cell: its text joins the cell's.
-                        cell.push_str(&rows.iter().flatten().cloned().collect::<Vec<_>>().join(" "));
+                        cell.push_str(
+                            &rows.iter().flatten().cloned().collect::<Vec<_>>().join(" "),
+                        );
                     } else if rows.iter().flatten().any(|c| !c.trim().is_empty()) {
                         self.paragraphs += 1;
                         self.blocks.push_back(Block {
@@ -458,11 +499,17 @@ impl<'z> Body<'z> {
     }
 
     fn end_paragraph(&mut self) {
-        let Some(mut p) = self.para.take() else { return };
+        let Some(mut p) = self.para.take() else {
+            return;
+        };
         if let Some(num) = &p.num_id
             && let Some(label) = self.numbering.label(num, p.ilvl)
         {
-            let sep = if label.ends_with(|c: char| c.is_ascii_punctuation()) { " " } else { "" };
+            let sep = if label.ends_with(|c: char| c.is_ascii_punctuation()) {
+                " "
+            } else {
+                ""
+            };
             p.spans.insert(
                 0,
                 Span {

@@ -70,8 +70,7 @@ const PART_LINE_MAX_CHARS: usize = 100;
 /// A label that groups tasks (`城市基层党建：`) is at most this long.
 const LABEL_MAX_CHARS: usize = 12;
 
-pub const PATTERNS_LOOKED_FOR: &str =
-    "`第一，…`, `第一、…`, `一、…`, `第一部分 …`, `第一章 …` or a Word heading at the start of a paragraph";
+pub const PATTERNS_LOOKED_FOR: &str = "`第一，…`, `第一、…`, `一、…`, `第一部分 …`, `第一章 …` or a Word heading at the start of a paragraph";
 
 #[derive(Debug, Default)]
 struct PartState {
@@ -80,6 +79,8 @@ struct PartState {
     tasks: u32,
     groups: u32,
     sections: u32,
+    /// Articles seen in this part: after one, `（一）` and `1.` are items of an article, not tasks.
+    articles: u32,
     grouped: bool,
 }
 
@@ -277,6 +278,7 @@ impl Recognizer {
         }
         if let Some((n, len)) = numbered(t, "第", "条") {
             let level = if self.part.sections > 0 { 3 } else { 2 };
+            self.part.articles += 1;
             out.push(Event::Heading {
                 level,
                 text: t[..len].to_string(),
@@ -292,11 +294,22 @@ impl Recognizer {
             self.task_with_marker(t.trim().to_string(), String::new(), line, true, out);
             return;
         }
+        if self.part.articles > 0 {
+            self.rest(para, start, line, out);
+            return;
+        }
         self.tasks_in(para, &text, start, line, out);
     }
 
     /// A paragraph that may hold a label and one or more tasks.
-    fn tasks_in(&mut self, para: &Para, text: &str, start: usize, line: usize, out: &mut Vec<Event>) {
+    fn tasks_in(
+        &mut self,
+        para: &Para,
+        text: &str,
+        start: usize,
+        line: usize,
+        out: &mut Vec<Event>,
+    ) {
         let mut pos = start;
         let mut boundary = true;
         if let Some(colon) = label_end(&text[start..]) {
@@ -364,7 +377,14 @@ impl Recognizer {
         self.rest_range(para, from, len, line, out);
     }
 
-    fn rest_range(&mut self, para: &Para, from: usize, to: usize, line: usize, out: &mut Vec<Event>) {
+    fn rest_range(
+        &mut self,
+        para: &Para,
+        from: usize,
+        to: usize,
+        line: usize,
+        out: &mut Vec<Event>,
+    ) {
         let piece = slice(para, from, to);
         if !piece.text().trim().is_empty() {
             out.push(Event::Text(Block {
@@ -409,16 +429,34 @@ fn part_line(p: &Para, family: Option<Family>) -> Option<PartLine> {
         return None;
     }
     let found = if let Some((n, len)) = numbered(t, "第", "章") {
-        Some((Family::Zhang, n, len, t[..len].to_string(), t[..len].to_string()))
+        Some((
+            Family::Zhang,
+            n,
+            len,
+            t[..len].to_string(),
+            t[..len].to_string(),
+        ))
     } else if let Some((n, len)) = numbered(t, "第", "部分") {
-        Some((Family::Bufen, n, len, t[..len].to_string(), t[..len].to_string()))
+        Some((
+            Family::Bufen,
+            n,
+            len,
+            t[..len].to_string(),
+            t[..len].to_string(),
+        ))
     } else if let Some((n, len)) = numbered(t, "第", "，").or_else(|| numbered(t, "第", "、")) {
         let label = t[..len].trim_end_matches(['，', '、']).to_string();
         Some((Family::Di, n, len, label.clone(), label))
     } else if family.is_none_or(|f| f == Family::Dun)
         && let Some((n, len)) = numbered(t, "", "、")
     {
-        Some((Family::Dun, n, len, t[..len].trim_end_matches('、').to_string(), t[..len].to_string()))
+        Some((
+            Family::Dun,
+            n,
+            len,
+            t[..len].trim_end_matches('、').to_string(),
+            t[..len].to_string(),
+        ))
     } else {
         None
     };
@@ -476,7 +514,12 @@ fn task_marker(s: &str, family: Option<Family>) -> Option<usize> {
 /// Where tasks start in `text` from byte `from`: at `from` itself (any marker), and inside the
 /// paragraph where the next expected `X是` follows a sentence end or a colon. Each with its
 /// marker's byte length.
-fn task_starts(text: &str, from: usize, next_shi: &mut u32, family: Option<Family>) -> Vec<(usize, usize)> {
+fn task_starts(
+    text: &str,
+    from: usize,
+    next_shi: &mut u32,
+    family: Option<Family>,
+) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let head = &text[from..];
     if let Some(len) = task_marker(head, family) {
@@ -543,7 +586,10 @@ fn numbered(s: &str, open: &str, close: &str) -> Option<(u32, usize)> {
     let after_trim = after.trim_start_matches([' ', '　']);
     after_trim.strip_prefix(close)?;
     let n = cn_value(&rest[..digits])?;
-    Some((n, open.len() + digits + (after.len() - after_trim.len()) + close.len()))
+    Some((
+        n,
+        open.len() + digits + (after.len() - after_trim.len()) + close.len(),
+    ))
 }
 
 /// The value of a Chinese number (`十二` = 12, `一百零三` = 103).
@@ -589,7 +635,11 @@ pub fn cn_numeral(n: u32) -> String {
         20..=99 => format!(
             "{}十{}",
             D[(n / 10) as usize],
-            if n % 10 == 0 { "" } else { D[(n % 10) as usize] }
+            if n % 10 == 0 {
+                ""
+            } else {
+                D[(n % 10) as usize]
+            }
         ),
         _ => {
             let rest = n % 100;
@@ -610,7 +660,15 @@ mod tests {
 
     #[test]
     fn chinese_numbers_both_ways() {
-        for (n, s) in [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五"), (103, "一百零三"), (110, "一百一十")] {
+        for (n, s) in [
+            (1, "一"),
+            (10, "十"),
+            (12, "十二"),
+            (20, "二十"),
+            (35, "三十五"),
+            (103, "一百零三"),
+            (110, "一百一十"),
+        ] {
             assert_eq!(cn_numeral(n), s);
             assert_eq!(cn_value(s), Some(n), "{s}");
         }
@@ -618,12 +676,21 @@ mod tests {
 
     #[test]
     fn markers() {
-        assert_eq!(numbered("第十二条　x", "第", "条"), Some((12, "第十二条".len())));
-        assert_eq!(numbered("第一，推动", "第", "，"), Some((1, "第一，".len())));
+        assert_eq!(
+            numbered("第十二条　x", "第", "条"),
+            Some((12, "第十二条".len()))
+        );
+        assert_eq!(
+            numbered("第一，推动", "第", "，"),
+            Some((1, "第一，".len()))
+        );
         assert!(numbered("第一条", "第", "，").is_none());
         assert_eq!(task_marker("1.学习", None), Some(2));
         assert_eq!(task_marker("1.5倍", None), None);
-        assert_eq!(label_end("城市基层党建：一是强化"), Some("城市基层党建：".len()));
+        assert_eq!(
+            label_end("城市基层党建：一是强化"),
+            Some("城市基层党建：".len())
+        );
         assert_eq!(label_end("中组部研究确定今年抓好5个专项：一是"), None);
     }
 }

@@ -88,14 +88,15 @@ impl Target {
     fn read_site(&mut self) -> Result<()> {
         let path = self.root.join("site.yaml");
         let text = crate::fs::read_to_string(&path)?;
-        let config = crate::config::SiteConfig::parse(&text, Path::new("site.yaml")).map_err(|d| {
-            anyhow::anyhow!(
-                "`{}` has a problem: {}; fix it first (`studysite check --root {}`)",
-                self.shown.join("site.yaml").display(),
-                d.first().map(|d| d.message.clone()).unwrap_or_default(),
-                self.shown.display()
-            )
-        })?;
+        let config =
+            crate::config::SiteConfig::parse(&text, Path::new("site.yaml")).map_err(|d| {
+                anyhow::anyhow!(
+                    "`{}` has a problem: {}; fix it first (`studysite check --root {}`)",
+                    self.shown.join("site.yaml").display(),
+                    d.first().map(|d| d.message.clone()).unwrap_or_default(),
+                    self.shown.display()
+                )
+            })?;
         self.reading_speed = config.reading_speed;
         self.min_share = config.rules.min_original_share;
         self.new_site = false;
@@ -256,7 +257,11 @@ impl<'t> Writer<'t> {
                 let title_line = is_title_line(&block);
                 add_block(intro, &block, title_line, None)?;
             }
-            Event::Part { label, title, block } => self.part(label, title, block)?,
+            Event::Part {
+                label,
+                title,
+                block,
+            } => self.part(label, title, block)?,
             Event::Heading {
                 level,
                 text,
@@ -282,7 +287,8 @@ impl<'t> Writer<'t> {
                     u.last = Some(m);
                     u.tasks += 1;
                 }
-                u.headings.push((id, text.clone(), squeeze(&text).chars().count()));
+                u.headings
+                    .push((id, text.clone(), squeeze(&text).chars().count()));
             }
             Event::Text(block) => {
                 if self.unit.as_ref().is_some_and(|u| u.units >= UNIT_MAX) {
@@ -309,7 +315,11 @@ impl<'t> Writer<'t> {
         self.finish_topic()?;
         let weight = self.t.next_weight;
         self.t.next_weight += 1;
-        let short = title.strip_prefix(&label).unwrap_or(&title).trim().to_string();
+        let short = title
+            .strip_prefix(&label)
+            .unwrap_or(&title)
+            .trim()
+            .to_string();
         let slug = format!("{:02}-{}", weight, slug_of(&short, "part"));
         self.topic = Some(TopicPlan {
             slug,
@@ -340,11 +350,25 @@ impl<'t> Writer<'t> {
         let Some(topic) = &self.topic else {
             return Ok(());
         };
-        let n = topic.units.iter().filter(|p| !p.key.ends_with("/yinyan")).count() + 1;
-        let short = topic.title.strip_prefix(&topic.label).unwrap_or(&topic.title).trim().to_string();
+        let n = topic
+            .units
+            .iter()
+            .filter(|p| !p.key.ends_with("/yinyan"))
+            .count()
+            + 1;
+        let short = topic
+            .title
+            .strip_prefix(&topic.label)
+            .unwrap_or(&topic.title)
+            .trim()
+            .to_string();
         let label = topic.label.clone();
         let (slug, title, source) = if n == 1 && last {
-            let source = if label.is_empty() { short.clone() } else { label };
+            let source = if label.is_empty() {
+                short.clone()
+            } else {
+                label
+            };
             ("yuanwen".to_string(), format!("原文：{short}"), source)
         } else {
             let range = match (&u.first, &u.last) {
@@ -352,18 +376,35 @@ impl<'t> Writer<'t> {
                 (Some(a), _) => a.clone(),
                 _ => format!("之{}", super::outline::cn_numeral(n as u32)),
             };
-            let slug = if n == 1 { "yuanwen".to_string() } else { format!("yuanwen-{n}") };
-            let source = if label.is_empty() { range.clone() } else { format!("{label} {range}") };
+            let slug = if n == 1 {
+                "yuanwen".to_string()
+            } else {
+                format!("yuanwen-{n}")
+            };
+            let source = if label.is_empty() {
+                range.clone()
+            } else {
+                format!("{label} {range}")
+            };
             (slug, format!("原文：{short}（{range}）"), source)
         };
         self.write_unit(u, &slug, n as i64, title, source)
     }
 
-    fn write_unit(&mut self, u: UnitBuf, slug: &str, weight: i64, title: String, source: String) -> Result<()> {
+    fn write_unit(
+        &mut self,
+        u: UnitBuf,
+        slug: &str,
+        weight: i64,
+        title: String,
+        source: String,
+    ) -> Result<()> {
         let Some(topic) = &mut self.topic else {
             return Ok(());
         };
-        let rel = PathBuf::from("content").join(&topic.slug).join(format!("{slug}.md"));
+        let rel = PathBuf::from("content")
+            .join(&topic.slug)
+            .join(format!("{slug}.md"));
         let text = format!(
             "---\ntitle: {}\nweight: {weight}\nkind: original\nsource: {}\n---\n{}",
             quote(&title),
@@ -372,7 +413,9 @@ impl<'t> Writer<'t> {
         );
         self.t.write(&rel, text.as_bytes())?;
         let units = match &self.t.staging {
-            Some(staging) => verify::unit(staging, &rel, &self.place.file, &u.text, &mut self.written)?,
+            Some(staging) => {
+                verify::unit(staging, &rel, &self.place.file, &u.text, &mut self.written)?
+            }
             None => {
                 let (shown, units) = verify::shown_text(&u.markdown);
                 self.written.add(&shown);
@@ -386,9 +429,19 @@ impl<'t> Writer<'t> {
         self.chars += chars;
         self.unit_count += 1;
         if self.t.dry_run {
-            let _ = writeln!(topic.tree, "  unit {}: {} ({} characters, {minutes} min)", source, rel.display(), thousands(chars));
+            let _ = writeln!(
+                topic.tree,
+                "  unit {}: {} ({} characters, {minutes} min)",
+                source,
+                rel.display(),
+                thousands(chars)
+            );
             for (id, heading, c) in &u.headings {
-                let _ = writeln!(topic.tree, "    #{id} {heading} ({} characters)", thousands(*c));
+                let _ = writeln!(
+                    topic.tree,
+                    "    #{id} {heading} ({} characters)",
+                    thousands(*c)
+                );
             }
         }
         topic.units.push(UnitPlan {
@@ -435,7 +488,12 @@ impl<'t> Writer<'t> {
     }
 
     /// The end: the last topic, the session, `site.yaml`, the checks, and the move.
-    pub fn finish(mut self, site_title: &str, document: TextHash, encoding: String) -> Result<Report> {
+    pub fn finish(
+        mut self,
+        site_title: &str,
+        document: TextHash,
+        encoding: String,
+    ) -> Result<Report> {
         self.flush_unit(true)?;
         self.finish_topic()?;
         if !self.written.same_as(&document) {
@@ -519,7 +577,10 @@ impl<'t> Writer<'t> {
         }
         for (_, title, _) in &self.topics {
             if let Some(index) = self.t.existing.get(&squeeze(title)) {
-                clashes.push(format!("  the topic `{title}` exists ({})", index.display()));
+                clashes.push(format!(
+                    "  the topic `{title}` exists ({})",
+                    index.display()
+                ));
             }
         }
         if clashes.is_empty() {
@@ -549,7 +610,12 @@ fn discussion_minutes(original: u32, min_share: f64) -> u32 {
 }
 
 /// Adds a block's Markdown to a unit; returns the image file name for an image block.
-fn add_block(u: &mut UnitBuf, block: &Block, bold: bool, image: Option<usize>) -> Result<Option<String>> {
+fn add_block(
+    u: &mut UnitBuf,
+    block: &Block,
+    bold: bool,
+    image: Option<usize>,
+) -> Result<Option<String>> {
     let text = block.text();
     u.text.push_str(&text);
     let n = crate::markdown::reading_units(&text);
@@ -612,7 +678,11 @@ fn table_markdown(rows: &[Vec<String>]) -> String {
         out.push('|');
         for k in 0..width {
             let cell = row.get(k).map_or("", String::as_str);
-            let _ = write!(out, " {} |", escape_inline(cell.replace(['\t', '\n', '\r'], " ").trim()));
+            let _ = write!(
+                out,
+                " {} |",
+                escape_inline(cell.replace(['\t', '\n', '\r'], " ").trim())
+            );
         }
         out.push('\n');
         if i == 0 {
@@ -628,7 +698,10 @@ fn table_markdown(rows: &[Vec<String>]) -> String {
 fn escape_inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '$') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '$'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -665,7 +738,12 @@ pub fn slug_of(title: &str, fallback: &str) -> String {
     let mut n = 0;
     for (c, p) in title.chars().zip(title.to_pinyin()) {
         if let Some(p) = p {
-            out.extend(p.plain().chars().map(|c| if c == 'ü' { 'v' } else { c }).filter(char::is_ascii_alphanumeric));
+            out.extend(
+                p.plain()
+                    .chars()
+                    .map(|c| if c == 'ü' { 'v' } else { c })
+                    .filter(char::is_ascii_alphanumeric),
+            );
             n += 1;
             if n == 2 {
                 break;

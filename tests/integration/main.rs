@@ -8,6 +8,7 @@ mod architecture;
 mod browser;
 mod build;
 mod golden;
+mod import;
 mod quiz;
 mod search;
 mod serve;

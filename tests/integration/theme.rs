@@ -566,7 +566,7 @@ fn screenshots_of_home_topic_and_unit() {
 
 /// Loads axe-core into the page with a `<script src>` (its file:// URL).
 #[track_caller]
-fn inject_axe(page: &Page, axe_url: &str) {
+pub fn inject_axe(page: &Page, axe_url: &str) {
     let loaded = page.eval_str(&format!(
         "new Promise(done => {{ const s = document.createElement('script'); s.src = {axe_url:?}; \
          s.onload = () => done(typeof axe.run); s.onerror = () => done('not loaded'); document.head.append(s); }})"
@@ -576,7 +576,7 @@ fn inject_axe(page: &Page, axe_url: &str) {
 
 /// The file:// URL of axe-core, installed by `.ci/run`
 /// (`npm install --prefix target/axe axe-core@4`).
-fn axe_source() -> Option<String> {
+pub fn axe_source() -> Option<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target/axe/node_modules/axe-core/axe.min.js");
     match path.is_file() {
