@@ -735,22 +735,13 @@ fn quote(s: &str) -> String {
 /// An ASCII slug for a Chinese title: the pinyin of its first two Chinese characters.
 pub fn slug_of(title: &str, fallback: &str) -> String {
     let mut out = String::new();
-    let mut n = 0;
-    for (c, p) in title.chars().zip(title.to_pinyin()) {
-        if let Some(p) = p {
-            out.extend(
-                p.plain()
-                    .chars()
-                    .map(|c| if c == 'ü' { 'v' } else { c })
-                    .filter(char::is_ascii_alphanumeric),
-            );
-            n += 1;
-            if n == 2 {
-                break;
-            }
-        } else if n > 0 && !super::super::markdown::is_cjk(c) {
-            continue;
-        }
+    for p in title.to_pinyin().flatten().take(2) {
+        out.extend(
+            p.plain()
+                .chars()
+                .map(|c| if c == 'ü' { 'v' } else { c })
+                .filter(char::is_ascii_alphanumeric),
+        );
     }
     if out.is_empty() {
         out = title
@@ -813,7 +804,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
