@@ -28,7 +28,7 @@ pub fn run(args: ImportArgs) -> Result<u8> {
     if args.dry_run {
         print!("{}", report.tree);
         eprintln!("dry run: {summary}; nothing was written");
-        return Ok(crate::EXIT_OK);
+        return Ok(crate::cli::EXIT_OK);
     }
     eprintln!(
         "imported {} into {}: {summary}",
@@ -39,5 +39,5 @@ pub fn run(args: ImportArgs) -> Result<u8> {
         "next: studysite serve --watch --root {0}   (or studysite build --root {0}); add explanations, discussions and quizzes beside the original units",
         args.into.display()
     );
-    Ok(crate::EXIT_OK)
+    Ok(crate::cli::EXIT_OK)
 }
