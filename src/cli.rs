@@ -40,6 +40,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Serve the site, optionally rebuilding on change (--watch) and for phones on the LAN (--lan).
     Serve(ServeArgs),
+    /// Print the results `serve --collect` gathered: per learner, per quiz, per question.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +115,49 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,
+    /// Gather quiz results and units read from the learners' browsers, with a report page
+    /// for the organiser (README, "Collecting results").
+    #[arg(long)]
+    pub collect: bool,
+    /// The results database (default: ROOT/.studysite/results.sqlite).
+    #[arg(long, value_name = "FILE", requires = "collect")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Tables for people, aligned.
+    Table,
+    /// CSV (UTF-8 with a BOM), the tables one after another.
+    Csv,
+    /// JSON for scripts.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The site's folder (holds site.yaml and content/).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The results database (default: ROOT/.studysite/results.sqlite).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// How to print the tables.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Only this branch (支部).
+    #[arg(long)]
+    pub branch: Option<String>,
+    /// Merge progress files that learners exported (学习进度 → 导出进度); merging one twice
+    /// changes nothing.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub import: Vec<PathBuf>,
+    /// Delete every stored result (asks first, unless --yes).
+    #[arg(long, conflicts_with = "import")]
+    pub clear: bool,
+    /// With --clear: do not ask.
+    #[arg(long, requires = "clear")]
+    pub yes: bool,
 }
 
 #[cfg(test)]

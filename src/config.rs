@@ -31,6 +31,10 @@ pub struct SiteConfig {
     pub rules: Rules,
     #[serde(default)]
     pub quiz: QuizSettings,
+    /// The roster `serve --collect` offers learners to tap (a `learners.txt` beside
+    /// `site.yaml` adds one name a line); a name not on it is accepted and flagged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub learners: Vec<String>,
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -158,6 +162,7 @@ impl SiteConfig {
             reading_speed: DEFAULT_READING_SPEED,
             rules: Rules::default(),
             quiz: QuizSettings::default(),
+            learners: Vec::new(),
             extra: BTreeMap::new(),
         }
     }

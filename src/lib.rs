@@ -26,11 +26,11 @@
 //!
 //! | layer | modules | what each owns |
 //! |---|---|---|
-//! | 0 leaves | `diag`, `fs`, `yaml`, `cache`, `assets`, `cli`, `output`, `server`, `watch` | problems with positions; file access and the naming policy; YAML with file-absolute positions; content-keyed memo tables; the embedded theme and starter; the command line; the write sink; the HTTP server; the file watcher |
+//! | 0 leaves | `diag`, `fs`, `yaml`, `cache`, `assets`, `cli`, `output`, `server`, `store`, `watch` | problems with positions; file access and the naming policy; YAML with file-absolute positions; content-keyed memo tables; the embedded theme and starter; the command line; the write sink; the HTTP server; the results database; the file watcher |
 //! | 1 inputs | `config`, `content`, `markdown`, `templates`, `import` | `site.yaml`; the walk of `content/` into a library of typed front matter (the schema); Markdown → HTML, anchors, text; the theme; an outline document (.docx, .txt) → the sources of a site, checked verbatim by reading them back with `content` and `markdown` |
 //! | 2 model | `model` | `Site`, `Topic`, `Unit` and lookups; questions, quizzes, sessions, days, blocks, dates; the original-text share rule |
 //! | 3 view | `view` | the typed template contract, feature pages and their keys, JSON inside pages |
-//! | 4 features | `quiz`, `sessions`, `search` | each takes the model and gives checks, pages and files: questions; training sessions; the offline search index |
+//! | 4 features | `quiz`, `sessions`, `search`, `collect` | each takes the model and gives checks, pages and files: questions; training sessions; the offline search index; results gathered by `serve --collect` and their report |
 //! | 5 phases | `load`, `render` | `site.yaml` + library → model, then the features' checks; the model → every page and file, in named steps |
 //! | 6 commands | `cmd` | one function per subcommand, and the one pipeline they share |
 //!
@@ -45,6 +45,7 @@ pub mod diag;
 pub mod fs;
 pub mod output;
 pub mod server;
+pub mod store;
 pub mod watch;
 pub mod yaml;
 
@@ -58,6 +59,7 @@ pub mod model;
 
 pub mod view;
 
+pub mod collect;
 pub mod quiz;
 pub mod search;
 pub mod sessions;

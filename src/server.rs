@@ -21,6 +21,10 @@
 //! [`ServerConfig::idle_timeout`] are closed (hyper's header-read timeout, which also covers
 //! idle keep-alive connections); a streaming response is not a read, so SSE streams live on.
 //!
+//! With `serve --collect`, a [`collect::Collector`] plugged in through
+//! [`LiveSite::collect_with`] answers everything under `/__studysite/` but the event stream
+//! (POST included) and adds its tag to every HTML page; see [`collect`].
+//!
 //! The connection loop is hyper's HTTP/1 server driven directly (instead of `axum::serve`)
 //! because that is where the header-read timeout is set.
 
@@ -40,6 +44,10 @@ use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::sync::{broadcast, watch};
+
+pub mod collect;
+
+use collect::{Collector, CollectorSlot};
 
 /// Where open pages listen for reloads (watch mode only).
 pub const EVENTS_PATH: &str = "/__studysite/events";
@@ -174,6 +182,7 @@ pub struct LiveSite {
     generation: AtomicU64,
     watch: bool,
     notices: broadcast::Sender<Notice>,
+    collector: CollectorSlot,
 }
 
 impl LiveSite {
@@ -186,6 +195,7 @@ impl LiveSite {
             generation: AtomicU64::new(1),
             watch,
             notices,
+            collector: CollectorSlot::default(),
         })
     }
 
@@ -195,6 +205,11 @@ impl LiveSite {
         *self.error.write().unwrap_or_else(|e| e.into_inner()) = None;
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let _ = self.notices.send(Notice::Reload(generation));
+    }
+
+    /// Plugs in the collector of `serve --collect` (once, before serving).
+    pub fn collect_with(&self, collector: Arc<dyn Collector>) {
+        self.collector.set(collector);
     }
 
     /// The files served now.
@@ -280,8 +295,8 @@ pub async fn serve(
             _ = &mut shutdown => break,
             a = listener.accept() => a,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(a) => a,
             Err(_) => {
                 // Out of file descriptors or an aborted handshake: wait a moment, go on.
                 tokio::time::sleep(Duration::from_millis(20)).await;
@@ -289,7 +304,10 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(router.clone());
+        let service = collect::WithPeer {
+            inner: TowerToHyperService::new(router.clone()),
+            peer,
+        };
         let mut closing = close_rx.clone();
         let idle = config.idle_timeout;
         tokio::spawn(async move {
@@ -390,6 +408,12 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
 }
 
 async fn handle(State(app): State<App>, req: Request) -> Response {
+    if let Some(c) = app.shared.collector.get()
+        && req.uri().path().starts_with(collect::COLLECT_PREFIX)
+        && req.uri().path() != EVENTS_PATH
+    {
+        return collect::respond(c.clone(), req).await;
+    }
     let method = req.method().clone();
     if method != Method::GET && method != Method::HEAD {
         let mut r = plain(
@@ -478,14 +502,18 @@ fn send(
     req_headers: &HeaderMap,
     head: bool,
 ) -> Response {
-    let (bytes, etag) = if entry.html && (base || app.shared.watch) {
+    let collector = app.shared.collector.get().filter(|_| entry.html);
+    let (bytes, etag) = if entry.html && (base || app.shared.watch || collector.is_some()) {
         let generation = app.shared.generation();
         let error = app.shared.error();
-        let injected = inject(
+        let mut injected = inject(
             &entry.bytes,
             base,
             app.shared.watch.then_some((generation, error.as_deref())),
         );
+        if let Some(c) = collector {
+            injected = collect::inject_tag(&injected, &c.page_tag());
+        }
         let etag = etag_of(&injected);
         (Bytes::from(injected), etag)
     } else {

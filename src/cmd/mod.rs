@@ -6,6 +6,7 @@ mod check;
 mod import;
 mod init;
 pub mod pipeline;
+mod report;
 pub mod serve;
 
 pub use build::{BuildPaths, build_site};
@@ -24,6 +25,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Init(args) => init::run(args),
         Command::Import(args) => import::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

@@ -23,11 +23,13 @@ use anyhow::{Context, Result};
 
 use super::pipeline::{self, Caches, PipelineOptions, SearchIndex};
 use crate::cli::ServeArgs;
+use crate::collect::SiteCollector;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::model::Site;
 use crate::output::MemoryOutput;
 use crate::render::{RenderReport, write_search};
 use crate::server::{LiveSite, ServerConfig, SiteFiles};
+use crate::store::Store;
 use crate::watch::{SiteWatcher, describe};
 
 /// Environment variable: the idle-connection timeout in milliseconds (default 20000).
@@ -47,6 +49,8 @@ pub struct ServeOptions {
     pub poll: bool,
     pub open: bool,
     pub server: ServerConfig,
+    /// `--collect`: the results database.
+    pub collect: Option<PathBuf>,
 }
 
 impl ServeOptions {
@@ -65,8 +69,15 @@ impl ServeOptions {
             })?;
             server.idle_timeout = Duration::from_millis(ms.max(1));
         }
+        let root = super::absolute(&args.root);
+        let collect = if args.collect {
+            Some(super::report::db_path(&root, args.db.as_deref())?)
+        } else {
+            None
+        };
         Ok(ServeOptions {
-            root: super::absolute(&args.root),
+            collect,
+            root,
             addr,
             port: args.port,
             lan: args.lan,
@@ -232,7 +243,7 @@ pub fn qr_text(text: &str) -> Option<String> {
 
 /// What startup prints: the URLs (stdout, so scripts can read them), and for `--lan` every
 /// network address with a QR code of the first.
-fn announce(opts: &ServeOptions, local: SocketAddr) -> String {
+fn announce(opts: &ServeOptions, local: SocketAddr, token: Option<&str>) -> String {
     let port = local.port();
     let shown = if local.ip().is_unspecified() {
         IpAddr::V4(Ipv4Addr::LOCALHOST)
@@ -240,16 +251,33 @@ fn announce(opts: &ServeOptions, local: SocketAddr) -> String {
         local.ip()
     };
     let mut out = format!("serving at {}\n", url(shown, port));
+    let report = |base: String| {
+        token.map_or(String::new(), |t| {
+            format!(
+                "report at {base}{}?token={t}\n",
+                &crate::collect::REPORT_PATH[1..]
+            )
+        })
+    };
+    out.push_str(&report(url(shown, port)));
     if local.ip().is_unspecified() {
         let addrs = lan_addresses();
         if addrs.is_empty() {
             out.push_str("no network address found: is this computer connected to a network?\n");
         } else {
-            out.push_str(
-                "on the local network (read-only: visitors can read the site, not change it):\n",
-            );
+            out.push_str(if opts.collect.is_some() {
+                "on the local network (visitors can read the site and send their quiz results):\n"
+            } else {
+                "on the local network (read-only: visitors can read the site, not change it):\n"
+            });
             for a in &addrs {
                 out.push_str(&format!("  {}\n", url(IpAddr::V4(*a), port)));
+            }
+            if token.is_some() {
+                out.push_str(&format!(
+                    "  the organiser's {}",
+                    report(url(IpAddr::V4(addrs[0]), port))
+                ));
             }
             if let Some(qr) = qr_text(&url(IpAddr::V4(addrs[0]), port)) {
                 out.push_str(&qr);
@@ -302,6 +330,16 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         }
     };
 
+    let collector = match &opts.collect {
+        Some(db) => {
+            let c = start_collector(&opts.root, db)?;
+            shared.collect_with(c.clone());
+            Some(c)
+        }
+        None => None,
+    };
+    let token = collector.as_ref().map(|c| c.token().to_string());
+
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -311,11 +349,11 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         let local = listener
             .local_addr()
             .context("failed to read the bound address")?;
-        print!("{}", announce(&opts, local));
+        print!("{}", announce(&opts, local, token.as_deref()));
         use std::io::Write;
         let _ = std::io::stdout().flush();
         if let Some(w) = watcher {
-            spawn_rebuilder(w, opts.root.clone(), shared.clone(), cache)?;
+            spawn_rebuilder(w, opts.root.clone(), shared.clone(), cache, collector)?;
             eprintln!("watching for changes; press Ctrl-C to stop");
         } else {
             eprintln!("press Ctrl-C to stop");
@@ -352,6 +390,7 @@ fn spawn_rebuilder(
     root: PathBuf,
     shared: Arc<LiveSite>,
     cache: Caches,
+    collector: Option<Arc<SiteCollector>>,
 ) -> Result<()> {
     std::thread::Builder::new()
         .name("studysite-rebuild".into())
@@ -361,7 +400,10 @@ fn spawn_rebuilder(
                     continue;
                 }
                 let round = std::panic::AssertUnwindSafe(|| {
-                    rebuild_round(&root, &shared, &cache, &changes)
+                    let site = rebuild_round(&root, &shared, &cache, &changes);
+                    if let (Some(c), Some(site)) = (&collector, site) {
+                        refresh_collector(&root, c, &site);
+                    }
                 });
                 let _ = std::panic::catch_unwind(round);
             }
@@ -372,7 +414,12 @@ fn spawn_rebuilder(
 
 /// One rebuild: publish first (so the browser is told even if the terminal is gone), then
 /// make the search files and serve them too, then print.
-fn rebuild_round(root: &Path, shared: &LiveSite, cache: &Caches, changes: &[crate::watch::Change]) {
+fn rebuild_round(
+    root: &Path,
+    shared: &LiveSite,
+    cache: &Caches,
+    changes: &[crate::watch::Change],
+) -> Option<Site> {
     let start = Instant::now();
     let opts = PipelineOptions {
         caches: Some(cache),
@@ -417,6 +464,7 @@ fn rebuild_round(root: &Path, shared: &LiveSite, cache: &Caches, changes: &[crat
                     "; the site is as it was: open pages are not reloaded"
                 }
             );
+            built.unindexed
         }
         Err(()) => {
             shared.publish_error(&error_text(&diags));
@@ -425,6 +473,34 @@ fn rebuild_round(root: &Path, shared: &LiveSite, cache: &Caches, changes: &[crat
                 "{}: build failed in {ms} ms; still serving the last good build",
                 describe(changes)
             );
+            None
         }
+    }
+}
+
+/// `--collect`: the collector over the database at `db`, for the site at `root`.
+fn start_collector(root: &Path, db: &Path) -> Result<Arc<SiteCollector>> {
+    let (site, theme) = super::report::load_site(root)?;
+    let store = Arc::new(Store::open(db)?);
+    let per_minute = match std::env::var(crate::collect::RATE_ENV) {
+        Ok(v) => v.trim().parse().map_err(|_| {
+            super::UsageError(format!(
+                "{} must be a whole number of records a minute, got `{v}`",
+                crate::collect::RATE_ENV
+            ))
+        })?,
+        Err(_) => 120,
+    };
+    let table = super::report::quiz_table(root, &site);
+    eprintln!("collecting results into {}", db.display());
+    Ok(Arc::new(SiteCollector::new(
+        table, store, theme, per_minute,
+    )?))
+}
+
+/// After a good rebuild: the collector checks records against the new site.
+fn refresh_collector(root: &Path, collector: &SiteCollector, site: &Site) {
+    if let Ok(theme) = crate::templates::Theme::load(root, &site.config) {
+        collector.refresh(super::report::quiz_table(root, site), theme);
     }
 }

@@ -116,6 +116,44 @@ pub fn fold_answer(s: &str) -> String {
     folded.trim().to_string()
 }
 
+/// An answer as a learner gave it (what quiz.js records): the indexes of the options ticked
+/// (0 = A, as the build numbers them, whatever order they were shown in), true or false, or the
+/// text of each blank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Given {
+    Options(Vec<usize>),
+    Bool(bool),
+    Blanks(Vec<String>),
+}
+
+/// Whether `given` answers `q` right, by quiz.js's rules: options compared as sets, true or
+/// false as it is, and each blank, after [`fold_answer`], equal to one of its accepted
+/// answers (an empty blank is never right). No answer, or one of the wrong kind, is wrong.
+pub fn is_right(q: &Question, given: Option<&Given>) -> bool {
+    match (&q.answer, given) {
+        (Answer::Options(right), Some(Given::Options(picked))) => {
+            let mut picked = picked.clone();
+            picked.sort_unstable();
+            picked.dedup();
+            &picked == right
+        }
+        (Answer::Bool(right), Some(Given::Bool(b))) => right == b,
+        (Answer::Blanks(accepted), Some(Given::Blanks(texts))) => {
+            texts.len() == accepted.len()
+                && accepted.iter().zip(texts).all(|(alts, text)| {
+                    let given = fold_answer(text);
+                    !given.is_empty() && alts.iter().any(|a| fold_answer(a) == given)
+                })
+        }
+        _ => false,
+    }
+}
+
+/// The points `given` earns on `q`: all of them when it is right, none otherwise.
+pub fn score(q: &Question, given: Option<&Given>) -> u32 {
+    if is_right(q, given) { q.points } else { 0 }
+}
+
 /// Counts the blanks of a fill prompt: runs of three or more `_`.
 pub fn count_blanks(prompt: &str) -> usize {
     split_blanks(prompt).len() - 1
@@ -154,6 +192,49 @@ mod tests {
         assert_eq!(count_blanks("a __ b"), 0);
         assert_eq!(count_blanks("______和____"), 2);
         assert_eq!(split_blanks("甲___乙_____"), vec!["甲", "乙", ""]);
+    }
+
+    fn question(kind: QuestionType, answer: Answer) -> Question {
+        Question {
+            id: "q".into(),
+            explicit_id: true,
+            kind,
+            prompt: "p ___".into(),
+            options: vec!["a".into(), "b".into(), "c".into()],
+            answer,
+            explanation: String::new(),
+            source: None,
+            points: 2,
+            shuffle: true,
+            hash: "h".into(),
+            line: 1,
+            column: 1,
+            source_line: None,
+        }
+    }
+
+    #[test]
+    fn scoring_follows_quiz_js() {
+        let multi = question(QuestionType::Multiple, Answer::Options(vec![0, 2]));
+        assert_eq!(score(&multi, Some(&Given::Options(vec![2, 0]))), 2);
+        assert_eq!(score(&multi, Some(&Given::Options(vec![2, 0, 0]))), 2);
+        assert_eq!(score(&multi, Some(&Given::Options(vec![0]))), 0);
+        assert_eq!(score(&multi, Some(&Given::Bool(true))), 0);
+        assert_eq!(score(&multi, None), 0);
+        let tf = question(QuestionType::TrueFalse, Answer::Bool(false));
+        assert!(is_right(&tf, Some(&Given::Bool(false))));
+        assert!(!is_right(&tf, Some(&Given::Bool(true))));
+        let fill = question(
+            QuestionType::Fill,
+            Answer::Blanks(vec![vec!["软弱涣散".into(), "ABC".into()]]),
+        );
+        assert!(is_right(
+            &fill,
+            Some(&Given::Blanks(vec![" 软弱涣散 ".into()]))
+        ));
+        assert!(is_right(&fill, Some(&Given::Blanks(vec!["ＡＢＣ".into()]))));
+        assert!(!is_right(&fill, Some(&Given::Blanks(vec!["".into()]))));
+        assert!(!is_right(&fill, Some(&Given::Blanks(vec![]))));
     }
 
     #[test]

@@ -84,6 +84,8 @@
       if (!d.read[unit]) {
         d.read[unit] = now();
         save(d);
+        /* For `serve --collect` only: its collect.js listens; nothing is sent otherwise. */
+        document.dispatchEvent(new CustomEvent("studysite:read", { detail: { unit: unit, time: d.read[unit] } }));
       }
     },
     quiz: function (id) { return load().quizzes[id] || null; },
@@ -118,6 +120,13 @@
       var title = document.querySelector(".site-title");
       d.site_title = title ? title.textContent.trim() : "";
       d.exported = now();
+      /* The learner's name, when `serve --collect` asked it here (for `studysite report --import`). */
+      try {
+        var who = JSON.parse(window.localStorage.getItem("studysite:" + siteKey + ":learner") || "null");
+        if (who && typeof who.name === "string" && who.name) {
+          d.learner = { name: who.name, branch: who.branch || "", device: who.device || "" };
+        }
+      } catch (e) { /* no name: the export is as before */ }
       return JSON.stringify(d, null, 2);
     },
     /* Imports a file's text. Returns {ok, units, quizzes} or {ok:false, reason, title}. */

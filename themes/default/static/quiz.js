@@ -78,7 +78,7 @@
       var n = q.type === "single" || q.type === "multiple" ? q.options.length : 0;
       options[qi] = q.shuffle ? shuffled(range(n)) : range(n);
     });
-    attempt = { order: order, options: options };
+    attempt = { order: order, options: options, started: new Date().toISOString() };
   }
 
   function totalPoints() {
@@ -209,6 +209,7 @@
     var score = 0;
     var total = 0;
     var right = 0;
+    var given = [];
     attempt.order.forEach(function (qi, n) {
       var q = quiz.questions[qi];
       var fs = form.querySelector("#quiz-q-" + (n + 1));
@@ -220,6 +221,7 @@
         right += 1;
       }
       if (P) P.setAnswer(q.id, q.hash, v);
+      given.push({ id: q.id, hash: q.hash, answer: v });
       fs.setAttribute("data-result", ok ? "correct" : "wrong");
       fs.classList.add(ok ? "is-correct" : "is-wrong");
       fs.querySelectorAll("input").forEach(function (i) { i.disabled = true; });
@@ -247,6 +249,11 @@
     var percent = total ? Math.round((score * 100) / total) : 0;
     var passed = percent >= quiz.pass_mark;
     if (P) P.recordAttempt(quiz.id, { percent: percent, score: score, total: total, passed: passed });
+    /* For `serve --collect` only: its collect.js listens; nothing else does, nothing is sent. */
+    document.dispatchEvent(new CustomEvent("studysite:attempt", { detail: {
+      quiz: quiz.id, started: attempt.started, finished: new Date().toISOString(),
+      score: score, total: total, answers: given
+    } }));
     results.textContent = "";
     results.setAttribute("data-percent", String(percent));
     results.setAttribute("data-passed", passed ? "true" : "false");

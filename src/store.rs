@@ -1,0 +1,535 @@
+//! Where `serve --collect` keeps the learners' results: one SQLite file (the bundled SQLite
+//! through `rusqlite`, no system library), `ROOT/.studysite/results.sqlite` by default.
+//!
+//! Everything that touches the database is here, behind [`Store`], so another store could
+//! take its place: the collector (`crate::collect`) hands it checked records and reads rows
+//! back for the report; it never sees SQL.
+//!
+//! - **Durable before 201.** The file runs in WAL mode with `synchronous = FULL`: a commit has
+//!   reached the disk when [`Store::insert`] returns, so a record answered 201 survives a
+//!   `kill -9` of the server (and a power cut).
+//! - **Idempotent.** A record's id (`attempt_id`, chosen by the browser) is the primary key and
+//!   its digest (BLAKE3 of its checked content) is kept: the same id again with the same digest
+//!   is [`Inserted::Same`], with another digest [`Inserted::Conflict`], and nothing changes.
+//! - **Versioned.** `PRAGMA user_version` holds [`SCHEMA_VERSION`]; a file written by a newer
+//!   studysite is refused with a message instead of being read wrongly.
+//!
+//! One connection behind a mutex: writes are serialised by SQLite anyway, and a room of phones
+//! sends a few records a second.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result, bail};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// The schema this binary reads and writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS attempts (
+    id TEXT PRIMARY KEY,
+    digest TEXT NOT NULL,
+    device TEXT NOT NULL,
+    name TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    on_roster INTEGER NOT NULL,
+    quiz TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    passed INTEGER NOT NULL,
+    client_score INTEGER,
+    stale INTEGER NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL,
+    received TEXT NOT NULL,
+    via TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answers (
+    attempt TEXT NOT NULL REFERENCES attempts(id),
+    question TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    correct INTEGER NOT NULL,
+    stale INTEGER NOT NULL,
+    points INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_by_attempt ON answers(attempt);
+CREATE TABLE IF NOT EXISTS reads (
+    id TEXT PRIMARY KEY,
+    digest TEXT NOT NULL,
+    device TEXT NOT NULL,
+    name TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    on_roster INTEGER NOT NULL,
+    unit TEXT NOT NULL,
+    time TEXT NOT NULL,
+    received TEXT NOT NULL,
+    via TEXT NOT NULL
+);
+";
+
+/// Who sent a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Learner {
+    pub device: String,
+    pub name: String,
+    pub branch: String,
+    /// Whether the name is on the site's roster (always true when there is no roster).
+    pub on_roster: bool,
+}
+
+/// One answer of an attempt, as checked and scored by the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRow {
+    pub question: String,
+    /// The content hash the page had; differs from the site's when the question was edited.
+    pub hash: String,
+    /// The answer as JSON (`null` when unanswered).
+    pub answer: String,
+    pub correct: bool,
+    /// The question was edited since the page was served: kept, but not counted.
+    pub stale: bool,
+    pub points: u32,
+}
+
+/// A finished quiz attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub id: String,
+    pub digest: String,
+    pub learner: Learner,
+    pub quiz: String,
+    /// The server's score (points), from the answers.
+    pub score: u32,
+    pub total: u32,
+    pub passed: bool,
+    /// What the browser said the score was (only compared).
+    pub client_score: Option<u32>,
+    pub stale: bool,
+    pub started: String,
+    pub finished: String,
+    /// When the server stored it (UTC, `YYYY-MM-DDTHH:MM:SSZ`).
+    pub received: String,
+    /// `post` or `import`.
+    pub via: String,
+    pub answers: Vec<AnswerRow>,
+}
+
+/// A unit marked read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Read {
+    pub id: String,
+    pub digest: String,
+    pub learner: Learner,
+    pub unit: String,
+    pub time: String,
+    pub received: String,
+    pub via: String,
+}
+
+/// A record to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    Attempt(Attempt),
+    Read(Read),
+}
+
+impl Record {
+    pub fn id(&self) -> &str {
+        match self {
+            Record::Attempt(a) => &a.id,
+            Record::Read(r) => &r.id,
+        }
+    }
+}
+
+/// What [`Store::insert`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    /// Stored and committed.
+    Created,
+    /// The same id with the same content was stored before: nothing changed.
+    Same,
+    /// The same id with other content was stored before: nothing changed.
+    Conflict,
+}
+
+/// The results database.
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (or creates, with its folder) the database at `path`; refuses a newer schema.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::fs::create_dir_all(dir)?;
+        }
+        let conn = Connection::open(path)
+            .with_context(|| format!("failed to open the results database `{}`", path.display()))?;
+        let ctx = || format!("failed to set up the results database `{}`", path.display());
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .with_context(ctx)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .with_context(ctx)?;
+        if version > SCHEMA_VERSION {
+            bail!(
+                "the results database `{}` has schema version {version}, newer than this studysite knows ({SCHEMA_VERSION}): use a newer studysite, or another file with --db",
+                path.display()
+            );
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .with_context(ctx)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .with_context(ctx)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .with_context(ctx)?;
+        conn.execute_batch(SCHEMA).with_context(ctx)?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .with_context(ctx)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn context(&self) -> String {
+        format!("results database `{}`", self.path.display())
+    }
+
+    /// The report's token: made once (random) and kept in the database.
+    pub fn token(&self) -> Result<String> {
+        let conn = self.conn();
+        let found: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'report_token'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .with_context(|| self.context())?;
+        if let Some(t) = found {
+            return Ok(t);
+        }
+        let token = random_hex(16);
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('report_token', ?1)",
+            params![token],
+        )
+        .with_context(|| self.context())?;
+        Ok(token)
+    }
+
+    /// Stores `record` in one transaction, committed (durably) before this returns.
+    pub fn insert(&self, record: &Record) -> Result<Inserted> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().with_context(|| self.context())?;
+        let (table, id, digest) = match record {
+            Record::Attempt(a) => ("attempts", &a.id, &a.digest),
+            Record::Read(r) => ("reads", &r.id, &r.digest),
+        };
+        let old: Option<String> = tx
+            .query_row(
+                &format!("SELECT digest FROM {table} WHERE id = ?1"),
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()
+            .with_context(|| self.context())?;
+        if let Some(old) = old {
+            return Ok(if &old == digest {
+                Inserted::Same
+            } else {
+                Inserted::Conflict
+            });
+        }
+        match record {
+            Record::Attempt(a) => insert_attempt(&tx, a),
+            Record::Read(r) => insert_read(&tx, r),
+        }
+        .with_context(|| self.context())?;
+        tx.commit().with_context(|| self.context())?;
+        Ok(Inserted::Created)
+    }
+
+    /// Every attempt, oldest first, with its answers.
+    pub fn attempts(&self) -> Result<Vec<Attempt>> {
+        let conn = self.conn();
+        let mut answers: std::collections::HashMap<String, Vec<AnswerRow>> =
+            std::collections::HashMap::new();
+        let mut stmt = conn
+            .prepare("SELECT attempt, question, hash, answer, correct, stale, points FROM answers ORDER BY rowid")
+            .with_context(|| self.context())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    AnswerRow {
+                        question: r.get(1)?,
+                        hash: r.get(2)?,
+                        answer: r.get(3)?,
+                        correct: r.get(4)?,
+                        stale: r.get(5)?,
+                        points: r.get(6)?,
+                    },
+                ))
+            })
+            .with_context(|| self.context())?;
+        for row in rows {
+            let (attempt, a) = row.with_context(|| self.context())?;
+            answers.entry(attempt).or_default().push(a);
+        }
+        let mut stmt = conn
+            .prepare("SELECT id, digest, device, name, branch, on_roster, quiz, score, total, passed, client_score, stale, started, finished, received, via FROM attempts ORDER BY received, rowid")
+            .with_context(|| self.context())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Attempt {
+                    id: r.get(0)?,
+                    digest: r.get(1)?,
+                    learner: Learner {
+                        device: r.get(2)?,
+                        name: r.get(3)?,
+                        branch: r.get(4)?,
+                        on_roster: r.get(5)?,
+                    },
+                    quiz: r.get(6)?,
+                    score: r.get(7)?,
+                    total: r.get(8)?,
+                    passed: r.get(9)?,
+                    client_score: r.get(10)?,
+                    stale: r.get(11)?,
+                    started: r.get(12)?,
+                    finished: r.get(13)?,
+                    received: r.get(14)?,
+                    via: r.get(15)?,
+                    answers: Vec::new(),
+                })
+            })
+            .with_context(|| self.context())?;
+        let mut out = Vec::new();
+        for row in rows {
+            let mut a = row.with_context(|| self.context())?;
+            a.answers = answers.remove(&a.id).unwrap_or_default();
+            out.push(a);
+        }
+        Ok(out)
+    }
+
+    /// Every unit marked read, oldest first.
+    pub fn reads(&self) -> Result<Vec<Read>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT id, digest, device, name, branch, on_roster, unit, time, received, via FROM reads ORDER BY received, rowid")
+            .with_context(|| self.context())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Read {
+                    id: r.get(0)?,
+                    digest: r.get(1)?,
+                    learner: Learner {
+                        device: r.get(2)?,
+                        name: r.get(3)?,
+                        branch: r.get(4)?,
+                        on_roster: r.get(5)?,
+                    },
+                    unit: r.get(6)?,
+                    time: r.get(7)?,
+                    received: r.get(8)?,
+                    via: r.get(9)?,
+                })
+            })
+            .with_context(|| self.context())?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .with_context(|| self.context())
+    }
+
+    /// Deletes every result (the report's token stays); returns how many records went.
+    pub fn clear(&self) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().with_context(|| self.context())?;
+        tx.execute("DELETE FROM answers", [])
+            .with_context(|| self.context())?;
+        let a = tx
+            .execute("DELETE FROM attempts", [])
+            .with_context(|| self.context())?;
+        let r = tx
+            .execute("DELETE FROM reads", [])
+            .with_context(|| self.context())?;
+        tx.commit().with_context(|| self.context())?;
+        conn.execute_batch("VACUUM")
+            .with_context(|| self.context())?;
+        Ok(a + r)
+    }
+}
+
+fn insert_attempt(tx: &rusqlite::Transaction<'_>, a: &Attempt) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO attempts (id, digest, device, name, branch, on_roster, quiz, score, total, passed, client_score, stale, started, finished, received, via) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            a.id,
+            a.digest,
+            a.learner.device,
+            a.learner.name,
+            a.learner.branch,
+            a.learner.on_roster,
+            a.quiz,
+            a.score,
+            a.total,
+            a.passed,
+            a.client_score,
+            a.stale,
+            a.started,
+            a.finished,
+            a.received,
+            a.via
+        ],
+    )?;
+    let mut stmt = tx.prepare(
+        "INSERT INTO answers (attempt, question, hash, answer, correct, stale, points) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for x in &a.answers {
+        stmt.execute(params![
+            a.id, x.question, x.hash, x.answer, x.correct, x.stale, x.points
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_read(tx: &rusqlite::Transaction<'_>, r: &Read) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO reads (id, digest, device, name, branch, on_roster, unit, time, received, via) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            r.id,
+            r.digest,
+            r.learner.device,
+            r.learner.name,
+            r.learner.branch,
+            r.learner.on_roster,
+            r.unit,
+            r.time,
+            r.received,
+            r.via
+        ],
+    )?;
+    Ok(())
+}
+
+/// `2 * bytes` hex digits from the operating system's randomness (std's `RandomState` keys
+/// are drawn from it; each hasher is keyed anew), for the report's token.
+pub fn random_hex(bytes: usize) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::new();
+    let mut i = 0u64;
+    while out.len() < bytes * 2 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(i);
+        out.push_str(&format!("{:016x}", h.finish()));
+        i += 1;
+    }
+    out.truncate(bytes * 2);
+    out
+}
+
+/// Now, in UTC, as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    utc_from_unix(secs)
+}
+
+/// A Unix time as `YYYY-MM-DDTHH:MM:SSZ` (days to civil date: Howard Hinnant's algorithm).
+pub fn utc_from_unix(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(id: &str, digest: &str) -> Record {
+        Record::Read(Read {
+            id: id.into(),
+            digest: digest.into(),
+            learner: Learner {
+                device: "d".into(),
+                name: "张三".into(),
+                branch: String::new(),
+                on_roster: true,
+            },
+            unit: "01-a/yuanwen".into(),
+            time: "2024-01-01T00:00:00Z".into(),
+            received: now_utc(),
+            via: "post".into(),
+        })
+    }
+
+    #[test]
+    fn inserts_once_and_tells_same_from_conflict() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("x/results.sqlite")).unwrap();
+        assert_eq!(store.insert(&read("a", "1")).unwrap(), Inserted::Created);
+        assert_eq!(store.insert(&read("a", "1")).unwrap(), Inserted::Same);
+        assert_eq!(store.insert(&read("a", "2")).unwrap(), Inserted::Conflict);
+        assert_eq!(store.reads().unwrap().len(), 1);
+        let token = store.token().unwrap();
+        assert_eq!(token.len(), 32);
+        assert_eq!(store.token().unwrap(), token);
+        assert_eq!(store.clear().unwrap(), 1);
+        assert!(store.reads().unwrap().is_empty());
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", 99).unwrap();
+        }
+        let e = Store::open(&path).unwrap_err().to_string();
+        assert!(e.contains("schema version 99, newer"), "{e}");
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(utc_from_unix(0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc_from_unix(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(utc_from_unix(1_735_689_599), "2024-12-31T23:59:59Z");
+    }
+}
