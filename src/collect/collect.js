@@ -132,7 +132,9 @@
     (function step(i) {
       if (i >= next.length) {
         sending = false;
-        panel();
+        /* Records added while this round was sending go out now. */
+        if (outbox().some(function (r) { return r.name; })) flush();
+        else panel();
         return;
       }
       sendOne(next[i]).then(function (v) {

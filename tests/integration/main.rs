@@ -7,6 +7,7 @@
 mod architecture;
 mod browser;
 mod build;
+mod collect;
 mod golden;
 mod import;
 mod quiz;
