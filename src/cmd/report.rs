@@ -165,16 +165,22 @@ fn import(store: &Store, table: &QuizTable, site_key: &str, file: &Path) -> Resu
                 continue;
             };
             let time = q["time"].as_str().unwrap_or("");
-            let given: Vec<Value> = answers
-                .iter()
-                .filter_map(|(k, v)| {
-                    let (qid, hash) = k.rsplit_once('@')?;
-                    info.questions
-                        .iter()
-                        .any(|x| x == qid)
-                        .then(|| json!({"id": qid, "hash": hash, "answer": v}))
-                })
-                .collect();
+            // One answer per question: the one under its current hash, else any.
+            let mut given: std::collections::BTreeMap<&str, Value> = Default::default();
+            for (k, v) in &answers {
+                let Some((qid, hash)) = k.rsplit_once('@') else {
+                    continue;
+                };
+                let Some(q) = table.questions.get(qid) else {
+                    continue;
+                };
+                if info.questions.iter().any(|x| x == qid)
+                    && (hash == q.question.hash || !given.contains_key(qid))
+                {
+                    given.insert(qid, json!({"id": qid, "hash": hash, "answer": v}));
+                }
+            }
+            let given: Vec<Value> = given.into_values().collect();
             if given.is_empty() {
                 continue;
             }

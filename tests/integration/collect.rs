@@ -613,3 +613,44 @@ fn a_built_site_from_file_urls_sends_nothing_and_asks_no_name() {
         "performance.getEntriesByType('resource').every(e => !e.name.startsWith('http'))"
     ));
 }
+
+#[test]
+fn report_import_merges_an_exported_progress_file_once() {
+    let site = fixture();
+    site.build().ok();
+    let html = site.read("public/index.html");
+    let key = html
+        .split("data-site-key=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let export = json!({
+        "format": "studysite-progress", "version": 1, "site": key,
+        "read": {"01-a/yuanwen": "2024-05-01T08:00:00.000Z"},
+        "quizzes": {"topic:02-b": {"best": 100, "last": 100, "score": 1, "total": 1, "attempts": 1, "passed": true, "time": "2024-05-01T09:00:00.000Z"}},
+        "answers": {format!("b-tf@{}", hash_of("b-tf")): false},
+        "learner": {"name": "孙八", "branch": "第二支部", "device": "usb-device-1"}
+    });
+    site.write("export.json", &export.to_string());
+    let file = site.path().join("export.json");
+    let file = file.to_str().unwrap();
+    let first = site.run(&["report", "--format", "json", "--import", file]);
+    first.ok();
+    assert!(
+        first.stderr.contains("2 records added, 0 already there"),
+        "{}",
+        first.stderr
+    );
+    let second = site.run(&["report", "--format", "json", "--import", file]);
+    assert!(
+        second.stderr.contains("0 records added, 2 already there"),
+        "{}",
+        second.stderr
+    );
+    let doc: Value = serde_json::from_str(&second.stdout).unwrap();
+    assert_eq!(doc["learners"][0]["name"], "孙八");
+    assert_eq!(doc["learners"][0]["units_read"], "1");
+    assert_eq!(doc["quizzes"][0]["passed_count"], "1");
+}
