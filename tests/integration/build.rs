@@ -312,7 +312,7 @@ fn unknown_key_in_site_yaml() {
     fails_keeping_output(
         |s| s.write("site.yaml", "title: 测试站点\nthem: dark\n"),
         &[
-            "error: site.yaml:2:1: unknown key `them`; allowed keys: title, description, language, theme, reading_speed, rules, quiz, extra",
+            "error: site.yaml:2:1: unknown key `them`; allowed keys: title, description, language, theme, reading_speed, rules, quiz, learners, extra",
         ],
     );
 }
