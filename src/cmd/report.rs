@@ -96,13 +96,13 @@ pub fn run(args: ReportArgs) -> Result<u8> {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();
-    Ok(crate::EXIT_OK)
+    Ok(crate::cli::EXIT_OK)
 }
 
 fn clear(db: &Path, yes: bool) -> Result<u8> {
     if !db.exists() {
         eprintln!("nothing to delete: `{}` does not exist", db.display());
-        return Ok(crate::EXIT_OK);
+        return Ok(crate::cli::EXIT_OK);
     }
     let store = Store::open(db)?;
     let n = store.attempts()?.len() + store.reads()?.len();
@@ -116,12 +116,12 @@ fn clear(db: &Path, yes: bool) -> Result<u8> {
         let _ = std::io::stdin().lock().read_line(&mut line);
         if !matches!(line.trim(), "y" | "Y" | "yes") {
             eprintln!("nothing deleted");
-            return Ok(crate::EXIT_CONTENT);
+            return Ok(crate::cli::EXIT_CONTENT);
         }
     }
     let gone = store.clear()?;
     eprintln!("deleted {gone} records from `{}`", db.display());
-    Ok(crate::EXIT_OK)
+    Ok(crate::cli::EXIT_OK)
 }
 
 /// Merges one exported progress file: each quiz it records becomes one attempt (scored from
