@@ -28,6 +28,52 @@ pub struct Diagnostic {
     /// The source line the position points into, for a snippet.
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// A spreadsheet cell (question banks, `content/<topic>/<name>.xlsx`), when the problem is
+    /// in a workbook rather than at a line of a text file: shown as `Sheet!G7` after the path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<CellRef>,
+}
+
+/// A cell of a workbook: its sheet (by position and name), row and column, 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct CellRef {
+    /// The sheet's position in the workbook (orders problems as the workbook does).
+    pub sheet_index: usize,
+    pub row: usize,
+    pub column: usize,
+    pub sheet: String,
+}
+
+impl CellRef {
+    /// The column's letters: 1 → `A`, 27 → `AA`.
+    pub fn column_letters(column: usize) -> String {
+        let mut n = column.max(1);
+        let mut out = Vec::new();
+        while n > 0 {
+            let rem = (n - 1) % 26;
+            out.push(char::from(b'A' + rem as u8));
+            n = (n - 1) / 26;
+        }
+        out.iter().rev().collect()
+    }
+}
+
+impl fmt::Display for CellRef {
+    /// `题库!G7`, as Excel writes a reference to another sheet (quoted when the name has
+    /// spaces: `'Sheet 1'!G7`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let letters = CellRef::column_letters(self.column);
+        if self.sheet.contains([' ', '!', '\'']) {
+            write!(
+                f,
+                "'{}'!{letters}{}",
+                self.sheet.replace('\'', "''"),
+                self.row
+            )
+        } else {
+            write!(f, "{}!{letters}{}", self.sheet, self.row)
+        }
+    }
 }
 
 impl Diagnostic {
@@ -39,6 +85,7 @@ impl Diagnostic {
             column: None,
             message: message.into(),
             source_line: None,
+            cell: None,
         }
     }
 
@@ -60,6 +107,12 @@ impl Diagnostic {
         self
     }
 
+    /// Points at a workbook cell (no line, no snippet).
+    pub fn at_cell(mut self, cell: CellRef) -> Self {
+        self.cell = Some(cell);
+        self
+    }
+
     /// Sets the line only (no column), with its snippet.
     pub fn at_line(mut self, source: &str, line: usize) -> Self {
         self.line = Some(line.max(1));
@@ -70,9 +123,12 @@ impl Diagnostic {
         self
     }
 
-    /// `path:line:col` as an editor understands it.
+    /// `path:line:col` as an editor understands it, or `path: Sheet!G7` for a cell.
     pub fn location(&self) -> String {
         let path = self.path.display();
+        if let Some(cell) = &self.cell {
+            return format!("{path}: {cell}");
+        }
         match (self.line, self.column) {
             (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
             (Some(l), None) => format!("{path}:{l}"),
@@ -174,7 +230,8 @@ impl Diagnostics {
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
         v.sort_by(|a, b| {
-            (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
+            (&a.path, &a.cell, a.line, a.column, &a.message)
+                .cmp(&(&b.path, &b.cell, b.line, b.column, &b.message))
         });
         v
     }
@@ -230,6 +287,21 @@ mod tests {
             d.to_string(),
             "error: content/a/b.md:3:7: unknown kind\n 3 | kind: 乱写\n   |       ^"
         );
+    }
+
+    #[test]
+    fn cells_are_named_as_excel_names_them() {
+        let cell = |sheet: &str, row, column| CellRef {
+            sheet_index: 0,
+            row,
+            column,
+            sheet: sheet.into(),
+        };
+        let d = Diagnostic::error("content/a/tiku.xlsx", "bad").at_cell(cell("题库", 7, 7));
+        assert_eq!(d.to_string(), "error: content/a/tiku.xlsx: 题库!G7: bad");
+        assert_eq!(cell("Sheet 1", 2, 28).to_string(), "'Sheet 1'!AB2");
+        assert_eq!(CellRef::column_letters(26), "Z");
+        assert_eq!(CellRef::column_letters(53), "BA");
     }
 
     #[test]

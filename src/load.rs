@@ -3,7 +3,8 @@
 //!
 //! In steps: read `site.yaml` ([`crate::config`]); walk `content/` ([`crate::content::load`]);
 //! sort topics and units, render every Markdown body once, in parallel, and compute minutes
-//! (a unit's quiz is checked as the unit is made, [`crate::quiz::check_quiz`]); assemble the
+//! (a unit's quiz is checked as the unit is made, [`crate::quiz::check_quiz`], or, for a
+//! question bank, [`crate::quiz::check_bank`]; see [`pair_banks`]); assemble the
 //! [`Site`]; then the checks that need the whole model — questions across the site
 //! ([`crate::quiz::validate_site`]) and the training sessions, which are read against the units
 //! ([`crate::sessions::load`]). Every problem is collected; the model comes back whenever
@@ -15,7 +16,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::{self, Kind, Library, SourceFile, TopicSource, UnitFrontMatter};
+use crate::content::{self, BankSource, Kind, Library, SourceFile, TopicSource, UnitFrontMatter};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::model::{Site, Topic, Unit};
@@ -181,22 +182,22 @@ fn topic_from(
     opts: &LoadOptions<'_>,
 ) -> (Topic, Vec<Unit>, Vec<Diagnostic>) {
     let mut local = Vec::new();
-    let mut unit_files = ts.units;
-    unit_files.sort_by(|a, b| {
+    let mut unit_files = pair_banks(ts.units, ts.banks, &mut local);
+    unit_files.sort_by(|(a, _), (b, _)| {
         (a.front.weight, a.path.file_name()).cmp(&(b.front.weight, b.path.file_name()))
     });
     local.extend(duplicate_slugs(
         unit_files
             .iter()
-            .map(|u| (u.slug.as_str(), u.path.as_path())),
+            .map(|(u, _)| (u.slug.as_str(), u.path.as_path())),
         "units",
         "file",
     ));
     let units: Vec<Unit> = unit_files
         .into_par_iter()
-        .map(|f| {
+        .map(|(f, bank)| {
             let mut d = Vec::new();
-            let u = unit_from(ti, &ts.slug, f, reading_speed, opts, &mut d);
+            let u = unit_from(ti, &ts.slug, f, bank, reading_speed, opts, &mut d);
             (u, d)
         })
         .collect::<Vec<_>>()
@@ -258,16 +259,108 @@ fn assemble(
     (topics, units)
 }
 
-/// One unit: its body rendered, its minutes given or estimated, its quiz checked.
+/// Each question bank with the Markdown file of its name (`tiku.md` beside `tiku.xlsx`), or,
+/// without one, with front matter of its own: its title, kind `practice`, weight 0, no text.
+/// A second bank of the same name (`tiku.xlsx` and `tiku.csv`) is an error and left out.
+fn pair_banks(
+    files: Vec<SourceFile<UnitFrontMatter>>,
+    banks: Vec<BankSource>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(SourceFile<UnitFrontMatter>, Option<BankSource>)> {
+    let mut by_slug: BTreeMap<String, BankSource> = BTreeMap::new();
+    for b in banks {
+        if let Some(prev) = by_slug.get(&b.slug) {
+            diags.push(Diagnostic::error(
+                &b.path,
+                format!(
+                    "two question banks make the unit `{}`: `{}` and `{}`; rename or remove one",
+                    b.slug,
+                    prev.path.display(),
+                    b.path.display()
+                ),
+            ));
+            continue;
+        }
+        by_slug.insert(b.slug.clone(), b);
+    }
+    let mut paired: Vec<_> = files
+        .into_iter()
+        .map(|f| {
+            let bank = by_slug.remove(&f.slug);
+            (f, bank)
+        })
+        .collect();
+    for (_, bank) in by_slug {
+        let front = UnitFrontMatter {
+            title: bank.title.clone(),
+            weight: 0,
+            kind: Kind::Practice,
+            minutes: None,
+            source: None,
+            summary: String::new(),
+            tags: Vec::new(),
+            extra: BTreeMap::new(),
+            quiz: None,
+        };
+        let file = SourceFile {
+            path: bank.path.clone(),
+            slug: bank.slug.clone(),
+            text: String::new(),
+            front,
+            body_offset: 0,
+            body_first_line: 1,
+            yaml_first_line: 1,
+        };
+        paired.push((file, Some(bank)));
+    }
+    paired
+}
+
+/// The quiz of a unit: its front matter's questions, or its question bank's (both is an error
+/// naming the two files).
+fn unit_quiz(
+    file: &SourceFile<UnitFrontMatter>,
+    bank: Option<&BankSource>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<crate::model::Quiz> {
+    let yaml =
+        file.front.quiz.as_ref().map(|qs| {
+            crate::quiz::check_quiz(qs, &file.path, &file.text, file.yaml_first_line, diags)
+        });
+    let Some(bank) = bank else { return yaml };
+    if yaml.is_some() {
+        diags.push(
+            Diagnostic::error(
+                &file.path,
+                format!(
+                    "this unit has `quiz:` and the question bank `{}` beside it: keep its questions in one of the two files",
+                    bank.path.display()
+                ),
+            )
+            .at_line(&file.text, crate::yaml::line_of_key(&file.text, "quiz")),
+        );
+    }
+    Some(crate::quiz::check_bank(bank, diags))
+}
+
+/// One unit: its body rendered, its minutes given or estimated, its quiz checked. A unit with
+/// a question bank has the bank's questions as its quiz, and half a minute per question is
+/// added to its estimated minutes.
 fn unit_from(
     topic_index: usize,
     topic_slug: &str,
     file: SourceFile<UnitFrontMatter>,
+    bank: Option<BankSource>,
     reading_speed: u32,
     opts: &LoadOptions<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Unit {
     let body = markdown::render_cached(opts.markdown_cache, file.body());
+    let quiz = unit_quiz(&file, bank.as_ref(), diags);
+    let bank_minutes = match (&bank, &quiz) {
+        (Some(_), Some(q)) => q.questions.len().div_ceil(2) as u32,
+        _ => 0,
+    };
     let fm = file.front;
     let (minutes, estimated) = match &fm.minutes {
         Some(m) if m.value > 0 && m.value <= 100_000 => (m.value as u32, false),
@@ -285,8 +378,9 @@ fn unit_from(
             );
             (1, false)
         }
+        None if bank.is_some() && body.reading_units == 0 => (bank_minutes.max(1), true),
         None => (
-            markdown::estimate_minutes(body.reading_units, reading_speed),
+            markdown::estimate_minutes(body.reading_units, reading_speed) + bank_minutes,
             true,
         ),
     };
@@ -296,10 +390,6 @@ fn unit_from(
                 .at_line(&file.text, crate::yaml::line_of_key(&file.text, "title")),
         );
     }
-    let quiz = fm
-        .quiz
-        .as_ref()
-        .map(|qs| crate::quiz::check_quiz(qs, &file.path, &file.text, file.yaml_first_line, diags));
     Unit {
         topic: topic_index,
         index: 0,

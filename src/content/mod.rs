@@ -1,11 +1,13 @@
 //! Finding and reading the site's source files — `content/<topic>/_index.md`, units,
 //! `content/sessions/*.md` — into a [`Library`]: typed front matter ([`schema`]) plus Markdown
-//! bodies, in folder and file-name order.
+//! bodies, in folder and file-name order; and the question banks of topic folders
+//! (`<topic>/<name>.xlsx|csv`, [`bank`]) as rows of cells.
 //!
 //! This is the first half of loading: it walks folders, reads files and parses YAML, nothing
 //! more (the model is made from the library by `load`). Every problem becomes a [`Diagnostic`]
 //! and the walk goes on, so one run reports all of them.
 
+pub mod bank;
 pub mod front_matter;
 pub mod schema;
 
@@ -19,6 +21,7 @@ use serde::de::DeserializeOwned;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::fs::{ReadTextError, decode_text, is_ignored_name};
 
+pub use bank::{BankCell, BankRow, BankSource, CellPos};
 pub use schema::{
     BlockSource, Kind, QuestionSource, SessionFrontMatter, TopicFrontMatter, UnitFrontMatter,
 };
@@ -57,6 +60,9 @@ pub struct TopicSource {
     pub dir: PathBuf,
     pub index: SourceFile<TopicFrontMatter>,
     pub units: Vec<SourceFile<UnitFrontMatter>>,
+    /// The question banks (`<name>.xlsx`, `.csv`…), read; each is a unit (with the `.md` of
+    /// the same name, when there is one). They are sources, not copied to the output.
+    pub banks: Vec<BankSource>,
     /// Other files in the folder (images…), relative to the root; copied beside the pages.
     pub assets: Vec<PathBuf>,
 }
@@ -261,6 +267,15 @@ struct TopicPlan {
     slug: String,
     dir: PathBuf,
     units: Vec<(PathBuf, String)>,
+    banks: Vec<(PathBuf, String)>,
+    assets: Vec<PathBuf>,
+}
+
+/// What one folder holds: Markdown files and question banks (with their slugs), other files.
+#[derive(Default)]
+struct FolderFiles {
+    md: Vec<(PathBuf, String)>,
+    banks: Vec<(PathBuf, String)>,
     assets: Vec<PathBuf>,
 }
 
@@ -333,7 +348,8 @@ fn plan(root: &Path, diags: &mut Diagnostics) -> Plan {
             continue;
         }
         if name == SESSIONS_DIR {
-            plan.sessions.extend(md_files(root, &rel, diags).0);
+            plan.sessions
+                .extend(folder_files(root, &rel, false, diags).md);
             continue;
         }
         let slug = match slug_from_name(&name) {
@@ -343,12 +359,13 @@ fn plan(root: &Path, diags: &mut Diagnostics) -> Plan {
                 continue;
             }
         };
-        let (units, assets) = md_files(root, &rel, diags);
+        let files = folder_files(root, &rel, true, diags);
         plan.topics.push(TopicPlan {
             slug,
             dir: rel,
-            units,
-            assets,
+            units: files.md,
+            banks: files.banks,
+            assets: files.assets,
         });
     }
     plan
@@ -411,25 +428,37 @@ fn read_topic(
             Err(ds) => local.extend(ds),
         }
     }
+    let read: Vec<_> = plan
+        .banks
+        .par_iter()
+        .map(|(path, slug)| {
+            let mut d = Vec::new();
+            match read_source(root, path, &mut d) {
+                Some(bytes) => bank::load_bank(path, slug.clone(), &bytes),
+                None => (None, d),
+            }
+        })
+        .collect();
+    let mut banks = Vec::with_capacity(read.len());
+    for (b, ds) in read {
+        local.extend(ds);
+        banks.extend(b);
+    }
     let topic = index.map(|index| TopicSource {
         slug: plan.slug,
         dir: plan.dir,
         index,
         units,
+        banks,
         assets: plan.assets,
     });
     (topic, local)
 }
 
-/// The `.md` files (with slugs) and other files of one folder; reports nested folders and
-/// names that cannot be slugs.
-fn md_files(
-    root: &Path,
-    rel_dir: &Path,
-    diags: &mut Diagnostics,
-) -> (Vec<(PathBuf, String)>, Vec<PathBuf>) {
-    let mut units = Vec::new();
-    let mut assets = Vec::new();
+/// The `.md` files (with slugs), question banks (when `banks`: in a topic folder) and other
+/// files of one folder; reports nested folders and names that cannot be slugs.
+fn folder_files(root: &Path, rel_dir: &Path, banks: bool, diags: &mut Diagnostics) -> FolderFiles {
+    let mut files = FolderFiles::default();
     let entries = match sorted_entries(&root.join(rel_dir)) {
         Ok(e) => e,
         Err(e) => {
@@ -437,7 +466,7 @@ fn md_files(
                 rel_dir,
                 format!("cannot read the folder: {e}"),
             ));
-            return (units, assets);
+            return files;
         }
     };
     for entry in entries {
@@ -453,9 +482,13 @@ fn md_files(
             ));
             continue;
         }
-        let Some(stem) = name.strip_suffix(".md") else {
-            assets.push(rel);
-            continue;
+        let (stem, list) = match (name.strip_suffix(".md"), bank::bank_stem(&name)) {
+            (Some(stem), _) => (stem, &mut files.md),
+            (None, Some(stem)) if banks => (stem, &mut files.banks),
+            _ => {
+                files.assets.push(rel);
+                continue;
+            }
         };
         match slug_from_name(stem) {
             Ok(slug) if slug == "index" => diags.push(Diagnostic::error(
@@ -466,11 +499,11 @@ fn md_files(
                     "`index` is reserved for the topic page: rename the file"
                 },
             )),
-            Ok(slug) => units.push((rel, slug)),
+            Ok(slug) => list.push((rel, slug)),
             Err(msg) => diags.push(Diagnostic::error(&rel, msg)),
         }
     }
-    (units, assets)
+    files
 }
 
 #[cfg(test)]

@@ -83,6 +83,8 @@ pub struct Question {
     pub column: usize,
     /// That line's text, for snippets of site-wide diagnostics.
     pub source_line: Option<String>,
+    /// In a workbook question bank: the row's first cell (then `line` is the row).
+    pub cell: Option<crate::diag::CellRef>,
 }
 
 /// A unit's quiz: the questions that passed their own checks.

@@ -116,8 +116,30 @@ fn read_bool(v: &Value) -> Option<bool> {
     }
 }
 
+/// What a problem of a question is about: a bank reports it at that cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Field {
+    Kind,
+    Id,
+    Prompt,
+    Points,
+    /// The option of this index.
+    Option(usize),
+    /// The options as a whole (their count).
+    Options,
+    Answer,
+}
+
+/// One problem of a question: what it is about, and the message (README, "Quizzes").
+pub(super) type Problem = (Field, String);
+
 /// The short content hash of a question.
-fn content_hash(kind: QuestionType, prompt: &str, options: &[String], answer: &Answer) -> String {
+pub(super) fn content_hash(
+    kind: QuestionType,
+    prompt: &str,
+    options: &[String],
+    answer: &Answer,
+) -> String {
     let canonical = json!({
         "type": kind.as_str(),
         "prompt": prompt,
@@ -129,14 +151,14 @@ fn content_hash(kind: QuestionType, prompt: &str, options: &[String], answer: &A
 }
 
 /// Checks one question; every problem is a message (the caller positions them).
-fn check_question(
+pub(super) fn check_question(
     q: &QuestionSource,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) -> Option<(QuestionType, Answer)> {
     let kind = check_keys(q, problems)?;
     check_option_count(kind, q, problems);
     let Some(answer) = &q.answer else {
-        problems.push("the question has no `answer`".into());
+        problems.push((Field::Answer, "the question has no `answer`".into()));
         return None;
     };
     let answer = match kind {
@@ -144,9 +166,12 @@ fn check_question(
         QuestionType::TrueFalse => match read_bool(answer) {
             Some(b) => Answer::Bool(b),
             None => {
-                problems.push(format!(
-                    "`answer` of a `truefalse` question must be true or false, found `{}`",
-                    show(answer)
+                problems.push((
+                    Field::Answer,
+                    format!(
+                        "`answer` of a `truefalse` question must be true or false, found `{}`",
+                        show(answer)
+                    ),
                 ));
                 return None;
             }
@@ -160,50 +185,58 @@ fn check_question(
 }
 
 /// The checks every question gets, whatever its type; its type, if known.
-fn check_keys(q: &QuestionSource, problems: &mut Vec<String>) -> Option<QuestionType> {
+fn check_keys(q: &QuestionSource, problems: &mut Vec<Problem>) -> Option<QuestionType> {
     let kind = QuestionType::parse(&q.kind);
     if kind.is_none() {
-        problems.push(format!(
+        problems.push((Field::Kind, format!(
             "unknown question type `{}`; use single (单选), multiple (多选), truefalse (判断) or fill (填空)",
             q.kind
-        ));
+        )));
     }
     if let Some(id) = &q.id
         && id.trim().is_empty()
     {
-        problems.push("`id` must not be empty: remove it or give the question a name".into());
+        problems.push((
+            Field::Id,
+            "`id` must not be empty: remove it or give the question a name".into(),
+        ));
     }
     if q.prompt.trim().is_empty() {
-        problems.push("the question has an empty `prompt`".into());
+        problems.push((Field::Prompt, "the question has an empty `prompt`".into()));
     }
     if q.points == Some(0) {
-        problems.push("`points` must be at least 1".into());
+        problems.push((Field::Points, "`points` must be at least 1".into()));
     }
     for (i, o) in q.options.iter().enumerate() {
         if o.trim().is_empty() {
-            problems.push(format!("option {} is empty", letter(i)));
+            problems.push((Field::Option(i), format!("option {} is empty", letter(i))));
         }
     }
     kind
 }
 
-fn check_option_count(kind: QuestionType, q: &QuestionSource, problems: &mut Vec<String>) {
-    if kind.has_options() {
+fn check_option_count(kind: QuestionType, q: &QuestionSource, problems: &mut Vec<Problem>) {
+    let message = if kind.has_options() {
         if q.options.len() < 2 {
-            problems.push(format!(
+            format!(
                 "a `{}` question needs at least two options, found {}",
                 kind.as_str(),
                 q.options.len()
-            ));
+            )
         } else if q.options.len() > 26 {
-            problems.push(format!(
+            format!(
                 "a question can have at most 26 options (A–Z), found {}",
                 q.options.len()
-            ));
+            )
+        } else {
+            return;
         }
     } else if !q.options.is_empty() {
-        problems.push(format!("a `{}` question takes no `options`", kind.as_str()));
-    }
+        format!("a `{}` question takes no `options`", kind.as_str())
+    } else {
+        return;
+    };
+    problems.push((Field::Options, message));
 }
 
 /// The answer of a `single` or `multiple` question: letters naming its options.
@@ -211,27 +244,28 @@ fn option_answer(
     kind: QuestionType,
     q: &QuestionSource,
     answer: &Value,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) -> Option<Answer> {
     let letters = match read_letters(answer) {
         Ok(l) => l,
         Err(msg) => {
-            problems.push(msg);
+            problems.push((Field::Answer, msg));
             return None;
         }
     };
     let before = problems.len();
     let mut indexes = Vec::new();
+    let mut push = |msg: String| problems.push((Field::Answer, msg));
     for l in &letters {
         let i = (l.as_bytes()[0] - b'A') as usize;
         if i >= q.options.len() {
-            problems.push(format!(
+            push(format!(
                 "answer `{l}` names no option: the question has {} options ({})",
                 q.options.len(),
                 letter_range(q.options.len())
             ));
         } else if indexes.contains(&i) {
-            problems.push(format!("answer `{l}` is given twice"));
+            push(format!("answer `{l}` is given twice"));
         } else {
             indexes.push(i);
         }
@@ -241,12 +275,12 @@ fn option_answer(
             0 => "none".to_string(),
             n => format!("{n} ({})", letters.join(", ")),
         };
-        problems.push(format!(
+        push(format!(
             "a `single` question needs exactly one answer, found {found}"
         ));
     }
     if kind == QuestionType::Multiple && letters.is_empty() {
-        problems.push("a `multiple` question needs at least one answer".into());
+        push("a `multiple` question needs at least one answer".into());
     }
     if problems.len() > before {
         return None;
@@ -256,18 +290,19 @@ fn option_answer(
 }
 
 /// The answer of a `fill` question: one list of accepted answers per blank of the prompt.
-fn fill_answer(q: &QuestionSource, answer: &Value, problems: &mut Vec<String>) -> Option<Answer> {
+fn fill_answer(q: &QuestionSource, answer: &Value, problems: &mut Vec<Problem>) -> Option<Answer> {
     let blanks = match read_blanks(answer) {
         Ok(b) => b,
         Err(msg) => {
-            problems.push(msg);
+            problems.push((Field::Answer, msg));
             return None;
         }
     };
     let before = problems.len();
     let n = count_blanks(&q.prompt);
+    let mut push = |msg: String| problems.push((Field::Answer, msg));
     if n != blanks.len() {
-        problems.push(format!(
+        push(format!(
             "the prompt has {n} blank{} (`___`) but `answer` has {} entr{}: give one list of accepted answers per blank",
             if n == 1 { "" } else { "s" },
             blanks.len(),
@@ -276,9 +311,9 @@ fn fill_answer(q: &QuestionSource, answer: &Value, problems: &mut Vec<String>) -
     }
     for (i, alts) in blanks.iter().enumerate() {
         if alts.is_empty() {
-            problems.push(format!("blank {} has no accepted answer", i + 1));
+            push(format!("blank {} has no accepted answer", i + 1));
         } else if alts.iter().any(|a| fold_answer(a).is_empty()) {
-            problems.push(format!("an accepted answer of blank {} is empty", i + 1));
+            push(format!("an accepted answer of blank {} is empty", i + 1));
         }
     }
     if problems.len() > before {
@@ -302,43 +337,65 @@ pub fn check_quiz(
         let (line, column) = crate::yaml::file_position(spanned.referenced, yaml_first_line);
         let mut problems = Vec::new();
         let checked = check_question(q, &mut problems);
-        for p in problems {
+        for (_, p) in problems {
             diags.push(Diagnostic::error(path, p).at(text, line, column));
         }
         let Some((kind, answer)) = checked else {
             continue;
         };
-        let prompt = q.prompt.trim().to_string();
-        let options: Vec<String> = q.options.iter().map(|o| o.trim().to_string()).collect();
-        let hash = content_hash(kind, &prompt, &options, &answer);
-        let (id, explicit_id) = match &q.id {
-            Some(id) => (id.trim().to_string(), true),
-            None => (String::new(), false),
-        };
-        questions.push(Question {
-            id: if explicit_id {
-                id
-            } else {
-                format!("#{}", n + 1)
-            },
-            explicit_id,
-            kind,
-            prompt,
-            options,
-            answer,
-            explanation: q.explanation.trim().to_string(),
-            source: q.source.as_ref().map(|s| s.trim().to_string()),
-            points: q.points.unwrap_or(1),
-            shuffle: q.shuffle.unwrap_or(true),
-            hash,
+        let at = Position {
             line,
             column,
             source_line: text.lines().nth(line - 1).map(str::to_owned),
-        });
+            cell: None,
+        };
+        questions.push(question(q, n, kind, answer, at));
     }
     Quiz {
         path: path.to_path_buf(),
         questions,
+    }
+}
+
+/// Where a checked question is, for site-wide diagnostics.
+pub(super) struct Position {
+    pub(super) line: usize,
+    pub(super) column: usize,
+    pub(super) source_line: Option<String>,
+    pub(super) cell: Option<crate::diag::CellRef>,
+}
+
+/// A checked question, normalised, with its hash; `n` is its position in the unit.
+pub(super) fn question(
+    q: &QuestionSource,
+    n: usize,
+    kind: QuestionType,
+    answer: Answer,
+    at: Position,
+) -> Question {
+    let prompt = q.prompt.trim().to_string();
+    let options: Vec<String> = q.options.iter().map(|o| o.trim().to_string()).collect();
+    let hash = content_hash(kind, &prompt, &options, &answer);
+    let (id, explicit_id) = match &q.id {
+        Some(id) => (id.trim().to_string(), true),
+        None => (format!("#{}", n + 1), false),
+    };
+    Question {
+        id,
+        explicit_id,
+        kind,
+        prompt,
+        options,
+        answer,
+        explanation: q.explanation.trim().to_string(),
+        source: q.source.as_ref().map(|s| s.trim().to_string()),
+        points: q.points.unwrap_or(1),
+        shuffle: q.shuffle.unwrap_or(true),
+        hash,
+        line: at.line,
+        column: at.column,
+        source_line: at.source_line,
+        cell: at.cell,
     }
 }
 

@@ -8,12 +8,17 @@
 //! [`validate_site`]. Each page's quiz is embedded as JSON in a `<script type="application/json">`
 //! (escaped by [`crate::view::script_json`], so no text can close the script element): unit pages
 //! ([`embed_json`]) and the feature [`pages`]. The build also writes [`data_files`].
+//!
+//! A question bank (题库, `content/<topic>/<name>.xlsx|csv`) is a unit whose quiz is the
+//! file's rows, checked by [`check_bank`] with the same checks and messages, at the cell.
 
+mod bank;
 mod check;
 mod data;
 mod pages;
 mod validate;
 
+pub use bank::check_bank;
 pub use check::check_quiz;
 pub use data::data_files;
 pub use pages::{QuestionView, QuizView, embed_json, final_quiz, pages, topic_quiz, unit_quiz};

@@ -17,6 +17,9 @@ fn diag_at(path: &Path, q: &Question, message: String) -> Diagnostic {
     d.line = Some(q.line);
     d.column = Some(q.column);
     d.source_line = q.source_line.clone();
+    if let Some(cell) = &q.cell {
+        d = Diagnostic::error(path, d.message).at_cell(cell.clone());
+    }
     d
 }
 

@@ -1,0 +1,604 @@
+//! Question banks (题库): a spreadsheet in a topic folder, `content/<topic>/<name>.xlsx` (or
+//! `.xls`, `.ods`, `.csv`), read into a [`BankSource`]: the cells of each question row under
+//! the columns its header row names, each cell with its position (`Sheet!G7`, or line and
+//! column for CSV), so that the quiz feature's checks can report every problem at its cell.
+//!
+//! This is input work only: which file is a bank, how its bytes become rows of text (calamine
+//! for workbooks, formulas by their cached value; the csv crate for CSV, in UTF-8 with or
+//! without BOM or in GB18030/GBK, detected with chardetng), and which column is which
+//! (README, "Question banks"). What a cell means — a type, an answer against the options — is
+//! checked by `quiz::check_bank`.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{CellRef, Diagnostic};
+
+/// The file extensions that make a file in a topic folder a question bank.
+pub const BANK_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "ods", "csv"];
+
+/// Whether `name` is a question bank's file name; returns its stem.
+pub fn bank_stem(name: &str) -> Option<&str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let ext = ext.to_ascii_lowercase();
+    (BANK_EXTENSIONS.contains(&ext.as_str()) && !stem.is_empty()).then_some(stem)
+}
+
+/// Where a cell is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CellPos {
+    /// A workbook cell.
+    Cell(CellRef),
+    /// A CSV field: 1-based line and column (in characters) where it starts.
+    Line {
+        line: usize,
+        column: usize,
+        /// The line's text, for the snippet.
+        text: String,
+    },
+}
+
+impl CellPos {
+    /// A diagnostic at this cell.
+    pub fn place(&self, d: Diagnostic) -> Diagnostic {
+        match self {
+            CellPos::Cell(c) => d.at_cell(c.clone()),
+            CellPos::Line { line, column, text } => d.at(text, *line, *column),
+        }
+    }
+}
+
+/// One cell's text (trimmed) and position.
+#[derive(Debug, Clone)]
+pub struct BankCell {
+    pub text: String,
+    pub pos: CellPos,
+}
+
+/// One question row: its cells under the recognised columns. `kind`, `prompt` and `answer`
+/// are always there (a sheet without those columns has no rows); the others when the sheet
+/// has the column.
+#[derive(Debug, Clone)]
+pub struct BankRow {
+    pub id: Option<BankCell>,
+    pub kind: BankCell,
+    pub prompt: BankCell,
+    /// The options as written: one cell per 选项A…选项H column up to the last filled one, or
+    /// the pieces of one 选项 column (each at that cell).
+    pub options: Vec<BankCell>,
+    pub answer: BankCell,
+    pub explanation: Option<BankCell>,
+    pub source: Option<BankCell>,
+    pub points: Option<BankCell>,
+}
+
+/// A question bank as read: its rows in sheet and row order.
+#[derive(Debug, Clone)]
+pub struct BankSource {
+    /// `content/<topic>/<name>.xlsx`, relative to the root.
+    pub path: PathBuf,
+    pub slug: String,
+    /// The first sheet's name, unless it is a default one (`Sheet1`, `工作表1`); else the file
+    /// name without its extension. CSV: the file name.
+    pub title: String,
+    pub rows: Vec<BankRow>,
+}
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Id,
+    Kind,
+    Prompt,
+    /// 选项A … 选项H: the option's index.
+    Option(usize),
+    /// One 选项 column with every option.
+    Options,
+    Answer,
+    Explanation,
+    Source,
+    Points,
+    /// 序号, 题号, 编号: the author's numbering, not read.
+    Numbering,
+}
+
+/// The columns a bank must have, as the messages name them.
+const REQUIRED: [(Column, &str); 3] = [
+    (Column::Kind, "题型"),
+    (Column::Prompt, "题干"),
+    (Column::Answer, "答案"),
+];
+
+const EXPECTED: &str = "题型 (type), 题干 (prompt), 答案 (answer), and optionally 选项A…选项H or one 选项 column (options), 解析 (explanation), 出处 (source), 分值 (points), id";
+
+/// Folds a header: no spaces, full-width forms to ASCII, lower case, no trailing colon or `*`.
+fn fold_header(s: &str) -> String {
+    s.chars()
+        .map(|c| match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | ':' | '_' | '-' | '（' | '）'))
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Recognises a header cell (README, "Question banks", has the table).
+fn column_of(header: &str) -> Option<Column> {
+    let h = fold_header(header);
+    let h = h.as_str();
+    let c = match h {
+        "id" => Column::Id,
+        "题型" | "类型" | "题目类型" | "试题类型" | "type" | "questiontype" | "kind" => {
+            Column::Kind
+        }
+        "题干" | "题目" | "问题" | "试题" | "题目内容" | "试题内容" | "prompt" | "question"
+        | "stem" => Column::Prompt,
+        "选项" | "options" | "choices" => Column::Options,
+        "答案" | "正确答案" | "参考答案" | "标准答案" | "answer" | "correctanswer" | "key" => {
+            Column::Answer
+        }
+        "解析" | "答案解析" | "试题解析" | "题目解析" | "explanation" | "analysis" => {
+            Column::Explanation
+        }
+        "出处" | "来源" | "source" => Column::Source,
+        "分值" | "分数" | "points" | "score" => Column::Points,
+        "序号" | "题号" | "编号" | "no" | "no." | "#" => Column::Numbering,
+        _ => return option_letter(h).map(Column::Option),
+    };
+    Some(c)
+}
+
+/// `选项a`, `a`, `a选项`, `optiona` → 0 (A–H).
+fn option_letter(h: &str) -> Option<usize> {
+    let rest = h
+        .strip_prefix("选项")
+        .or_else(|| h.strip_prefix("option"))
+        .or_else(|| h.strip_suffix("选项"))
+        .unwrap_or(h);
+    let mut chars = rest.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c @ 'a'..='h'), None) => Some(c as usize - 'a' as usize),
+        _ => None,
+    }
+}
+
+/// A sheet (or a CSV file) as rows of cells: text and position.
+struct Grid {
+    sheet: Option<String>,
+    rows: Vec<Vec<BankCell>>,
+}
+
+/// Reads a bank file. Returns the bank (its rows from every sheet whose header could be read)
+/// and every problem: errors for what makes rows unreadable, one warning per sheet for the
+/// columns that are not read.
+pub fn load_bank(rel: &Path, slug: String, bytes: &[u8]) -> (Option<BankSource>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let is_csv = rel
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let grids = if is_csv {
+        match csv_grid(bytes) {
+            Ok(g) => vec![g],
+            Err(msg) => return (None, vec![Diagnostic::error(rel, msg)]),
+        }
+    } else {
+        match workbook_grids(bytes) {
+            Ok(g) => g,
+            Err(msg) => return (None, vec![Diagnostic::error(rel, msg)]),
+        }
+    };
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let title = grids
+        .first()
+        .and_then(|g| g.sheet.clone())
+        .filter(|s| !is_default_sheet_name(s))
+        .unwrap_or(stem);
+    let mut rows = Vec::new();
+    let mut any_header = false;
+    for grid in &grids {
+        match sheet_rows(grid, rel, &mut diags) {
+            Some(r) => {
+                any_header = true;
+                rows.extend(r);
+            }
+            None => continue,
+        }
+    }
+    if !any_header
+        && !diags
+            .iter()
+            .any(|d| d.severity == crate::diag::Severity::Error)
+    {
+        let found = grids
+            .iter()
+            .flat_map(|g| g.rows.first())
+            .next()
+            .map(|r| found_list(r))
+            .unwrap_or_else(|| "nothing (the file is empty)".into());
+        diags.push(Diagnostic::error(
+            rel,
+            format!("no header row names the bank's columns: found {found}; expected {EXPECTED}"),
+        ));
+    }
+    let bank = BankSource {
+        path: rel.to_path_buf(),
+        slug,
+        title,
+        rows,
+    };
+    (Some(bank), diags)
+}
+
+fn found_list(row: &[BankCell]) -> String {
+    let names: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
+    if names.is_empty() {
+        "no columns".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// `Sheet1`, `sheet 2`, `工作表1`, `WorkSheet`: the names a spreadsheet program gives.
+fn is_default_sheet_name(name: &str) -> bool {
+    let n = fold_header(name);
+    let rest = n
+        .strip_prefix("sheet")
+        .or_else(|| n.strip_prefix("worksheet"))
+        .or_else(|| n.strip_prefix("工作表"));
+    rest.is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The header row of a sheet (the first of its first ten non-blank rows that names a known
+/// column), then its question rows. `None` when the sheet has no header (a sheet of notes is
+/// skipped) or lacks a required column (reported).
+fn sheet_rows(grid: &Grid, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vec<BankRow>> {
+    let (hi, header) = grid
+        .rows
+        .iter()
+        .enumerate()
+        .take(10)
+        .find(|(_, r)| r.iter().any(|c| column_of(&c.text).is_some()))?;
+    let columns: Vec<Option<Column>> = header.iter().map(|c| column_of(&c.text)).collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .filter(|(col, _)| !columns.contains(&Some(*col)))
+        .map(|(_, name)| *name)
+        .collect();
+    if !missing.is_empty() {
+        let first = header.first().map(|c| c.pos.clone());
+        let d = Diagnostic::error(
+            rel,
+            format!(
+                "the header row has no {} column: found {}; expected {EXPECTED}",
+                missing.join(", "),
+                found_list(header)
+            ),
+        );
+        diags.push(match first {
+            Some(p) => p.place(d),
+            None => d,
+        });
+        return None;
+    }
+    let unknown: Vec<&str> = header
+        .iter()
+        .zip(&columns)
+        .filter(|(c, col)| col.is_none() && !c.text.is_empty())
+        .map(|(c, _)| c.text.as_str())
+        .collect();
+    if !unknown.is_empty() {
+        let d = Diagnostic::warning(
+            rel,
+            format!(
+                "column{} {} {} not read (the columns read: {EXPECTED})",
+                if unknown.len() == 1 { "" } else { "s" },
+                unknown
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if unknown.len() == 1 { "is" } else { "are" },
+            ),
+        );
+        diags.push(header[0].pos.place(d));
+    }
+    let rows = grid.rows[hi + 1..]
+        .iter()
+        .filter(|r| r.iter().any(|c| !c.text.is_empty()))
+        .map(|r| bank_row(r, &columns, header))
+        .collect();
+    Some(rows)
+}
+
+/// The cells of one row under their columns; a short row's missing cells are empty cells at
+/// the position they would have.
+fn bank_row(row: &[BankCell], columns: &[Option<Column>], header: &[BankCell]) -> BankRow {
+    let cell = |i: usize| -> BankCell {
+        row.get(i).cloned().unwrap_or_else(|| BankCell {
+            text: String::new(),
+            pos: beside(&row[0].pos, &header[i].pos),
+        })
+    };
+    let find = |want: Column| columns.iter().position(|c| *c == Some(want)).map(cell);
+    let mut lettered: Vec<(usize, BankCell)> = columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match c {
+            Some(Column::Option(k)) => Some((*k, cell(i))),
+            _ => None,
+        })
+        .collect();
+    lettered.sort_by_key(|(k, _)| *k);
+    let mut options: Vec<BankCell> = lettered.into_iter().map(|(_, c)| c).collect();
+    while options.last().is_some_and(|c| c.text.is_empty()) {
+        options.pop();
+    }
+    if options.is_empty()
+        && let Some(all) = find(Column::Options)
+    {
+        options = split_options(&all);
+    }
+    let required = |want: Column| find(want).unwrap_or_else(|| cell(0));
+    BankRow {
+        id: find(Column::Id).filter(|c| !c.text.is_empty()),
+        kind: required(Column::Kind),
+        prompt: required(Column::Prompt),
+        options,
+        answer: required(Column::Answer),
+        explanation: find(Column::Explanation),
+        source: find(Column::Source).filter(|c| !c.text.is_empty()),
+        points: find(Column::Points).filter(|c| !c.text.is_empty()),
+    }
+}
+
+/// The position of a missing cell: the row of `row_pos`, the column of `header_pos`.
+fn beside(row_pos: &CellPos, header_pos: &CellPos) -> CellPos {
+    match (row_pos, header_pos) {
+        (CellPos::Cell(r), CellPos::Cell(h)) => CellPos::Cell(CellRef {
+            column: h.column,
+            ..r.clone()
+        }),
+        _ => row_pos.clone(),
+    }
+}
+
+/// One 选项 cell split into options at `|` or new lines, each without a leading `A.`, `A、`,
+/// `A:` or `(A)`.
+fn split_options(cell: &BankCell) -> Vec<BankCell> {
+    if cell.text.is_empty() {
+        return Vec::new();
+    }
+    cell.text
+        .split(['|', '\n'])
+        .map(|piece| BankCell {
+            text: strip_option_letter(piece.trim()).to_string(),
+            pos: cell.pos.clone(),
+        })
+        .filter(|c| !c.text.is_empty())
+        .collect()
+}
+
+fn strip_option_letter(s: &str) -> &str {
+    let folded = s
+        .strip_prefix('(')
+        .or_else(|| s.strip_prefix('（'))
+        .unwrap_or(s);
+    let mut chars = folded.char_indices();
+    let Some((_, c)) = chars.next() else { return s };
+    if !c.is_ascii_uppercase() && !('Ａ'..='Ｈ').contains(&c) {
+        return s;
+    }
+    let after = &folded[c.len_utf8()..];
+    for sep in [".", "．", "、", ":", "：", ")", "）", " "] {
+        if let Some(rest) = after.strip_prefix(sep) {
+            return rest.trim_start();
+        }
+    }
+    s
+}
+
+/// Every sheet of a workbook as a grid; formulas give their cached values.
+fn workbook_grids(bytes: &[u8]) -> Result<Vec<Grid>, String> {
+    use calamine::Reader;
+    let not_a_workbook = "the file is not a spreadsheet studysite can read: save it from Excel or WPS as an Excel workbook (.xlsx), or as CSV";
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|_| not_a_workbook.to_string())?;
+    let mut grids = Vec::new();
+    for (si, name) in book.sheet_names().into_iter().enumerate() {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| format!("the sheet `{name}` cannot be read: {e}"))?;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let rows = range
+            .rows()
+            .enumerate()
+            .map(|(ri, row)| {
+                row.iter()
+                    .enumerate()
+                    .map(|(ci, data)| BankCell {
+                        text: cell_text(data),
+                        pos: CellPos::Cell(CellRef {
+                            sheet_index: si,
+                            row: r0 as usize + ri + 1,
+                            column: c0 as usize + ci + 1,
+                            sheet: name.clone(),
+                        }),
+                    })
+                    .collect()
+            })
+            .collect();
+        grids.push(Grid {
+            sheet: Some(name),
+            rows,
+        });
+    }
+    Ok(grids)
+}
+
+/// A cell's value as text: numbers as written (`2`, not `2.0`), dates as `2024-07-01`.
+fn cell_text(data: &calamine::Data) -> String {
+    use calamine::Data;
+    let text = match data {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(true) => "TRUE".into(),
+        Data::Bool(false) => "FALSE".into(),
+        Data::DateTime(dt) => {
+            let (y, mo, d, h, mi, _, _) = dt.to_ymd_hms_milli();
+            if (h, mi) == (0, 0) {
+                format!("{y:04}-{mo:02}-{d:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}")
+            }
+        }
+        Data::Error(e) => format!("#{e:?}"),
+    };
+    text.trim().to_string()
+}
+
+/// CSV bytes as text: UTF-8 (a BOM is dropped), else what chardetng finds (GB18030 for the
+/// GBK files Excel writes on Chinese Windows).
+fn decode_csv(bytes: &[u8]) -> Result<String, String> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return Ok(text.into_owned());
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_string());
+    }
+    if bytes.contains(&0) {
+        return Err("the file is not CSV text: save the sheet from Excel or WPS as CSV, or as an Excel workbook (.xlsx)".into());
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let mut enc = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny);
+    if enc == encoding_rs::GBK {
+        enc = encoding_rs::GB18030;
+    }
+    let (text, _, had_errors) = enc.decode(bytes);
+    if had_errors {
+        return Err(format!(
+            "the file is neither UTF-8 nor {} text: save it as CSV (UTF-8)",
+            enc.name()
+        ));
+    }
+    Ok(text.into_owned())
+}
+
+/// A CSV file as one grid (comma-separated, or tab-separated when the first line has tabs
+/// and no commas); every field with its line and column.
+fn csv_grid(bytes: &[u8]) -> Result<Grid, String> {
+    let text = decode_csv(bytes)?;
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains('\t') && !first.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let lines: Vec<&str> = text.lines().collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("the file is not valid CSV: {e}"))?;
+        let (start, line) = record
+            .position()
+            .map_or((0, 1), |p| (p.byte() as usize, p.line() as usize));
+        let starts = field_starts(&text[start.min(text.len())..], line, delimiter as char);
+        let row = record
+            .iter()
+            .enumerate()
+            .map(|(i, field)| {
+                let (l, c) = starts.get(i).copied().unwrap_or((line, 1));
+                BankCell {
+                    text: field.trim().to_string(),
+                    pos: CellPos::Line {
+                        line: l,
+                        column: c,
+                        text: lines.get(l - 1).copied().unwrap_or("").to_string(),
+                    },
+                }
+            })
+            .collect();
+        rows.push(row);
+    }
+    Ok(Grid { sheet: None, rows })
+}
+
+/// Where each field of the record that `text` starts with begins: (line, column in
+/// characters), quotes respected.
+fn field_starts(text: &str, first_line: usize, delimiter: char) -> Vec<(usize, usize)> {
+    let (mut line, mut column) = (first_line, 1);
+    let mut starts = vec![(line, column)];
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\n' if !quoted => break,
+            c if c == delimiter && !quoted => starts.push((line, column + 1)),
+            _ => {}
+        }
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else if c != '\r' {
+            column += 1;
+        }
+    }
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_in_chinese_and_english() {
+        assert_eq!(column_of("题干"), Some(Column::Prompt));
+        assert_eq!(column_of(" 正确答案 "), Some(Column::Answer));
+        assert_eq!(column_of("选项C"), Some(Column::Option(2)));
+        assert_eq!(column_of("Ｄ"), Some(Column::Option(3)));
+        assert_eq!(column_of("Option B"), Some(Column::Option(1)));
+        assert_eq!(column_of("题型*"), Some(Column::Kind));
+        assert_eq!(column_of("难度"), None);
+        assert_eq!(column_of("选项I"), None);
+    }
+
+    #[test]
+    fn default_sheet_names() {
+        assert!(is_default_sheet_name("Sheet1"));
+        assert!(is_default_sheet_name("工作表2"));
+        assert!(!is_default_sheet_name("题库"));
+    }
+
+    #[test]
+    fn options_in_one_cell() {
+        assert_eq!(strip_option_letter("A. 甲"), "甲");
+        assert_eq!(strip_option_letter("B、乙"), "乙");
+        assert_eq!(strip_option_letter("（C）丙"), "丙");
+        assert_eq!(strip_option_letter("1/3以上"), "1/3以上");
+    }
+
+    #[test]
+    fn csv_positions_and_encodings() {
+        let (gbk, _, _) = encoding_rs::GB18030.encode("题型,题干,答案\n单选,\"甲,乙\",A\n");
+        let grid = csv_grid(&gbk).unwrap();
+        assert_eq!(grid.rows[1][1].text, "甲,乙");
+        assert_eq!(grid.rows[1][2].text, "A");
+        match &grid.rows[1][2].pos {
+            CellPos::Line { line, column, .. } => assert_eq!((*line, *column), (2, 10)),
+            other => panic!("{other:?}"),
+        }
+        let bom = b"\xEF\xBB\xBF\xE9\xA2\x98\xE5\x9E\x8B\n";
+        assert_eq!(csv_grid(bom).unwrap().rows[0][0].text, "题型");
+    }
+}
