@@ -75,14 +75,26 @@ pub struct QuizSettings {
     /// Percent of points needed to pass a quiz.
     #[serde(default = "default_pass_mark")]
     pub pass_mark: u32,
+    /// How many questions one attempt of a quiz with more questions draws at random (a topic's
+    /// 阶段测验, the 综合测试, a question bank's page); `0` shows every question.
+    #[serde(default = "default_draw")]
+    pub draw: u32,
 }
 
 impl Default for QuizSettings {
     fn default() -> Self {
         QuizSettings {
             pass_mark: default_pass_mark(),
+            draw: default_draw(),
         }
     }
+}
+
+/// Questions per attempt of a large quiz: enough for a fair test, few enough for a phone.
+pub const DEFAULT_DRAW: u32 = 20;
+
+fn default_draw() -> u32 {
+    DEFAULT_DRAW
 }
 
 fn default_language() -> String {

@@ -508,11 +508,24 @@ fn csv_grid(bytes: &[u8]) -> Result<Grid, String> {
         .from_reader(text.as_bytes());
     let lines: Vec<&str> = text.lines().collect();
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| format!("the file is not valid CSV: {e}"))?;
-        let (start, line) = record
-            .position()
-            .map_or((0, 1), |p| (p.byte() as usize, p.line() as usize));
+    loop {
+        let at = reader.position().clone();
+        let mut record = csv::StringRecord::new();
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(format!("the file is not valid CSV: {e}")),
+        }
+        let (mut start, mut line) = (at.byte() as usize, at.line() as usize);
+        // After a CRLF record the reader stands before its `\n`: skip the line ends.
+        while let Some(b) = text
+            .as_bytes()
+            .get(start)
+            .filter(|b| matches!(b, b'\r' | b'\n'))
+        {
+            line += usize::from(*b == b'\n');
+            start += 1;
+        }
         let starts = field_starts(&text[start.min(text.len())..], line, delimiter as char);
         let row = record
             .iter()

@@ -88,6 +88,9 @@ pub struct Site {
     /// `<topic>/<unit>` → index into `units`, for quiz sources and session blocks (a scan per
     /// reference would grow with sites × references).
     unit_index: HashMap<String, usize>,
+    /// For each unit, the site-wide index of its first question (and the count at the end):
+    /// questions numbered across the site in reading order, as the quiz data files hold them.
+    question_offsets: Vec<usize>,
 }
 
 impl Site {
@@ -109,6 +112,13 @@ impl Site {
             .enumerate()
             .map(|(i, u)| (u.key.clone(), i))
             .collect();
+        let mut question_offsets = Vec::with_capacity(units.len() + 1);
+        let mut n = 0;
+        for u in &units {
+            question_offsets.push(n);
+            n += u.quiz.as_ref().map_or(0, |q| q.questions.len());
+        }
+        question_offsets.push(n);
         Site {
             root,
             config,
@@ -119,6 +129,7 @@ impl Site {
             sessions: Vec::new(),
             highlighted,
             unit_index,
+            question_offsets,
         }
     }
 
@@ -136,11 +147,14 @@ impl Site {
 
     /// How many questions the units of `range` (indexes into [`Site::units`]) have.
     pub fn question_count(&self, range: Range<usize>) -> usize {
-        self.units[range]
-            .iter()
-            .filter_map(|u| u.quiz.as_ref())
-            .map(|q| q.questions.len())
-            .sum()
+        let r = self.question_range(range);
+        r.end - r.start
+    }
+
+    /// The site-wide numbers of the questions of the units of `range` (questions are numbered
+    /// across the site in reading order).
+    pub fn question_range(&self, range: Range<usize>) -> Range<usize> {
+        self.question_offsets[range.start]..self.question_offsets[range.end]
     }
 
     /// Frees the body HTML of every unit and topic, once every page is written: the search

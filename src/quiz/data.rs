@@ -1,6 +1,7 @@
 //! The quiz files of the output, for other tools: `quizzes.json` (every unit quiz as authored,
 //! checked and normalised, with content hashes, and the question ids each topic quiz and the
-//! final test draw) and `quiz.schema.json` (a JSON Schema of the front matter, for editors).
+//! final test draw) and `quiz.schema.json` (a JSON Schema of the front matter, for editors);
+//! and, when a quiz is drawn, the question data files it loads (`quiz/q<k>.js`).
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -89,14 +90,17 @@ pub fn data_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         "version": JSON_VERSION,
         "site": {"title": site.config.title, "key": site.storage_key},
         "pass_mark": site.config.quiz.pass_mark,
+        "draw": site.config.quiz.draw,
         "quizzes": quizzes,
         "topic_quizzes": topic_quizzes,
         "final": final_test,
     });
     let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     bytes.push(b'\n');
-    vec![
+    let mut files = vec![
         ("quizzes.json".to_string(), bytes),
         ("quiz.schema.json".to_string(), SCHEMA.as_bytes().to_vec()),
-    ]
+    ];
+    files.extend(super::pages::chunk_files(site));
+    files
 }

@@ -71,7 +71,32 @@ pub struct QuizView {
     pub pass_mark: u32,
     /// Whether the order of questions is shuffled on each attempt.
     pub shuffle_questions: bool,
+    /// Every question, unless the quiz is drawn (then empty).
     pub questions: Vec<QuestionView>,
+    /// When the quiz has more questions than `site.yaml` `quiz.draw`: how each attempt draws.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draw: Option<DrawView>,
+}
+
+/// Questions in one quiz data file, `quiz/q<k>.js` (question `n` of the site is in file
+/// `n / CHUNK`): small enough that a draw of 20 from thousands loads a few hundred kilobytes.
+pub const CHUNK: usize = 25;
+
+/// How quiz.js draws a large quiz: `count` questions at random from the site-wide question
+/// numbers `first..end`, whose bodies it loads from the data files `quiz/q<n / chunk>.js`
+/// (each a `<script>` calling `__studysiteQuiz(k, [questions])`, so it works from file://).
+#[derive(Debug, Clone, Serialize)]
+pub struct DrawView {
+    pub count: usize,
+    pub first: usize,
+    pub end: usize,
+    pub chunk: usize,
+}
+
+/// Whether a quiz of `pool` questions is drawn.
+pub fn is_drawn(site: &Site, pool: usize) -> bool {
+    let draw = site.config.quiz.draw as usize;
+    draw > 0 && pool > draw
 }
 
 pub fn question_view(site: &Site, unit: &Unit, q: &Question) -> QuestionView {
@@ -109,50 +134,87 @@ fn unit_questions<'a>(
     })
 }
 
+/// A quiz over the units of `units`: every question, or a draw of them (see [`DrawView`]).
+fn quiz_view(
+    site: &Site,
+    (id, kind, title): (String, &'static str, String),
+    shuffle_questions: bool,
+    units: std::ops::Range<usize>,
+) -> QuizView {
+    let pool = site.question_range(units.clone());
+    let draw = is_drawn(site, pool.len()).then(|| DrawView {
+        count: site.config.quiz.draw as usize,
+        first: pool.start,
+        end: pool.end,
+        chunk: CHUNK,
+    });
+    let questions = match draw {
+        Some(_) => Vec::new(),
+        None => unit_questions(site, &site.units[units]).collect(),
+    };
+    QuizView {
+        version: JSON_VERSION,
+        id,
+        kind,
+        title,
+        pass_mark: site.config.quiz.pass_mark,
+        shuffle_questions,
+        questions,
+        draw,
+    }
+}
+
 /// The quiz of one unit page.
 pub fn unit_quiz(site: &Site, unit: &Unit) -> QuizView {
-    QuizView {
-        version: JSON_VERSION,
-        id: format!("unit:{}", unit.key),
-        kind: "unit",
-        title: unit.title.clone(),
-        pass_mark: site.config.quiz.pass_mark,
-        shuffle_questions: false,
-        questions: unit_questions(site, std::slice::from_ref(unit)).collect(),
-    }
+    let id = format!("unit:{}", unit.key);
+    let units = unit.index..unit.index + 1;
+    quiz_view(site, (id, "unit", unit.title.clone()), false, units)
 }
 
-/// The 阶段测验 of a topic: every question of its units.
+/// The 阶段测验 of a topic: every question of its units, or a draw of them.
 pub fn topic_quiz(site: &Site, topic_index: usize) -> QuizView {
     let t = &site.topics[topic_index];
-    QuizView {
-        version: JSON_VERSION,
-        id: format!("topic:{}", t.slug),
-        kind: "topic",
-        title: t.title.clone(),
-        pass_mark: site.config.quiz.pass_mark,
-        shuffle_questions: true,
-        questions: unit_questions(site, &site.units[t.units.clone()]).collect(),
-    }
+    let id = format!("topic:{}", t.slug);
+    quiz_view(site, (id, "topic", t.title.clone()), true, t.units.clone())
 }
 
-/// The 综合测试 over the whole site.
+/// The 综合测试 over the whole site: every question, or a draw of them.
 pub fn final_quiz(site: &Site) -> QuizView {
-    QuizView {
-        version: JSON_VERSION,
-        id: "final".into(),
-        kind: "final",
-        title: site.config.title.clone(),
-        pass_mark: site.config.quiz.pass_mark,
-        shuffle_questions: true,
-        questions: unit_questions(site, &site.units).collect(),
+    let title = site.config.title.clone();
+    quiz_view(
+        site,
+        ("final".into(), "final", title),
+        true,
+        0..site.units.len(),
+    )
+}
+
+/// The quiz data files a drawn quiz loads from: every question of the site, `CHUNK` to a
+/// file, `quiz/q<k>.js`. None when no quiz is drawn.
+pub fn chunk_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    use rayon::prelude::*;
+    if !is_drawn(site, site.question_count(0..site.units.len())) {
+        return Vec::new();
     }
+    let views: Vec<QuestionView> = site
+        .units
+        .par_iter()
+        .flat_map_iter(|u| unit_questions(site, std::slice::from_ref(u)).collect::<Vec<_>>())
+        .collect();
+    views
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(k, qs)| {
+            let js = format!("__studysiteQuiz({k},{});\n", script_json(&qs));
+            (format!("quiz/q{k}.js"), js.into_bytes())
+        })
+        .collect()
 }
 
 /// The escaped JSON of a unit page's quiz (empty when it has no questions).
 pub fn embed_json(site: &Site, unit: &Unit) -> String {
     let view = unit_quiz(site, unit);
-    if view.questions.is_empty() {
+    if view.questions.is_empty() && view.draw.is_none() {
         return String::new();
     }
     script_json(&view)

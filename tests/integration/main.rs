@@ -5,6 +5,7 @@
 //! One module per feature.
 
 mod architecture;
+mod bank;
 mod browser;
 mod build;
 mod collect;

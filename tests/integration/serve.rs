@@ -1145,3 +1145,26 @@ fn the_content_folder_removed_and_made_anew_is_watched_again() {
     site.write(UNIT, &unit_text("重建后的修改。"));
     server.wait_for_page("/01-a/yuanwen.html", "重建后的修改。");
 }
+
+#[test]
+fn an_edited_question_bank_reloads_and_a_bad_cell_shows_in_the_overlay() {
+    // Issue 15: a bank is a source like any other.
+    let (site, server, events) = watched(&[]);
+    let bank = "content/01-a/tiku.xlsx";
+    site.write_bytes(bank, &crate::bank::xlsx_bank("题库", 4, &[]));
+    events.wait("reload");
+    server.wait_for_page("/01-a/tiku.html", "第4题");
+    site.write_bytes(
+        bank,
+        &crate::bank::xlsx_bank("题库", 4, &[(2, 2, "改过的题干___。")]),
+    );
+    events.wait("reload");
+    server.wait_for_page("/01-a/tiku.html", "改过的题干");
+    site.write_bytes(bank, &crate::bank::xlsx_bank("题库", 4, &[(1, 7, "E")]));
+    let error = events.wait("error");
+    let headline = "error: content/01-a/tiku.xlsx: 题库!H2: answer `E` names no option: the question has 4 options (A–D)";
+    assert!(error.lines().any(|l| l == headline), "{error}");
+    let page = server.get("/01-a/tiku.html").text();
+    assert!(page.contains(OVERLAY), "{page}");
+    assert!(page.contains("题库!H2"), "{page}");
+}

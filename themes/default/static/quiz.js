@@ -17,7 +17,12 @@
   } catch (e) {
     return;
   }
-  if (!quiz || !Array.isArray(quiz.questions) || !quiz.questions.length) return;
+  if (!quiz || !Array.isArray(quiz.questions)) return;
+  /* A large quiz is drawn: quiz.draw = {count, first, end, chunk} names the site-wide question
+   * numbers first..end, whose bodies are in the data files quiz/q<n / chunk>.js; each attempt
+   * loads (once) the files of the questions it draws. Script elements, not fetch: file:// works. */
+  var pool = quiz.draw || null;
+  if (!quiz.questions.length && !pool) return;
 
   var P = window.StudysiteProgress || null;
   var root = document.body.getAttribute("data-root") || "";
@@ -64,6 +69,63 @@
     var e = el(tag, { class: cls });
     e.innerHTML = markup;
     return e;
+  }
+
+  var chunks = {};
+  window.__studysiteQuiz = function (k, qs) { chunks[k] = qs; };
+
+  /* pool.count distinct question numbers of first..end, ascending. */
+  function drawNumbers() {
+    var n = pool.end - pool.first;
+    var picked = {};
+    var out = [];
+    while (out.length < Math.min(pool.count, n)) {
+      var x = pool.first + Math.floor(Math.random() * n);
+      if (!picked[x]) {
+        picked[x] = true;
+        out.push(x);
+      }
+    }
+    return out.sort(function (a, b) { return a - b; });
+  }
+
+  function loadChunk(k, done) {
+    if (chunks[k]) return done(true);
+    var s = document.createElement("script");
+    s.src = root + "quiz/q" + k + ".js";
+    s.onload = function () { done(!!chunks[k]); };
+    s.onerror = function () { done(false); };
+    document.head.appendChild(s);
+  }
+
+  /* Runs then() with quiz.questions set: at once for a quiz that is not drawn, else after a
+   * fresh draw's data files are loaded. */
+  function prepare(then) {
+    if (!pool) return then();
+    var numbers = drawNumbers();
+    var needed = [];
+    numbers.forEach(function (x) {
+      var k = Math.floor(x / pool.chunk);
+      if (needed.indexOf(k) < 0) needed.push(k);
+    });
+    var left = needed.length;
+    var failed = false;
+    needed.forEach(function (k) {
+      loadChunk(k, function (ok) {
+        if (!ok) failed = true;
+        left -= 1;
+        if (left) return;
+        if (failed) {
+          app.textContent = "";
+          app.appendChild(el("p", { class: "quiz-unavailable" }, t("quiz_unavailable")));
+          return;
+        }
+        quiz.questions = numbers.map(function (x) {
+          return chunks[Math.floor(x / pool.chunk)][x % pool.chunk];
+        });
+        then();
+      });
+    });
   }
 
   var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -269,8 +331,13 @@
 
   function render(focusFirst) {
     newAttempt();
+    /* The attempt's questions, for a theme's own scripts (and tests): studysite.quiz. */
+    window.studysite.quiz = quiz;
     app.textContent = "";
     app.appendChild(el("p", { class: "quiz-meta" }, t("quiz_meta", { count: quiz.questions.length, total: totalPoints(), pass: quiz.pass_mark })));
+    if (pool) {
+      app.appendChild(el("p", { class: "quiz-drawn", "data-pool": pool.end - pool.first }, t("quiz_drawn", { count: quiz.questions.length, pool: pool.end - pool.first })));
+    }
     history = el("p", { class: "quiz-history" });
     app.appendChild(history);
     showHistory();
@@ -299,7 +366,7 @@
       if (P) {
         quiz.questions.forEach(function (q) { P.setAnswer(q.id, q.hash, null); });
       }
-      render(true);
+      prepare(function () { render(true); });
     });
     if (focusFirst) {
       var first = form.querySelector("input");
@@ -315,5 +382,5 @@
     P.setAnswer(q.id, q.hash, collect(q, fs));
   }
 
-  render(false);
+  prepare(function () { render(false); });
 })();
