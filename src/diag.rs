@@ -30,8 +30,9 @@ pub struct Diagnostic {
     pub source_line: Option<String>,
     /// A spreadsheet cell (question banks, `content/<topic>/<name>.xlsx`), when the problem is
     /// in a workbook rather than at a line of a text file: shown as `Sheet!G7` after the path.
+    /// (Boxed: a diagnostic travels in `Result`s, and most have no cell.)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cell: Option<CellRef>,
+    pub cell: Option<Box<CellRef>>,
 }
 
 /// A cell of a workbook: its sheet (by position and name), row and column, 1-based.
@@ -109,7 +110,7 @@ impl Diagnostic {
 
     /// Points at a workbook cell (no line, no snippet).
     pub fn at_cell(mut self, cell: CellRef) -> Self {
-        self.cell = Some(cell);
+        self.cell = Some(Box::new(cell));
         self
     }
 

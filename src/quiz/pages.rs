@@ -142,7 +142,7 @@ fn quiz_view(
     units: std::ops::Range<usize>,
 ) -> QuizView {
     let pool = site.question_range(units.clone());
-    let draw = is_drawn(site, pool.len()).then(|| DrawView {
+    let draw = is_drawn(site, pool.len()).then_some(DrawView {
         count: site.config.quiz.draw as usize,
         first: pool.start,
         end: pool.end,
