@@ -27,7 +27,7 @@
 //! | layer | modules | what each owns |
 //! |---|---|---|
 //! | 0 leaves | `diag`, `fs`, `yaml`, `cache`, `assets`, `cli`, `output`, `server`, `store`, `watch` | problems with positions; file access and the naming policy; YAML with file-absolute positions; content-keyed memo tables; the embedded theme and starter; the command line; the write sink; the HTTP server; the results database; the file watcher |
-//! | 1 inputs | `config`, `content`, `markdown`, `templates`, `import` | `site.yaml`; the walk of `content/` into a library of typed front matter (the schema); Markdown → HTML, anchors, text; the theme; an outline document (.docx, .txt) → the sources of a site, checked verbatim by reading them back with `content` and `markdown` |
+//! | 1 inputs | `config`, `content`, `markdown`, `templates`, `import` | `site.yaml`; the walk of `content/` into a library of typed front matter (the schema) and question banks read into cells (`content/bank.rs`); Markdown → HTML, anchors, text; the theme; an outline document (.docx, .txt) → the sources of a site, checked verbatim by reading them back with `content` and `markdown` |
 //! | 2 model | `model` | `Site`, `Topic`, `Unit` and lookups; questions, quizzes, sessions, days, blocks, dates; the original-text share rule |
 //! | 3 view | `view` | the typed template contract, feature pages and their keys, JSON inside pages |
 //! | 4 features | `quiz`, `sessions`, `search`, `collect` | each takes the model and gives checks, pages and files: questions; training sessions; the offline search index; results gathered by `serve --collect` and their report |
