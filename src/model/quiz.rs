@@ -212,6 +212,7 @@ mod tests {
             line: 1,
             column: 1,
             source_line: None,
+            cell: None,
         }
     }
 
