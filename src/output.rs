@@ -58,6 +58,48 @@ fn sibling(target: &Path, tag: &str) -> Result<PathBuf> {
     )))
 }
 
+/// The process id in the name of a staging folder of `target` (`.<name>.studysite-new-<pid>`
+/// or `.<name>.studysite-old-<pid>`), or None when `file_name` is not one.
+fn staging_pid(target_name: &str, file_name: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix('.')?.strip_prefix(target_name)?;
+    let pid = rest
+        .strip_prefix(".studysite-new-")
+        .or_else(|| rest.strip_prefix(".studysite-old-"))?;
+    pid.parse().ok()
+}
+
+/// Is process `pid` still running? Where the system cannot tell (no `/proc`), a folder of
+/// another process is taken as stale: two builds into one folder at once are not supported.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && proc.join(pid.to_string()).exists()
+}
+
+/// Removes the staging folders a killed build (`kill -9`, a power cut) left beside `target`:
+/// only folders named as ours, of a process that is no longer running, that carry our
+/// [`MARKER`]. Anything else of that name is left alone.
+fn remove_stale_staging(target: &Path) -> Result<()> {
+    let (Some(name), Some(parent)) = (target.file_name(), target.parent()) else {
+        return Ok(());
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = staging_pid(&name, &file_name.to_string_lossy()) else {
+            continue;
+        };
+        let path = entry.path();
+        let ours = path.is_dir() && path.join(MARKER).is_file();
+        if ours && pid != std::process::id() && !process_alive(pid) {
+            crate::fs::remove_dir_all(&path)?;
+        }
+    }
+    Ok(())
+}
+
 impl DiskOutput {
     /// Prepares a staging folder for `target` (an absolute path).
     pub fn begin(target: &Path) -> Result<DiskOutput> {
@@ -79,6 +121,7 @@ impl DiskOutput {
                 );
             }
         }
+        remove_stale_staging(target)?;
         let staging = sibling(target, "studysite-new")?;
         if staging.exists() {
             crate::fs::remove_dir_all(&staging)?;
@@ -230,5 +273,34 @@ mod tests {
         assert_eq!(std::fs::read(target.join("a/index.html")).unwrap(), b"one");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folder removed");
+    }
+
+    /// Issue 17: a killed build's staging folders go at the next build; folders of that name
+    /// without our marker, or of a running process, stay.
+    #[test]
+    fn stale_staging_folders_with_our_marker_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let dead = u32::MAX - 7; // no such process
+        let stale_new = dir.path().join(format!(".public.studysite-new-{dead}"));
+        let stale_old = dir.path().join(format!(".public.studysite-old-{dead}"));
+        let foreign = dir
+            .path()
+            .join(format!(".public.studysite-new-{}", dead - 1));
+        let other_site = dir.path().join(format!(".other.studysite-new-{dead}"));
+        for d in [&stale_new, &stale_old, &other_site] {
+            std::fs::create_dir_all(d.join("a")).unwrap();
+            std::fs::write(d.join(MARKER), b"").unwrap();
+        }
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("notes.txt"), b"mine").unwrap();
+        let out = DiskOutput::begin(&target).unwrap();
+        out.commit().unwrap();
+        assert!(!stale_new.exists() && !stale_old.exists());
+        assert!(foreign.join("notes.txt").exists(), "no marker: left alone");
+        assert!(other_site.exists(), "another output's folder: left alone");
+        assert_eq!(staging_pid("public", ".public.studysite-new-12"), Some(12));
+        assert_eq!(staging_pid("public", ".public.studysite-newer-12"), None);
+        assert_eq!(staging_pid("pub", ".public.studysite-new-12"), None);
     }
 }

@@ -749,3 +749,93 @@ fn broken_nav_unit_template_is_named() {
         &["error: templates/nav_unit.html:1:16: template error: Found `</` but expected }}."],
     );
 }
+
+/// A site of `topics` × `units` units of some length, big enough that a build takes a while.
+fn big_site(topics: usize, units: usize) -> TempSite {
+    let site = TempSite::empty();
+    site.write("site.yaml", "title: 大站点\n");
+    let para =
+        "坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻党的二十大精神。".repeat(12);
+    for t in 0..topics {
+        site.write(
+            &format!("content/{t:02}-t/_index.md"),
+            &format!("---\ntitle: 专题{t}\nweight: {t}\n---\n导言。\n"),
+        );
+        for u in 0..units {
+            let body: String = (0..8)
+                .map(|i| format!("## 第{i}节\n\n{para}\n\n"))
+                .collect();
+            site.write(
+                &format!("content/{t:02}-t/u{u:03}.md"),
+                &format!("---\ntitle: 单元{t}-{u}\nkind: original\nminutes: 5\n---\n{body}"),
+            );
+        }
+    }
+    site
+}
+
+/// Issue 17: `kill -9` during a build leaves its staging folder beside the output; the next
+/// build removes it, so `ls -a` of the folder that holds the site shows only the site.
+#[cfg(unix)]
+#[test]
+fn a_killed_build_leaves_no_staging_folder_after_the_next_build() {
+    let site = big_site(10, 200);
+    let holder = site.path().join("out");
+    std::fs::create_dir_all(&holder).unwrap();
+    let out = holder.join("public");
+    let names = || -> BTreeSet<String> {
+        std::fs::read_dir(&holder)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let build = |kill: bool| {
+        let mut child = bin()
+            .args(["build", "--root"])
+            .arg(site.path())
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("run studysite build");
+        if !kill {
+            assert!(child.wait().unwrap().success(), "build failed");
+            return;
+        }
+        // Kill it once its staging folder holds pages: mid-build.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let staged = names().into_iter().find(|n| n.contains(".studysite-new-"));
+            if staged.is_some_and(|s| holder.join(s).join("00-t").exists()) {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no staging folder appeared"
+            );
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the build ended before it was killed"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        // SIGKILL, as `kill -9`.
+        let status = std::process::Command::new("kill")
+            .args(["-9", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        child.wait().unwrap();
+    };
+    build(false);
+    build(true);
+    assert!(
+        names().iter().any(|n| n.contains(".studysite-new-")),
+        "the killed build left its staging folder: {:?}",
+        names()
+    );
+    build(false);
+    assert_eq!(names(), BTreeSet::from(["public".to_string()]));
+}
