@@ -525,9 +525,17 @@ fn send(
             .body(Body::empty())
             .unwrap_or_else(|_| StatusCode::NOT_MODIFIED.into_response());
     }
+    if status == StatusCode::OK {
+        if let Some(answer) = byte_range(req_headers, &etag, bytes.len()) {
+            return ranged(entry, &bytes, &etag, answer, head);
+        }
+    }
     let mut builder = base_headers(Response::builder().status(status))
         .header(header::CONTENT_TYPE, entry.content_type.clone())
         .header(header::CONTENT_LENGTH, bytes.len());
+    if status == StatusCode::OK {
+        builder = builder.header(header::ACCEPT_RANGES, "bytes");
+    }
     if !etag.is_empty() {
         builder = builder.header(header::ETAG, etag);
     }
@@ -538,6 +546,92 @@ fn send(
     };
     builder
         .body(body)
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// What a `Range` request asks of a file of `len` bytes.
+#[derive(Debug, PartialEq, Eq)]
+enum RangeAnswer {
+    /// Bytes `start..=end`, both within the file.
+    Part { start: usize, end: usize },
+    /// No byte of the file is in the range: `416`.
+    Unsatisfiable,
+}
+
+/// Reads the `Range` header of a request for a file of `len` bytes whose ETag is `etag`, so
+/// that a video or a PDF in `static/` plays and pages on an iPhone (which asks for ranges
+/// first). None means "send the whole file": no `Range`, a unit other than bytes, several
+/// ranges (allowed by RFC 9110, and browsers do not ask for them), a malformed header, or an
+/// `If-Range` that no longer matches the file.
+fn byte_range(headers: &HeaderMap, etag: &str, len: usize) -> Option<RangeAnswer> {
+    let value = headers.get(header::RANGE)?.to_str().ok()?.trim();
+    if let Some(if_range) = headers.get(header::IF_RANGE) {
+        if if_range.to_str().ok()?.trim() != etag {
+            return None;
+        }
+    }
+    let spec = value.strip_prefix("bytes=")?.trim();
+    if spec.contains(',') {
+        return None;
+    }
+    let (first, last) = spec.split_once('-')?;
+    let (first, last) = (first.trim(), last.trim());
+    let number = |s: &str| -> Option<usize> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(s.parse().unwrap_or(usize::MAX))
+    };
+    let (start, end) = if first.is_empty() {
+        // `bytes=-N`: the last N bytes.
+        let n = number(last)?;
+        if n == 0 || len == 0 {
+            return Some(RangeAnswer::Unsatisfiable);
+        }
+        (len.saturating_sub(n), len - 1)
+    } else {
+        let start = number(first)?;
+        let end = if last.is_empty() {
+            usize::MAX
+        } else {
+            number(last)?
+        };
+        if end < start {
+            return None;
+        }
+        if start >= len {
+            return Some(RangeAnswer::Unsatisfiable);
+        }
+        (start, end.min(len - 1))
+    };
+    Some(RangeAnswer::Part { start, end })
+}
+
+/// The `206 Partial Content` (or `416 Range Not Satisfiable`) answer to a range request.
+fn ranged(entry: &Entry, bytes: &Bytes, etag: &str, answer: RangeAnswer, head: bool) -> Response {
+    let len = bytes.len();
+    let mut builder = base_headers(Response::builder()).header(header::ACCEPT_RANGES, "bytes");
+    if !etag.is_empty() {
+        builder = builder.header(header::ETAG, etag);
+    }
+    let RangeAnswer::Part { start, end } = answer else {
+        return builder
+            .status(StatusCode::RANGE_NOT_SATISFIABLE)
+            .header(header::CONTENT_RANGE, format!("bytes */{len}"))
+            .body(Body::empty())
+            .unwrap_or_else(|_| StatusCode::RANGE_NOT_SATISFIABLE.into_response());
+    };
+    let part = bytes.slice(start..=end);
+    builder
+        .status(StatusCode::PARTIAL_CONTENT)
+        .header(header::CONTENT_TYPE, entry.content_type.clone())
+        .header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}"))
+        .header(header::CONTENT_LENGTH, part.len())
+        .body(if head {
+            Body::empty()
+        } else {
+            Body::from(part)
+        })
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
@@ -786,6 +880,35 @@ mod tests {
         assert!(out.contains("var g=\"7\""), "{out}");
         let plain = inject(page, false, None);
         assert_eq!(plain, page);
+    }
+
+    #[test]
+    fn byte_ranges() {
+        let ask = |range: &str, len: usize| {
+            let mut h = HeaderMap::new();
+            h.insert(header::RANGE, HeaderValue::from_str(range).unwrap());
+            byte_range(&h, "\"e\"", len)
+        };
+        let part = |start, end| Some(RangeAnswer::Part { start, end });
+        assert_eq!(ask("bytes=0-99", 1000), part(0, 99));
+        assert_eq!(ask("bytes=0-99", 50), part(0, 49));
+        assert_eq!(ask("bytes=900-", 1000), part(900, 999));
+        assert_eq!(ask("bytes=-100", 1000), part(900, 999));
+        assert_eq!(ask("bytes=-5000", 1000), part(0, 999));
+        assert_eq!(ask("bytes=1000-", 1000), Some(RangeAnswer::Unsatisfiable));
+        assert_eq!(ask("bytes=-0", 1000), Some(RangeAnswer::Unsatisfiable));
+        assert_eq!(ask("bytes=0-1,5-6", 1000), None);
+        assert_eq!(ask("items=0-1", 1000), None);
+        assert_eq!(ask("bytes=5-1", 1000), None);
+        assert_eq!(ask("bytes=a-b", 1000), None);
+        let mut h = HeaderMap::new();
+        h.insert(header::RANGE, HeaderValue::from_static("bytes=0-9"));
+        h.insert(header::IF_RANGE, HeaderValue::from_static("\"old\""));
+        assert_eq!(
+            byte_range(&h, "\"e\"", 100),
+            None,
+            "changed since: whole file"
+        );
     }
 
     #[test]

@@ -468,6 +468,79 @@ fn http_rules() {
     assert!(base_at < text.find("<title>").unwrap());
 }
 
+/// Issue 17: every file answers byte ranges, so a video or a PDF in `static/` plays and pages
+/// on an iPhone (Safari asks for `bytes=0-1` first and plays nothing without a 206).
+#[test]
+fn files_answer_byte_ranges() {
+    let site = TempSite::minimal();
+    // An MP4's first box (`ftyp`), then filler: what the server sends is bytes, whatever they are.
+    let mut video = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
+    video.extend((0..5000u32).map(|i| (i * 7 % 251) as u8));
+    site.write_bytes("static/video/lesson.mp4", &video);
+    let server = Server::start(site.path(), &[]);
+    let range = |path: &str, range: &str| {
+        server.request(&format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: {range}\r\nConnection: close\r\n\r\n"
+        ))
+    };
+
+    let whole = server.get("/static/video/lesson.mp4");
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    assert_eq!(whole.header("content-type"), Some("video/mp4"));
+    assert_eq!(whole.body, video);
+
+    // `curl -r 0-99`
+    let first = range("/static/video/lesson.mp4", "bytes=0-99");
+    assert_eq!(first.status, 206);
+    assert_eq!(first.body, &video[..100]);
+    assert_eq!(first.header("content-length"), Some("100"));
+    let total = video.len();
+    assert_eq!(
+        first.header("content-range"),
+        Some(format!("bytes 0-99/{total}").as_str())
+    );
+    assert_eq!(first.header("content-type"), Some("video/mp4"));
+    assert_eq!(first.header("etag"), whole.header("etag"));
+
+    let probe = range("/static/video/lesson.mp4", "bytes=0-1");
+    assert_eq!((probe.status, probe.body.len()), (206, 2));
+    let tail = range("/static/video/lesson.mp4", "bytes=-10");
+    assert_eq!(tail.status, 206);
+    assert_eq!(tail.body, &video[total - 10..]);
+    let open = range("/static/video/lesson.mp4", &format!("bytes={}-", total - 3));
+    assert_eq!(open.body, &video[total - 3..]);
+
+    let beyond = range("/static/video/lesson.mp4", &format!("bytes={total}-"));
+    assert_eq!(beyond.status, 416);
+    assert_eq!(
+        beyond.header("content-range"),
+        Some(format!("bytes */{total}").as_str())
+    );
+    assert!(beyond.body.is_empty());
+
+    // Every file, pages too; a stale If-Range gets the whole file.
+    let page = range("/01-a/yuanwen.html", "bytes=0-14");
+    assert_eq!(page.status, 206);
+    assert_eq!(page.text(), "<!DOCTYPE html>");
+    let etag = whole.header("etag").unwrap();
+    let changed = server.request(&format!(
+        "GET /static/video/lesson.mp4 HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-9\r\nIf-Range: \"0000\"\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(changed.status, 200);
+    let same = server.request(&format!(
+        "GET /static/video/lesson.mp4 HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-9\r\nIf-Range: {etag}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!((same.status, same.body.len()), (206, 10));
+    let head = server.request(
+        "HEAD /static/video/lesson.mp4 HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-99\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(head.status, 206);
+    assert_eq!(head.header("content-length"), Some("100"));
+    // A missing file is still the 404 page, ranges or not.
+    assert_eq!(range("/no/such.mp4", "bytes=0-99").status, 404);
+}
+
 /// The built bytes of one file, via a fresh build into a temp folder.
 fn built_file(site: &TempSite, rel: &str) -> Vec<u8> {
     let out = tempfile::tempdir().unwrap();
