@@ -16,6 +16,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use headless_chrome::protocol::cdp::Emulation;
+use headless_chrome::protocol::cdp::Page as Cdp;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 
@@ -175,6 +176,31 @@ impl Page {
     pub fn open(browser: &Browser, url: &str, width: u32, height: u32) -> Page {
         let tab = browser.new_tab().expect("new tab");
         tab.set_default_timeout(Duration::from_secs(20));
+        let page = Page { tab };
+        page.set_viewport(width, height);
+        page.goto(url);
+        page
+    }
+
+    /// [`Page::open`], with `script` run in every document of the tab before the page's own
+    /// scripts (`Page.addScriptToEvaluateOnNewDocument`): for stand-ins of browser APIs.
+    #[track_caller]
+    pub fn open_with_script(
+        browser: &Browser,
+        url: &str,
+        width: u32,
+        height: u32,
+        script: &str,
+    ) -> Page {
+        let tab = browser.new_tab().expect("new tab");
+        tab.set_default_timeout(Duration::from_secs(20));
+        tab.call_method(Cdp::AddScriptToEvaluateOnNewDocument {
+            source: script.to_string(),
+            world_name: None,
+            include_command_line_api: None,
+            run_immediately: None,
+        })
+        .expect("add the script to every new document");
         let page = Page { tab };
         page.set_viewport(width, height);
         page.goto(url);

@@ -4,6 +4,7 @@
 //!
 //! One module per feature.
 
+mod aloud;
 mod architecture;
 mod bank;
 mod browser;

@@ -9,7 +9,9 @@
  * - reading settings: text size (one step down, four up) and colour scheme (light, dark,
  *   or following the system), kept in localStorage under `studysite:<site key>:prefs`
  *   (the key is body[data-site-key], so two sites from one USB stick do not share it);
- *   an inline script in <head> applies them before the first paint;
+ *   an inline script in <head> applies them before the first paint; other scripts keep their
+ *   own settings there through studysite.pref(name) / studysite.setPref(name, value)
+ *   (aloud.js: the reading speed);
  * - ← / → go to the previous / next unit (not while typing, not with modifier keys).
  *
  * No UI text lives in the scripts: it all comes through studysite.t().
@@ -58,6 +60,25 @@
   }
 
   var prefs = readPrefs();
+
+  /* Changes the stored settings: read again first, so a setting another script of the page
+   * (aloud.js keeps the reading speed here) or another tab wrote is never lost. */
+  function updatePrefs(change) {
+    prefs = readPrefs();
+    change(prefs);
+    writePrefs(prefs);
+  }
+
+  /* The reading settings for the other scripts: studysite.pref(name) and
+   * studysite.setPref(name, value), kept in the same localStorage entry. */
+  studysite.pref = function (name) {
+    return readPrefs()[name];
+  };
+  studysite.setPref = function (name, value) {
+    updatePrefs(function (p) {
+      p[name] = value;
+    });
+  };
 
   function currentSize() {
     var s = prefs.size;
@@ -152,19 +173,21 @@
       var dir = button.getAttribute("data-size");
       if (dir) {
         var s = currentSize() + (dir === "larger" ? 1 : -1);
-        prefs.size = Math.max(MIN_SIZE, Math.min(MAX_SIZE, s));
-        writePrefs(prefs);
+        updatePrefs(function (p) {
+          p.size = Math.max(MIN_SIZE, Math.min(MAX_SIZE, s));
+        });
         applyPrefs();
         return;
       }
       var theme = button.getAttribute("data-theme-choice");
       if (theme) {
-        if (theme === "system") {
-          delete prefs.theme;
-        } else {
-          prefs.theme = theme;
-        }
-        writePrefs(prefs);
+        updatePrefs(function (p) {
+          if (theme === "system") {
+            delete p.theme;
+          } else {
+            p.theme = theme;
+          }
+        });
         applyPrefs();
       }
     });
