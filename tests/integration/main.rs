@@ -12,6 +12,7 @@ mod build;
 mod collect;
 mod golden;
 mod import;
+mod phones;
 mod quiz;
 mod search;
 mod serve;

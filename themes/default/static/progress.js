@@ -1,7 +1,8 @@
 /* Learner progress, kept in this browser's localStorage under one key per site
  * ("studysite:<site key>:progress", the key from <body data-site-key>), so two sites opened
  * from one USB stick never mix. What is kept:
- *   read:    unit key -> ISO time the unit was marked read (end of the unit reached, or 已学完)
+ *   read:    unit key -> ISO time the unit was marked read (the reader scrolled to the end of
+ *            the unit, or pressed 已学完; a unit whose end shows on opening needs 已学完)
  *   quizzes: quiz id ("unit:<topic>/<unit>", "topic:<slug>", "final") -> best, last (percent),
  *            score, total, attempts, passed (ever), time of the last attempt
  *   answers: "<question id>@<content hash>" -> the reader's last answer (an edited question has
@@ -199,11 +200,17 @@
     btn.addEventListener("click", function () { api.markRead(btn.getAttribute("data-mark-read")); });
   });
 
-  /* The end of a unit: an IntersectionObserver on the sentinel, with a scroll check as a
-   * fallback for browsers (and throttled background tabs) where the observer is late or absent. */
-  document.querySelectorAll("[data-read-sentinel]").forEach(function (s) {
-    var holder = s.closest("[data-progress-unit]");
-    if (!holder) return;
+  /* The end of a unit: the reader scrolls it into view. An IntersectionObserver on the
+   * sentinel, with a scroll check as a fallback for browsers (and throttled background tabs)
+   * where the observer is late or absent. Whether the end was already in view when the page
+   * opened is decided once the page has loaded (images can push it down): then it does not
+   * count — a short unit is marked read by 已学完, not by being opened. */
+  function inView(el) {
+    var r = el.getBoundingClientRect();
+    return r.top <= window.innerHeight && r.bottom >= 0;
+  }
+
+  function watchEnd(s, holder) {
     var done = false;
     var io = null;
     function reached() {
@@ -214,8 +221,7 @@
       window.removeEventListener("scroll", onScroll);
     }
     function onScroll() {
-      var r = s.getBoundingClientRect();
-      if (r.top <= window.innerHeight && r.bottom >= 0) reached();
+      if (inView(s)) reached();
     }
     if ("IntersectionObserver" in window) {
       io = new IntersectionObserver(function (entries) {
@@ -226,6 +232,17 @@
       io.observe(s);
     }
     window.addEventListener("scroll", onScroll, { passive: true });
+  }
+
+  document.querySelectorAll("[data-read-sentinel]").forEach(function (s) {
+    var holder = s.closest("[data-progress-unit]");
+    if (!holder) return;
+    function start() {
+      if (inView(s) && window.scrollY === 0) return; /* a short unit: only 已学完 */
+      watchEnd(s, holder);
+    }
+    if (document.readyState === "complete") start();
+    else window.addEventListener("load", start);
   });
 
   /* ---- The 学习进度 page: its markup lists every topic, unit and quiz (data attributes);
