@@ -183,6 +183,8 @@ pub struct LiveSite {
     watch: bool,
     notices: broadcast::Sender<Notice>,
     collector: CollectorSlot,
+    /// The overlay's headline, in the site's language ([`LiveSite::set_overlay_title`]).
+    overlay_title: RwLock<Arc<str>>,
 }
 
 impl LiveSite {
@@ -196,7 +198,24 @@ impl LiveSite {
             watch,
             notices,
             collector: CollectorSlot::default(),
+            overlay_title: RwLock::new(Arc::from(OVERLAY_TITLE)),
         })
+    }
+
+    /// The words the error overlay opens with (the caller takes them from the site's
+    /// language table; until then, [`OVERLAY_TITLE`]).
+    pub fn set_overlay_title(&self, title: &str) {
+        *self
+            .overlay_title
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Arc::from(title);
+    }
+
+    fn overlay_title(&self) -> Arc<str> {
+        self.overlay_title
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Serves `files` from now on, clears the error and reloads every open page.
@@ -506,11 +525,13 @@ fn send(
     let (bytes, etag) = if entry.html && (base || app.shared.watch || collector.is_some()) {
         let generation = app.shared.generation();
         let error = app.shared.error();
-        let mut injected = inject(
-            &entry.bytes,
-            base,
-            app.shared.watch.then_some((generation, error.as_deref())),
-        );
+        let title = app.shared.overlay_title();
+        let live = Live {
+            generation,
+            error: error.as_deref(),
+            title: &title,
+        };
+        let mut injected = inject(&entry.bytes, base, app.shared.watch.then_some(live));
         if let Some(c) = collector {
             injected = collect::inject_tag(&injected, &c.page_tag());
         }
@@ -659,22 +680,42 @@ const OVERLAY_STYLE: &str = "position:fixed;inset:0;z-index:2147483647;overflow:
 /// The overlay's `<pre>`, proof against the theme's own `pre` styles.
 const PRE_STYLE: &str = "white-space:pre-wrap;margin:1em 0 0;padding:0;border:0;background:none;color:#ffd7d7;font:inherit;max-height:none;overflow:visible";
 
-const OVERLAY_TITLE: &str = "studysite serve: the last change did not build. The page shows the last good build; fix the problem and save.";
+/// The overlay's headline until the site's language table gives its own
+/// (`serve_error_title`, passed in by `cmd::serve`).
+pub const OVERLAY_TITLE: &str = "studysite serve: the last change did not build. The page shows the last good build; fix the problem and save.";
+
+/// What a page served in watch mode gets: the build it is from, the standing error, and the
+/// overlay's headline.
+#[derive(Debug, Clone, Copy)]
+pub struct Live<'a> {
+    pub generation: u64,
+    pub error: Option<&'a str>,
+    pub title: &'a str,
+}
 
 /// The error overlay as HTML, for pages served while an error stands.
-fn overlay_html(text: &str) -> String {
+fn overlay_html(text: &str, title: &str) -> String {
     format!(
         "<div id=\"{OVERLAY_ID}\" style=\"{OVERLAY_STYLE}\"><strong>{}</strong><pre style=\"{PRE_STYLE}\">{}</pre></div>",
-        escape_html(OVERLAY_TITLE),
+        escape_html(title),
         escape_html(text)
     )
+}
+
+/// `s` as a JavaScript string literal that can stand inside a `<script>` element.
+fn js_string(s: &str) -> String {
+    serde_json::to_string(s)
+        .unwrap_or_else(|_| "\"\"".into())
+        .replace("</", "<\\/")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 /// The live-reload script: listens on [`EVENTS_PATH`]; reloads on `reload` (and on `hello`
 /// when the site changed since this page was served); shows the overlay on `error`. The
 /// browser's own `error` event (a lost connection) has no `data` and is left to
 /// EventSource's reconnect.
-fn reload_script(generation: u64) -> String {
+fn reload_script(generation: u64, title: &str) -> String {
     format!(
         concat!(
             "<script>(function(){{var g=\"{gen}\";if(!window.EventSource)return;",
@@ -684,7 +725,7 @@ fn reload_script(generation: u64) -> String {
             "s.addEventListener(\"error\",function(e){{if(typeof e.data!==\"string\")return;",
             "var d=document.getElementById(\"{id}\");if(!d){{d=document.createElement(\"div\");d.id=\"{id}\";",
             "d.setAttribute(\"style\",\"{style}\");document.body.appendChild(d);}}",
-            "d.textContent=\"\";var h=document.createElement(\"strong\");h.textContent=\"{title}\";",
+            "d.textContent=\"\";var h=document.createElement(\"strong\");h.textContent={title};",
             "var p=document.createElement(\"pre\");p.setAttribute(\"style\",\"{pre}\");p.textContent=e.data;",
             "d.appendChild(h);d.appendChild(p);}});",
             "}})();</script>"
@@ -693,7 +734,7 @@ fn reload_script(generation: u64) -> String {
         path = EVENTS_PATH,
         id = OVERLAY_ID,
         style = OVERLAY_STYLE,
-        title = OVERLAY_TITLE,
+        title = js_string(title),
         pre = PRE_STYLE,
     )
 }
@@ -716,7 +757,7 @@ fn find_ci(hay: &[u8], needle: &[u8], last: bool) -> Option<usize> {
 /// Adds serve-mode markup to an HTML page: `<base href="/">` at the start of `<head>` when
 /// `base`; with `live`, the reload script (and the overlay when there is an error) before the
 /// last `</body>`, or at the end when there is none.
-pub fn inject(html: &[u8], base: bool, live: Option<(u64, Option<&str>)>) -> Vec<u8> {
+pub fn inject(html: &[u8], base: bool, live: Option<Live<'_>>) -> Vec<u8> {
     let mut out = Vec::with_capacity(html.len() + 2048);
     let mut rest = html;
     if base {
@@ -731,15 +772,20 @@ pub fn inject(html: &[u8], base: bool, live: Option<(u64, Option<&str>)>) -> Vec
             None => out.extend_from_slice(b"<base href=\"/\">"),
         }
     }
-    let Some((generation, error)) = live else {
+    let Some(Live {
+        generation,
+        error,
+        title,
+    }) = live
+    else {
         out.extend_from_slice(rest);
         return out;
     };
     let mut extra = String::new();
     if let Some(text) = error {
-        extra.push_str(&overlay_html(text));
+        extra.push_str(&overlay_html(text, title));
     }
-    extra.push_str(&reload_script(generation));
+    extra.push_str(&reload_script(generation, title));
     match find_ci(rest, b"</body", true) {
         Some(at) => {
             out.extend_from_slice(&rest[..at]);
@@ -868,7 +914,16 @@ mod tests {
     fn injects_before_the_last_body_end_and_base_into_head() {
         let page =
             b"<html><HEAD><title>t</title></HEAD><body>x</body><!-- </body> --></BODY></html>";
-        let out = String::from_utf8(inject(page, true, Some((7, Some("a <b> & c"))))).unwrap();
+        let out = String::from_utf8(inject(
+            page,
+            true,
+            Some(Live {
+                generation: 7,
+                error: Some("a <b> & c"),
+                title: "构建失败 </script>",
+            }),
+        ))
+        .unwrap();
         assert!(
             out.starts_with("<html><HEAD><base href=\"/\"><title>"),
             "{out}"
@@ -878,6 +933,15 @@ mod tests {
         assert!(out.ends_with("</script></BODY></html>"), "{out}");
         assert!(out.contains("a &lt;b&gt; &amp; c"), "{out}");
         assert!(out.contains("var g=\"7\""), "{out}");
+        assert!(
+            out.contains("<strong>构建失败 &lt;/script&gt;</strong>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("h.textContent=\"构建失败 <\\/script>\""),
+            "{out}"
+        );
+        assert_eq!(out.matches("</script>").count(), 1, "{out}");
         let plain = inject(page, false, None);
         assert_eq!(plain, page);
     }

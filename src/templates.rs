@@ -71,7 +71,7 @@ impl Theme {
             )]);
         }
         let templates = load_templates(root, &theme_dir, &mut problems);
-        let strings = load_strings(config, &theme_dir, &rel_theme_dir, &mut problems);
+        let strings = load_strings(&config.language, &theme_dir, &rel_theme_dir, &mut problems);
         let static_files = load_static_files(root, &theme_dir, &mut problems);
         if problems.is_empty() {
             Ok(Theme {
@@ -191,13 +191,27 @@ fn load_templates(root: &Path, theme_dir: &Path, problems: &mut Vec<Diagnostic>)
 
 /// The UI language table of the site's language: the theme's, its gaps filled from the
 /// embedded default theme's table of the same language.
+/// The UI strings of `language` in theme `theme` of the site at `root`, without the templates
+/// (for `serve`'s error overlay, which must have words when the site does not build); empty
+/// when the theme has no table for the language, or it does not parse.
+pub fn ui_strings(root: &Path, theme: &str, language: &str) -> BTreeMap<String, String> {
+    let rel_theme_dir = Path::new("themes").join(theme);
+    let mut ignored = Vec::new();
+    load_strings(
+        language,
+        &root.join(&rel_theme_dir),
+        &rel_theme_dir,
+        &mut ignored,
+    )
+}
+
 fn load_strings(
-    config: &SiteConfig,
+    language: &str,
     theme_dir: &Path,
     rel_theme_dir: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, String> {
-    let lang_file = format!("i18n/{}.yaml", config.language);
+    let lang_file = format!("i18n/{language}.yaml");
     let lang_text = std::fs::read_to_string(theme_dir.join(&lang_file))
         .ok()
         .or_else(|| {
@@ -213,7 +227,7 @@ fn load_strings(
             "site.yaml",
             format!(
                 "language `{}` has no UI table in the theme (`{lang_file}`); available: {}",
-                config.language,
+                language,
                 available.join(", ")
             ),
         ));

@@ -175,6 +175,32 @@ pub fn error_text(diags: &Diagnostics) -> String {
     text.join("\n\n")
 }
 
+/// The error overlay's headline: `serve_error_title` of the site's language table. site.yaml is
+/// read as loosely as can be (only `language` and `theme`, other keys ignored), because the
+/// overlay shows exactly when the site does not build; where even that fails, the default
+/// language's words.
+fn overlay_title(root: &Path) -> String {
+    #[derive(Debug, Default, serde::Deserialize)]
+    struct Loose {
+        language: Option<String>,
+        theme: Option<String>,
+    }
+    let loose: Loose = crate::fs::read_to_string(&root.join("site.yaml"))
+        .ok()
+        .and_then(|text| serde_saphyr::from_str(&text).ok())
+        .unwrap_or_default();
+    let language = loose.language.as_deref().unwrap_or("zh-CN");
+    let theme = loose.theme.as_deref().unwrap_or("default");
+    let words = |language: &str| {
+        crate::templates::ui_strings(root, theme, language)
+            .remove("serve_error_title")
+            .filter(|t| !t.trim().is_empty())
+    };
+    words(language)
+        .or_else(|| words("zh-CN"))
+        .unwrap_or_else(|| crate::server::OVERLAY_TITLE.to_string())
+}
+
 /// Binds `addr:port`, or the next free port when it is taken (port 0: any free port).
 async fn bind(addr: IpAddr, port: u16) -> Result<tokio::net::TcpListener> {
     let mut port_now = port;
@@ -316,11 +342,14 @@ pub fn run(args: ServeArgs) -> Result<u8> {
                 built.files.len(),
                 start.elapsed().as_millis()
             );
-            LiveSite::new(built.files, opts.watch)
+            let shared = LiveSite::new(built.files, opts.watch);
+            shared.set_overlay_title(&overlay_title(&opts.root));
+            shared
         }
         Err(()) if opts.watch => {
             eprintln!("build failed; serving the errors until the next good build");
             let shared = LiveSite::new(SiteFiles::default(), true);
+            shared.set_overlay_title(&overlay_title(&opts.root));
             shared.publish_error(&error_text(&diags));
             shared
         }
@@ -467,6 +496,7 @@ fn rebuild_round(
             built.unindexed
         }
         Err(()) => {
+            shared.set_overlay_title(&overlay_title(root));
             shared.publish_error(&error_text(&diags));
             diags.print();
             eprintln!(

@@ -894,6 +894,58 @@ fn broken_front_matter_shows_the_error_until_fixed() {
     assert!(!fixed.contains(OVERLAY), "overlay gone");
 }
 
+/// Issue 17: the overlay's headline comes from the site's language table
+/// (`serve_error_title`), in the overlay served with a page and in the live-reload script that
+/// shows it on open pages; a site's own table can change it.
+#[test]
+fn the_error_overlay_speaks_the_sites_language() {
+    let zh = "studysite serve：刚才的修改没能生成网站。";
+    let en = "studysite serve: the last change did not build.";
+    let (site, server, events) = watched(&[]);
+    site.write(UNIT, "---\ntitle: [\n---\n");
+    events.wait("error");
+    let text = server.get("/01-a/yuanwen.html").text();
+    assert!(text.contains(&format!("<strong>{zh}")), "{text}");
+    assert!(
+        text.contains(&format!("h.textContent=\"{zh}")),
+        "the script's words: {text}"
+    );
+    assert!(!text.contains(en), "{text}");
+    drop(server);
+
+    let site = TempSite::minimal();
+    site.write("site.yaml", "title: Test site\nlanguage: en\n");
+    site.write(UNIT, "---\ntitle: [\n---\n");
+    let server = Server::start(site.path(), &["--watch"]);
+    let text = server.get("/01-a/yuanwen.html").text();
+    assert!(text.contains(&format!("<strong>{en}")), "{text}");
+    assert!(!text.contains(zh), "{text}");
+
+    // A theme's own table gives its own words.
+    site.write(
+        "themes/mine/i18n/en.yaml",
+        "serve_error_title: \"Not built — fix it </script> and save\"\n",
+    );
+    site.write("site.yaml", "title: Test site\nlanguage: en\ntheme: mine\n");
+    site.write(UNIT, "---\ntitle: [[\n---\n");
+    let deadline = Instant::now() + WAIT;
+    let text = loop {
+        let text = server.get("/01-a/yuanwen.html").text();
+        if text.contains("Not built") || Instant::now() > deadline {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        text.contains("<strong>Not built — fix it &lt;/script&gt; and save"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Not built — fix it <\\/script> and save"),
+        "{text}"
+    );
+}
+
 #[test]
 fn rename_on_save_is_seen() {
     let (site, server, events) = watched(&[]);
