@@ -546,10 +546,10 @@ fn send(
             .body(Body::empty())
             .unwrap_or_else(|_| StatusCode::NOT_MODIFIED.into_response());
     }
-    if status == StatusCode::OK {
-        if let Some(answer) = byte_range(req_headers, &etag, bytes.len()) {
-            return ranged(entry, &bytes, &etag, answer, head);
-        }
+    if status == StatusCode::OK
+        && let Some(answer) = byte_range(req_headers, &etag, bytes.len())
+    {
+        return ranged(entry, &bytes, &etag, answer, head);
     }
     let mut builder = base_headers(Response::builder().status(status))
         .header(header::CONTENT_TYPE, entry.content_type.clone())
@@ -586,10 +586,10 @@ enum RangeAnswer {
 /// `If-Range` that no longer matches the file.
 fn byte_range(headers: &HeaderMap, etag: &str, len: usize) -> Option<RangeAnswer> {
     let value = headers.get(header::RANGE)?.to_str().ok()?.trim();
-    if let Some(if_range) = headers.get(header::IF_RANGE) {
-        if if_range.to_str().ok()?.trim() != etag {
-            return None;
-        }
+    if let Some(if_range) = headers.get(header::IF_RANGE)
+        && if_range.to_str().ok()?.trim() != etag
+    {
+        return None;
     }
     let spec = value.strip_prefix("bytes=")?.trim();
     if spec.contains(',') {
