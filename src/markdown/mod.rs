@@ -221,6 +221,55 @@ pub fn write_escaped(out: &mut dyn std::fmt::Write, s: &str) -> std::fmt::Result
     out.write_str(&s[last..])
 }
 
+/// Gives every `id` in a body rendered by [`render`] the prefix `prefix`, and every in-page
+/// link to one of those ids (`href="#…"`) the same: for pages that join several bodies (a
+/// topic's print page, a session's handout), where two units' `task-1` would otherwise be the
+/// same id twice and a link would jump into the wrong unit. One pass to find the ids, one to
+/// write. It relies on the renderer escaping `"` in text and attribute values (it does:
+/// [`write_escaped`], comrak), so `id="` and `href="#` occur nowhere but in tags.
+pub fn prefix_ids(html: &str, prefix: &str) -> String {
+    const ID: &str = " id=\"";
+    const HREF: &str = " href=\"#";
+    let ids: std::collections::HashSet<&str> = html
+        .match_indices(ID)
+        .filter_map(|(at, _)| {
+            let rest = &html[at + ID.len()..];
+            rest.find('"').map(|end| &rest[..end])
+        })
+        .collect();
+    if ids.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + ids.len() * 2 * (prefix.len() + 1));
+    // The next ` id="` or ` href="#` from `from`, whichever comes first.
+    let next = |from: usize| -> Option<(usize, &str)> {
+        let id = html[from..].find(ID).map(|o| (from + o, ID));
+        let href = html[from..].find(HREF).map(|o| (from + o, HREF));
+        match (id, href) {
+            (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
+            (a, None) => a,
+            (None, b) => b,
+        }
+    };
+    let mut last = 0;
+    let mut i = 0;
+    while let Some((at, attr)) = next(i) {
+        let start = at + attr.len();
+        let Some(len) = html[start..].find('"') else {
+            break;
+        };
+        let value = &html[start..start + len];
+        i = start + len;
+        if attr == ID || ids.contains(value) {
+            out.push_str(&html[last..start]);
+            out.push_str(prefix);
+            last = start;
+        }
+    }
+    out.push_str(&html[last..]);
+    out
+}
+
 /// HTML-escapes a string.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
@@ -512,6 +561,31 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn prefix_ids_renames_ids_and_the_links_to_them_only() {
+        let r = render(
+            "## 一是学习 {#task-1}\n\n见[下文](#task-2)、[外部](other.html#task-1)、[别处](#nowhere)和脚注[^1]。\n\n## 二 {#task-2}\n\n文中写 id=\"x\" 和 href=\"#task-1\"。\n\n[^1]: 注。\n",
+        );
+        let out = prefix_ids(&r.html, "u2-");
+        assert!(out.contains("<h2 id=\"u2-task-1\">"), "{out}");
+        assert!(out.contains("<h2 id=\"u2-task-2\">"), "{out}");
+        assert!(out.contains("href=\"#u2-task-2\""), "{out}");
+        assert!(out.contains("href=\"other.html#task-1\""), "{out}");
+        assert!(
+            out.contains("href=\"#nowhere\""),
+            "not an id of this body: {out}"
+        );
+        assert!(out.contains("id=&quot;x&quot;"), "text untouched: {out}");
+        assert_eq!(
+            out.matches(" id=\"").count(),
+            out.matches(" id=\"u2-").count(),
+            "{out}"
+        );
+        let footnote_links = out.matches("href=\"#u2-fn").count();
+        assert!(footnote_links >= 2, "footnotes and their back links: {out}");
+        assert_eq!(prefix_ids("<p>无</p>", "u1-"), "<p>无</p>");
     }
 
     #[test]

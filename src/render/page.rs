@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 use tera::Context;
 
+use crate::markdown::prefix_ids;
 use crate::model::{Site, Topic, Unit};
 use crate::view::{self, FeaturePage, PageContext};
 
@@ -263,11 +264,15 @@ impl PageKeys<'_> {
             PageKeys::Print { topic, print_units } => {
                 ctx.insert("topic", topic);
                 // One unit at a time: each demoted copy is dropped once it is a template value.
+                // Each unit's ids get the prefix `u<n>-` (and its in-page links with them), so
+                // no id occurs twice on the page.
                 let units: Vec<tera::Value> = print_units
                     .iter()
-                    .map(|u| {
+                    .enumerate()
+                    .map(|(i, u)| {
+                        let html = demote_headings(&u.html);
                         tera::Value::from_serializable(&PrintUnit {
-                            html: Cow::Owned(demote_headings(&u.html)),
+                            html: Cow::Owned(prefix_ids(&html, &format!("u{}-", i + 1))),
                             ..u.clone()
                         })
                     })

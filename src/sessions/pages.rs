@@ -150,7 +150,9 @@ struct HandoutUnit<'a> {
     topic: &'a str,
     source: Option<&'a str>,
     minutes: u32,
-    html: &'a str,
+    /// The unit's body, its ids prefixed with `u<n>-` (n from 1, in the handout's order), so
+    /// that no id occurs twice on the handout.
+    html: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -291,7 +293,8 @@ pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<FeaturePage
         let units: Vec<HandoutUnit> = s
             .original_units()
             .into_iter()
-            .map(|i| {
+            .enumerate()
+            .map(|(n, i)| {
                 let u = &site.units[i];
                 HandoutUnit {
                     title: &u.title,
@@ -300,7 +303,7 @@ pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<FeaturePage
                     topic: &site.topics[u.topic].title,
                     source: u.source_ref.as_deref(),
                     minutes: u.minutes,
-                    html: &u.body.html,
+                    html: crate::markdown::prefix_ids(&u.body.html, &format!("u{}-", n + 1)),
                 }
             })
             .collect();

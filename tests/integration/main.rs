@@ -19,3 +19,4 @@ mod serve;
 mod sessions;
 mod support;
 mod theme;
+mod validate;
