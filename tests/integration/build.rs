@@ -531,6 +531,11 @@ fn shipped_site_links_all_resolve_and_nothing_comes_from_the_network() {
             for (i, _) in html.match_indices(tag) {
                 let end = html[i..].find('>').map_or(html.len(), |e| i + e);
                 let el = &html[i..end];
+                // An embedded data: URI (the page's icon) is inside the page: the `http://`
+                // in it is an SVG namespace, not a request.
+                if el.contains("href=\"data:") || el.contains("src=\"data:") {
+                    continue;
+                }
                 if el.contains("http://")
                     || el.contains("https://")
                     || el.contains("src=\"//")
@@ -631,8 +636,9 @@ fn a_topic_print_page_too_large_to_buffer_holds_every_unit() {
         at += next;
     }
     assert!(
-        print.contains("<h3 id=\"第1单元第1节\">"),
-        "headings one level down"
+        // The minimal site's own unit (weight 0) comes first: the 1st of these is the 2nd unit.
+        print.contains("<h3 id=\"u2-第1单元第1节\">"),
+        "headings one level down, ids with the unit's prefix"
     );
     assert!(
         print.trim_end().ends_with("</html>"),
