@@ -2,6 +2,11 @@
 //! `build` work from any folder. Generates `$OUT_DIR/default_theme.rs`: a sorted list of
 //! (path inside the theme, bytes) made of `include_bytes!`, and asks Cargo to rerun when
 //! anything in the theme changes (`include_bytes!` alone does not notice new files).
+//!
+//! Also sets `STUDYSITE_BUILD_ID`: a hash (FNV-1a, 64 bits) of every file the binary is made
+//! from (`src/`, the default theme, `Cargo.toml`, `Cargo.lock`) and of the compiler and the
+//! features, which the build cache uses to tell packs written by another build of studysite
+//! (`src/cache.rs`).
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +27,41 @@ fn collect(dir: &Path, base: &Path, out: &mut Vec<PathBuf>) {
             out.push(path.strip_prefix(base).unwrap_or(&path).to_path_buf());
         }
     }
+}
+
+/// FNV-1a, 64 bits: enough to tell two builds apart, and no dependency.
+fn fnv(hash: &mut u64, bytes: &[u8]) {
+    for b in bytes {
+        *hash = (*hash ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+    }
+}
+
+fn build_id(manifest: &Path, theme_files: &[PathBuf], theme: &Path) -> u64 {
+    let mut files = Vec::new();
+    collect(&manifest.join("src"), manifest, &mut files);
+    files.extend(
+        theme_files
+            .iter()
+            .map(|f| theme.strip_prefix(manifest).unwrap_or(theme).join(f)),
+    );
+    files.extend([PathBuf::from("Cargo.toml"), PathBuf::from("Cargo.lock")]);
+    files.sort();
+    let mut hash = 0xcbf2_9ce4_8422_2325;
+    for f in &files {
+        fnv(&mut hash, f.to_string_lossy().as_bytes());
+        fnv(
+            &mut hash,
+            &std::fs::read(manifest.join(f)).unwrap_or_default(),
+        );
+    }
+    for var in ["RUSTC", "CARGO_CFG_FEATURE", "PROFILE", "TARGET"] {
+        fnv(&mut hash, std::env::var(var).unwrap_or_default().as_bytes());
+    }
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    if let Ok(out) = std::process::Command::new(rustc).arg("-V").output() {
+        fnv(&mut hash, &out.stdout);
+    }
+    hash
 }
 
 fn main() {
@@ -46,4 +86,15 @@ fn main() {
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("default_theme.rs");
     std::fs::write(out, code).expect("write default_theme.rs");
+    println!("cargo:rerun-if-changed={}", manifest.join("src").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest.join("Cargo.lock").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest.join("Cargo.toml").display()
+    );
+    let id = build_id(&manifest, &files, &theme);
+    println!("cargo:rustc-env=STUDYSITE_BUILD_ID={id:016x}");
 }

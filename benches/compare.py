@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Full-build benchmark of studysite against peer static site generators.
 
-Generates the same Chinese corpus for every tool (with /work/shared/bench/gen_corpus.py, or
---gen), then builds it with each tool in interleaved rounds (A B C, B C A, C A B, ...) so that
+Generates the same Chinese corpus for every tool (with ../shared/bench/gen_corpus.py from the
+repository root, or --gen), then builds it with each tool in interleaved rounds (A B C, B C A, C A B, ...) so that
 the machine's drift hits every tool alike. Every build is one process measured by
 /usr/bin/time -v (wall clock, user+system CPU, peak RSS); each build starts from an empty
 output folder (the removal is not timed). Prints the medians and studysite's ratios to each
@@ -30,7 +30,7 @@ import sys
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_GEN = "/work/shared/bench/gen_corpus.py"
+DEFAULT_GEN = os.path.join(os.path.dirname(REPO), "shared", "bench", "gen_corpus.py")
 
 
 def find_tool(name, extra=()):
@@ -47,7 +47,8 @@ def find_tool(name, extra=()):
 def build_commands(tool, exe, corpus, out):
     """The command line that builds `corpus` into `out` with `tool`."""
     if tool == "studysite":
-        return [exe, "build", "--root", corpus, "--out", out]
+        # --clean: a first build (the persistent cache is read by no round; each writes it).
+        return [exe, "build", "--clean", "--root", corpus, "--out", out]
     if tool == "hugo":
         return [exe, "--quiet", "--source", corpus, "--destination", out]
     if tool == "zola":

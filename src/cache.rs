@@ -6,9 +6,18 @@
 //! completely, so a hit is exactly what doing the work again would give; nothing here knows
 //! which file changed. The owner (the rebuild loop) passes a cache in explicitly and calls
 //! [`Cache::sweep`] after each good build, which drops the entries that build did not use: a
-//! cache never holds more than two builds' values. `build` and `check` use none.
+//! cache never holds more than two builds' values. `check` uses none.
+//!
+//! `build` keeps its tables between runs in files beside the site (`ROOT/.studysite/cache/`,
+//! see `cmd::build`): a *pack* ([`write_pack`], [`read_pack`]) is a header naming the format,
+//! the build of studysite that wrote it ([`binary_id`]: another one may render differently,
+//! so its entries are foreign) and what the entries are, then the entries (key, length, bytes), then
+//! the BLAKE3 of all that. A pack is trusted only whole: a wrong header, a short file or a wrong
+//! checksum discards every entry read from it.
 
 use std::collections::HashMap;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 #[derive(Debug)]
@@ -55,6 +64,28 @@ impl<V: Clone> Cache<V> {
         self.lock().retain(|_, e| std::mem::take(&mut e.used));
     }
 
+    /// Stores `value` under `key` as not yet used (an entry read from disk: a build that does
+    /// not use it drops it at the next sweep).
+    pub fn insert_unused(&self, key: blake3::Hash, value: V) {
+        self.lock().insert(key, Entry { value, used: false });
+    }
+
+    /// The entries used since the last sweep, in key order (so a pack written from them is
+    /// the same for the same build).
+    pub fn used_entries(&self) -> Vec<(blake3::Hash, V)> {
+        let mut out: Vec<(blake3::Hash, V)> = (self.lock().iter())
+            .filter(|(_, e)| e.used)
+            .map(|(k, e)| (*k, e.value.clone()))
+            .collect();
+        out.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        out
+    }
+
+    /// Drops every entry.
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
     pub fn len(&self) -> usize {
         self.lock().len()
     }
@@ -66,6 +97,156 @@ impl<V: Clone> Cache<V> {
     fn lock(&self) -> MutexGuard<'_, HashMap<blake3::Hash, Entry<V>>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The first bytes of every pack.
+const MAGIC: &[u8; 16] = b"studysite-cache\n";
+/// Version of the pack layout.
+const PACK_FORMAT: u32 = 1;
+
+/// What makes a pack written by another build of studysite foreign: the package version and
+/// a hash of every source file, the compiler and the features (made by `build.rs`).
+pub fn binary_id() -> &'static str {
+    concat!(env!("CARGO_PKG_VERSION"), "+", env!("STUDYSITE_BUILD_ID"))
+}
+
+/// A hasher that passes the bytes on to `inner`.
+struct Hashing<W> {
+    inner: W,
+    hasher: blake3::Hasher,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+fn header(kind: &str) -> Vec<u8> {
+    let tag = format!("{kind} {}", binary_id());
+    let mut h = MAGIC.to_vec();
+    h.extend_from_slice(&PACK_FORMAT.to_le_bytes());
+    h.extend_from_slice(&(tag.len() as u32).to_le_bytes());
+    h.extend_from_slice(tag.as_bytes());
+    h
+}
+
+/// Writes `entries` (key, bytes) as a pack of `kind` at `path`, through a temporary file
+/// renamed into place, so a reader never sees half a pack. The entries are taken one at a
+/// time (an encoder can make each as it is written); those past `limit` bytes are left out.
+/// Returns the pack's size in bytes.
+pub fn write_pack<B: AsRef<[u8]>>(
+    path: &Path,
+    kind: &str,
+    entries: impl Iterator<Item = (blake3::Hash, B)>,
+    limit: u64,
+) -> anyhow::Result<u64> {
+    use anyhow::Context;
+    let tmp = path.with_extension("tmp");
+    let failed = || format!("failed to write `{}`", tmp.display());
+    let file = std::fs::File::create(&tmp).with_context(failed)?;
+    let mut out = Hashing {
+        inner: BufWriter::with_capacity(256 * 1024, file),
+        hasher: blake3::Hasher::new(),
+    };
+    let head = header(kind);
+    out.write_all(&head).with_context(failed)?;
+    // Every entry is marked by a 1, the end by a 0, then the checksum.
+    let mut size = head.len() as u64 + 1 + 32;
+    for (key, bytes) in entries {
+        let bytes = bytes.as_ref();
+        let next = size + 37 + bytes.len() as u64;
+        if next > limit {
+            break;
+        }
+        size = next;
+        out.write_all(&[1]).with_context(failed)?;
+        out.write_all(key.as_bytes()).with_context(failed)?;
+        out.write_all(&(bytes.len() as u32).to_le_bytes())
+            .with_context(failed)?;
+        out.write_all(bytes).with_context(failed)?;
+    }
+    out.write_all(&[0]).with_context(failed)?;
+    let sum = out.hasher.finalize();
+    let mut file = out.inner;
+    file.write_all(sum.as_bytes()).with_context(failed)?;
+    file.flush().with_context(failed)?;
+    drop(file);
+    crate::fs::rename(&tmp, path)?;
+    Ok(size)
+}
+
+/// Why a pack was not used.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PackProblem {
+    /// No pack at `path` (nothing to warn about).
+    Missing,
+    /// Unreadable, foreign or damaged: the reason, for a warning.
+    Discarded(String),
+}
+
+/// Reads the pack of `kind` at `path`, calling `entry` with each (key, bytes) in order. The
+/// checksum is known only at the end: on an error the caller drops whatever `entry` kept.
+pub fn read_pack(
+    path: &Path,
+    kind: &str,
+    mut entry: impl FnMut(blake3::Hash, &[u8]) -> Result<(), String>,
+) -> Result<(), PackProblem> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(PackProblem::Missing),
+        Err(e) => return Err(PackProblem::Discarded(format!("cannot be read: {e}"))),
+    };
+    let damaged = |what: &str| PackProblem::Discarded(what.to_string());
+    let mut r = Hashing {
+        inner: BufReader::with_capacity(256 * 1024, file),
+        hasher: blake3::Hasher::new(),
+    };
+    let want = header(kind);
+    let mut head = vec![0; want.len()];
+    if r.read_exact(&mut head).is_err() || head != want {
+        return Err(damaged(
+            "it was written by another version of studysite, or is not a cache",
+        ));
+    }
+    let short = |_| damaged("it is cut short");
+    let mut buf = Vec::new();
+    loop {
+        let mut mark = [0u8; 1];
+        r.read_exact(&mut mark).map_err(short)?;
+        match mark[0] {
+            0 => break,
+            1 => {}
+            _ => return Err(damaged("its checksum does not match (the file is damaged)")),
+        }
+        let mut key = [0u8; 32];
+        let mut len = [0u8; 4];
+        r.read_exact(&mut key).map_err(short)?;
+        r.read_exact(&mut len).map_err(short)?;
+        buf.resize(u32::from_le_bytes(len) as usize, 0);
+        r.read_exact(&mut buf).map_err(short)?;
+        entry(blake3::Hash::from_bytes(key), &buf).map_err(|e| damaged(&e))?;
+    }
+    let sum = r.hasher.finalize();
+    let mut stored = [0u8; 32];
+    r.inner.read_exact(&mut stored).map_err(short)?;
+    if stored != *sum.as_bytes() || r.inner.read(&mut [0u8; 1]).map_or(true, |n| n != 0) {
+        return Err(damaged("its checksum does not match (the file is damaged)"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -84,5 +265,53 @@ mod tests {
         cache.sweep();
         assert_eq!((cache.len(), cache.get(&b)), (1, None), "`b` was not used");
         assert_eq!(cache.get(&a), Some(1));
+    }
+
+    #[test]
+    fn a_pack_reads_back_and_a_changed_byte_discards_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.bin");
+        let (a, b) = (blake3::hash(b"a"), blake3::hash(b"b"));
+        let entries = [(a, &b"one"[..]), (b, &b"two"[..])];
+        write_pack(&path, "test", entries.into_iter(), u64::MAX).unwrap();
+        let mut read = Vec::new();
+        read_pack(&path, "test", |k, v| {
+            read.push((k, v.to_vec()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(read, vec![(a, b"one".to_vec()), (b, b"two".to_vec())]);
+        let other = read_pack(&path, "other", |_, _| Ok(()));
+        assert!(matches!(other, Err(PackProblem::Discarded(_))), "{other:?}");
+
+        let mut bytes = std::fs::read(&path).unwrap();
+        let i = bytes.len() - 40;
+        bytes[i] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        let r = read_pack(&path, "test", |_, _| Ok(()));
+        assert!(
+            matches!(r, Err(PackProblem::Discarded(ref m)) if m.contains("checksum")),
+            "{r:?}"
+        );
+        let missing = read_pack(&dir.path().join("none"), "test", |_, _| Ok(()));
+        assert_eq!(missing, Err(PackProblem::Missing));
+    }
+
+    #[test]
+    fn a_pack_keeps_within_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.bin");
+        let big = vec![7u8; 1000];
+        let keys: Vec<_> = (0u8..10).map(|i| blake3::hash(&[i])).collect();
+        let size = write_pack(&path, "test", keys.iter().map(|k| (*k, &big[..])), 4000).unwrap();
+        assert!(size <= 4000, "{size}");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), size);
+        let mut n = 0;
+        read_pack(&path, "test", |_, _| {
+            n += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(n, 3);
     }
 }

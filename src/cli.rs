@@ -52,6 +52,10 @@ pub struct BuildArgs {
     /// Where to write the site (default: ROOT/public).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Build everything anew: ignore the build cache (ROOT/.studysite/cache/), then write a
+    /// fresh one.
+    #[arg(long)]
+    pub clean: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -87,6 +87,10 @@ pub fn remove_dir_all(path: &Path) -> Result<()> {
         .with_context(|| format!("failed to remove folder `{}`", path.display()))
 }
 
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))
+}
+
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
     std::fs::rename(from, to).with_context(|| {
         format!(
@@ -95,6 +99,64 @@ pub fn rename(from: &Path, to: &Path) -> Result<()> {
             to.display()
         )
     })
+}
+
+/// What tells that a file is as it was when last looked at, without reading it: its identity
+/// (device and inode, on Unix), size and modification time, as git's index tells a changed
+/// work-tree file. Rewriting a file in place changes its modification time; replacing it (what
+/// editors do) changes its inode too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp([u64; 5]);
+
+impl Stamp {
+    /// Length of [`Stamp::to_bytes`].
+    pub const LEN: usize = 40;
+
+    pub fn to_bytes(self) -> [u8; Self::LEN] {
+        let mut out = [0u8; Self::LEN];
+        for (chunk, v) in out.chunks_exact_mut(8).zip(self.0) {
+            chunk.copy_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+
+    pub fn from_bytes(b: &[u8]) -> Option<Stamp> {
+        let mut v = [0u64; 5];
+        if b.len() != Self::LEN {
+            return None;
+        }
+        for (x, chunk) in v.iter_mut().zip(b.chunks_exact(8)) {
+            *x = u64::from_le_bytes(chunk.try_into().ok()?);
+        }
+        Some(Stamp(v))
+    }
+}
+
+/// The [`Stamp`] of the file at `path`, `None` when it is not a readable file.
+pub fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::symlink_metadata(path).ok()?;
+    if !m.is_file() {
+        return None;
+    }
+    let since = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    #[cfg(unix)]
+    let (dev, ino) = {
+        use std::os::unix::fs::MetadataExt;
+        (m.dev(), m.ino())
+    };
+    #[cfg(not(unix))]
+    let (dev, ino) = (0, 0);
+    Some(Stamp([
+        dev,
+        ino,
+        m.len(),
+        since.as_secs(),
+        u64::from(since.subsec_nanos()),
+    ]))
 }
 
 #[cfg(test)]

@@ -26,6 +26,13 @@ pub trait Sink: Sync {
         self.write(rel_path, &bytes)
     }
 
+    /// Writes the file at `rel_path` with the bytes of `existing`, a file of an earlier build
+    /// known to hold exactly what this one would write: a sink on disk makes a hard link (no
+    /// new file, nothing copied), or copies when it cannot.
+    fn link(&self, rel_path: &str, existing: &Path) -> Result<()> {
+        self.write(rel_path, &crate::fs::read(existing)?)
+    }
+
     /// Writes a file whose bytes `fill` produces, for a file too large to hold in memory
     /// twice: a sink on disk streams it into the file.
     fn write_streamed(
@@ -177,6 +184,24 @@ impl Sink for DiskOutput {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => crate::fs::write(&path, bytes),
             Err(e) => Err(e).with_context(|| format!("failed to write `{}`", path.display())),
+        }
+    }
+
+    fn link(&self, rel_path: &str, existing: &Path) -> Result<()> {
+        let path = self.staging.join(rel_path);
+        let linked = match std::fs::hard_link(existing, &path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    crate::fs::create_dir_all(parent)?;
+                }
+                std::fs::hard_link(existing, &path)
+            }
+            r => r,
+        };
+        match linked {
+            Ok(()) => Ok(()),
+            // A file system without hard links: copy.
+            Err(_) => self.write(rel_path, &crate::fs::read(existing)?),
         }
     }
 

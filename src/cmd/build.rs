@@ -1,12 +1,28 @@
 //! `studysite build`: the pipeline into a staged output folder, swapped in only when everything
 //! succeeded.
+//!
+//! A build keeps a cache beside the site, in [`CACHE_DIR`] (never inside the output; the content
+//! walk and the watcher skip hidden folders), and the next build starts from it unless
+//! `--clean` is given. Two packs, both keyed by content as `serve --watch`'s caches are (see
+//! [`crate::cache`]), so no list of what depends on what is kept:
+//!
+//! - `markdown.bin`: every rendered Markdown body by the BLAKE3 of its text (HTML, headings,
+//!   text by section): a body that did not change is not parsed or highlighted again.
+//! - `pages.bin`: every page's key (the hash of its template inputs, as in `serve`'s page
+//!   cache) with its path and the [`crate::fs::Stamp`] of its file in the output: a page
+//!   whose key is unchanged, and whose file is as the build left it, is hard-linked from the
+//!   previous output into the new one instead of rendered and written.
+//!
+//! The search index and the assets are made anew every time. A pack written by another
+//! studysite binary, damaged or cut short is discarded with a warning; the packs together stay
+//! under [`cache_limit`] bytes (what does not fit is left out and made again next time).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Result;
 
-use super::pipeline::{self, PipelineOptions};
+use super::pipeline::{self, BuildCache, PipelineOptions};
 use crate::cli::BuildArgs;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::DiskOutput;
@@ -17,6 +33,8 @@ use crate::render::RenderReport;
 pub struct BuildPaths {
     pub root: PathBuf,
     pub out: PathBuf,
+    /// Ignore the cache (`--clean`).
+    pub clean: bool,
 }
 
 impl BuildPaths {
@@ -26,7 +44,11 @@ impl BuildPaths {
             Some(o) => super::absolute(o),
             None => root.join("public"),
         };
-        BuildPaths { root, out }
+        BuildPaths {
+            root,
+            out,
+            clean: args.clean,
+        }
     }
 }
 
@@ -40,7 +62,7 @@ fn check_out_dir(root: &Path, out: &Path) -> Option<Diagnostic> {
             "--out must not be the site folder or a folder that contains it",
         ));
     }
-    for src in ["content", "themes", "templates", "static"] {
+    for src in ["content", "themes", "templates", "static", ".studysite"] {
         if out.starts_with(root.join(src)) {
             return Some(Diagnostic::error(
                 out.display().to_string(),
@@ -53,6 +75,86 @@ fn check_out_dir(root: &Path, out: &Path) -> Option<Diagnostic> {
     None
 }
 
+/// The build cache's folder, relative to the site root.
+pub const CACHE_DIR: &str = ".studysite/cache";
+const MARKDOWN_PACK: &str = "markdown.bin";
+const PAGES_PACK: &str = "pages.bin";
+
+/// The most bytes the build cache may take: 1 GiB, or `STUDYSITE_CACHE_LIMIT` (bytes).
+pub fn cache_limit() -> u64 {
+    std::env::var("STUDYSITE_CACHE_LIMIT")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(1 << 30)
+}
+
+/// The cache of the build before, unless `--clean`; a discarded pack is a warning.
+fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
+    let dir = paths.root.join(CACHE_DIR);
+    if paths.clean {
+        return BuildCache::default();
+    }
+    let mut discarded = |file: &str, why: Option<String>| {
+        if let Some(why) = why {
+            diags.push(Diagnostic::warning(
+                dir.join(file).display().to_string(),
+                format!("the build cache was discarded, and is made again: {why}"),
+            ));
+        }
+    };
+    let cache = BuildCache::default();
+    discarded(
+        MARKDOWN_PACK,
+        crate::markdown::load_pack(&cache.markdown, &dir.join(MARKDOWN_PACK)),
+    );
+    let (pages, why) = crate::render::OutputPages::load(&paths.out, &dir.join(PAGES_PACK));
+    discarded(PAGES_PACK, why);
+    BuildCache {
+        markdown_loaded: cache.markdown.len(),
+        pages,
+        ..cache
+    }
+}
+
+/// Writes the rendered Markdown this build used into the cache (unless it is what the cache
+/// already holds), then empties the table, so the build's own copies are the only ones and
+/// can be freed once the pages are written.
+fn save_markdown(paths: &BuildPaths, cache: &BuildCache, diags: &mut Diagnostics) {
+    let dir = paths.root.join(CACHE_DIR);
+    let used = cache.markdown.used_entries().len();
+    let unchanged = !paths.clean && used == cache.markdown.len() && cache.markdown_loaded == used;
+    let saved = match unchanged {
+        true => Ok(0),
+        false => crate::fs::create_dir_all(&dir).and_then(|()| {
+            crate::markdown::save_pack(&cache.markdown, &dir.join(MARKDOWN_PACK), cache_limit())
+        }),
+    };
+    cache.markdown.clear();
+    if let Err(e) = saved {
+        not_written(&dir, &e, diags);
+    }
+}
+
+fn not_written(dir: &Path, e: &anyhow::Error, diags: &mut Diagnostics) {
+    diags.push(Diagnostic::warning(
+        dir.display().to_string(),
+        format!("the build cache could not be written: {e:#}"),
+    ));
+}
+
+/// Writes the pages of this build, as they are in the output now, into the cache, within what
+/// the Markdown pack left of the bound.
+fn save_pages(paths: &BuildPaths, cache: BuildCache, diags: &mut Diagnostics) {
+    let dir = paths.root.join(CACHE_DIR);
+    let markdown = std::fs::metadata(dir.join(MARKDOWN_PACK)).map_or(0, |m| m.len());
+    let limit = cache_limit().saturating_sub(markdown);
+    let saved = crate::fs::create_dir_all(&dir)
+        .and_then(|()| cache.pages.save(&paths.out, &dir.join(PAGES_PACK), limit));
+    if let Err(e) = saved {
+        not_written(&dir, &e, diags);
+    }
+}
+
 /// Loads, renders and writes the site. Diagnostics (with warnings) are returned either way.
 pub fn build_site(paths: &BuildPaths) -> (Result<RenderReport, ()>, Diagnostics) {
     let mut diags = Diagnostics::new();
@@ -60,12 +162,17 @@ pub fn build_site(paths: &BuildPaths) -> (Result<RenderReport, ()>, Diagnostics)
         diags.push(d);
         return (Err(()), diags);
     }
-    let opts = PipelineOptions::default();
+    let cache = open_cache(paths, &mut diags);
+    let opts = PipelineOptions {
+        build_cache: Some(&cache),
+        ..PipelineOptions::default()
+    };
     let mut run = pipeline::load(&paths.root, &opts);
     if !run.loaded() {
         diags.extend(run.diags.iter().cloned());
         return (Err(()), diags);
     }
+    save_markdown(paths, &cache, &mut diags);
     let output = match DiskOutput::begin(&paths.out) {
         Ok(o) => o,
         Err(e) => {
@@ -84,7 +191,10 @@ pub fn build_site(paths: &BuildPaths) -> (Result<RenderReport, ()>, Diagnostics)
         return (Err(()), diags);
     };
     match output.commit() {
-        Ok(()) => (Ok(report), diags),
+        Ok(()) => {
+            save_pages(paths, cache, &mut diags);
+            (Ok(report), diags)
+        }
         Err(e) => {
             diags.push(Diagnostic::error(
                 paths.out.display().to_string(),

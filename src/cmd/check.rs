@@ -15,6 +15,7 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     let opts = PipelineOptions {
         caches: None,
         search: SearchIndex::Skip,
+        ..PipelineOptions::default()
     };
     let run = pipeline::run(&root, &NullOutput, &opts);
     let (site, diags) = (&run.site, &run.diags);

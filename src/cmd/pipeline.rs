@@ -14,7 +14,9 @@ use crate::load::{LoadOptions, load_site_keeping_errors};
 use crate::markdown::RenderCache;
 use crate::model::Site;
 use crate::output::Sink;
-use crate::render::{PageCache, RenderOptions, RenderReport, render_with, write_search};
+use crate::render::{
+    OutputPages, PageCache, RenderOptions, RenderReport, render_with, write_search,
+};
 use crate::templates::Theme;
 
 /// What a run may reuse from the runs before it: owned by `serve --watch`'s rebuild loop,
@@ -35,6 +37,16 @@ impl Caches {
     }
 }
 
+/// What `build` reuses from the build before it, read from and written to the cache beside
+/// the site (`cmd::build`): rendered Markdown, and the previous output's pages.
+#[derive(Debug, Default)]
+pub struct BuildCache {
+    pub markdown: RenderCache,
+    /// How many documents `markdown` held before the build.
+    pub markdown_loaded: usize,
+    pub pages: OutputPages,
+}
+
 /// What becomes of the search index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SearchIndex {
@@ -51,6 +63,8 @@ pub enum SearchIndex {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PipelineOptions<'a> {
     pub caches: Option<&'a Caches>,
+    /// `build`'s cache (when `caches` is given, this is not used).
+    pub build_cache: Option<&'a BuildCache>,
     pub search: SearchIndex,
 }
 
@@ -112,7 +126,8 @@ pub fn load(root: &Path, opts: &PipelineOptions<'_>) -> Run {
     let t = Instant::now();
     let load = LoadOptions {
         source_cache: opts.caches.map(|c| &c.sources),
-        markdown_cache: opts.caches.map(|c| &c.markdown),
+        markdown_cache: (opts.caches.map(|c| &c.markdown))
+            .or(opts.build_cache.map(|c| &c.markdown)),
     };
     let (site, mut diags) = load_site_keeping_errors(root, &load);
     let theme = match site.as_ref().filter(|_| !diags.has_errors()) {
@@ -142,6 +157,7 @@ fn render_all(
 ) -> Result<RenderReport, Diagnostics> {
     let render_opts = RenderOptions {
         page_cache: opts.caches.map(|c| &c.pages),
+        output_pages: (opts.build_cache.map(|c| &c.pages)).filter(|_| opts.caches.is_none()),
     };
     let mut report = render_with(site, theme, sink, &render_opts)?;
     site.release_body_html();

@@ -330,6 +330,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
     let first = PipelineOptions {
         caches: opts.watch.then_some(&cache),
         search: SearchIndex::Write,
+        ..PipelineOptions::default()
     };
     let (result, diags) = build_in_memory(&opts.root, &first);
     diags.print();
@@ -453,6 +454,7 @@ fn rebuild_round(
     let opts = PipelineOptions {
         caches: Some(cache),
         search: SearchIndex::Defer,
+        ..PipelineOptions::default()
     };
     let (result, diags) = rebuild(root, &opts);
     let ms = start.elapsed().as_millis();

@@ -18,10 +18,10 @@ use std::sync::{Arc, Mutex};
 use comrak::nodes::{AstNode, NodeValue};
 use comrak::options::{Plugins, URLRewriter};
 use comrak::{Arena, Options, format_html_with_plugins, parse_document};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One entry of a page's table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -29,7 +29,7 @@ pub struct TocEntry {
 }
 
 /// The plain text under one heading (or before the first one: `anchor` is `None`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TextSection {
     pub anchor: Option<String>,
     pub heading: String,
@@ -37,7 +37,7 @@ pub struct TextSection {
 }
 
 /// The result of rendering one Markdown document.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Rendered {
     pub html: String,
     /// Headings of level 2 and 3 (after shifting), for the table of contents.
@@ -425,6 +425,39 @@ pub fn render_cached(cache: Option<&RenderCache>, markdown: &str) -> Arc<Rendere
     let rendered = Arc::new(render(markdown));
     cache.insert(key, rendered.clone());
     rendered
+}
+
+/// The kind of [`RenderCache`] pack `build` keeps between runs (see [`crate::cache`]).
+pub const PACK_KIND: &str = "markdown 1";
+
+/// Reads a pack of rendered documents into `cache` (as unused entries): nothing when the pack
+/// is missing, a warning's text when it was discarded.
+pub fn load_pack(cache: &RenderCache, path: &std::path::Path) -> Option<String> {
+    let mut read = Vec::new();
+    let r = crate::cache::read_pack(path, PACK_KIND, |key, bytes| {
+        let doc: Rendered =
+            postcard::from_bytes(bytes).map_err(|e| format!("an entry is damaged: {e}"))?;
+        read.push((key, Arc::new(doc)));
+        Ok(())
+    });
+    match r {
+        Ok(()) => {
+            for (key, doc) in read {
+                cache.insert_unused(key, doc);
+            }
+            None
+        }
+        Err(crate::cache::PackProblem::Missing) => None,
+        Err(crate::cache::PackProblem::Discarded(why)) => Some(why),
+    }
+}
+
+/// Writes the documents `cache` gave this build as a pack at `path`, within `limit` bytes;
+/// returns the pack's size.
+pub fn save_pack(cache: &RenderCache, path: &std::path::Path, limit: u64) -> anyhow::Result<u64> {
+    let entries = (cache.used_entries().into_iter())
+        .filter_map(|(k, doc)| Some((k, postcard::to_allocvec(&*doc).ok()?)));
+    crate::cache::write_pack(path, PACK_KIND, entries, limit)
 }
 
 /// Renders a short Markdown string (a quiz prompt, an option) as inline HTML: the outer

@@ -16,7 +16,7 @@ mod page;
 mod page_cache;
 
 pub use nav::root_prefix;
-pub use page_cache::PageCache;
+pub use page_cache::{OutputPages, PageCache};
 
 use std::sync::{Arc, Mutex};
 
@@ -47,6 +47,16 @@ pub struct RenderReport {
 pub struct RenderOptions<'a> {
     /// Pages of earlier builds: a page whose inputs did not change is not rendered again.
     pub page_cache: Option<&'a PageCache>,
+    /// Pages of the previous `build` on disk, under the same keys: a page whose inputs did not
+    /// change is linked from the previous output.
+    pub output_pages: Option<&'a OutputPages>,
+}
+
+impl RenderOptions<'_> {
+    /// Whether pages need their keys.
+    fn keyed(&self) -> bool {
+        self.page_cache.is_some() || self.output_pages.is_some()
+    }
 }
 
 /// Pages expected to be larger than this are rendered straight into their file.
@@ -138,9 +148,9 @@ impl Shared {
         keys: &view::SharedKeys<'_>,
         opts: &RenderOptions<'_>,
     ) -> Result<Shared, Diagnostics> {
-        let key = match opts.page_cache {
-            Some(_) => hash_of(&[theme.fingerprint.as_bytes()], keys),
-            None => None,
+        let key = match opts.keyed() {
+            true => hash_of(&[theme.fingerprint.as_bytes()], keys),
+            false => None,
         };
         let context = Context::from_serialize(keys).map_err(|e| {
             let mut d = Diagnostics::new();
@@ -196,10 +206,10 @@ impl<'a> Renderer<'a> {
             common: &common,
         };
         let cache_key = self
-            .opts
-            .page_cache
-            .zip(self.shared.key)
-            .and_then(|(_, shared)| {
+            .shared
+            .key
+            .filter(|_| self.opts.keyed())
+            .and_then(|shared| {
                 let input = PageInput {
                     template: spec.template,
                     common: &common,
@@ -209,8 +219,8 @@ impl<'a> Renderer<'a> {
                 hash_of(&[shared.as_bytes()], &input)
             });
         let path = spec.path;
-        let written = match (self.opts.page_cache, cache_key) {
-            (Some(cache), Some(key)) => match cache.get(&key) {
+        let written = match (self.opts.page_cache, self.opts.output_pages, cache_key) {
+            (Some(cache), _, Some(key)) => match cache.get(&key) {
                 Some(bytes) => self.sink.write_shared(path, bytes).map(|()| true),
                 None => {
                     let bytes: Arc<[u8]> = self.render_page(&page, &nav_units()?)?.into();
@@ -218,13 +228,14 @@ impl<'a> Renderer<'a> {
                     self.sink.write_shared(path, bytes).map(|()| false)
                 }
             },
-            _ if spec.keys.size_hint() > STREAM_OVER => {
-                self.stream_page(&page, &nav_units()?)?.map(|()| false)
+            (None, Some(pages), Some(key)) => {
+                pages.record(key, path);
+                match pages.reuse(&key, path) {
+                    Some(prev) => self.sink.link(path, &prev).map(|()| true),
+                    None => self.write_fresh(&page, &nav_units()?)?.map(|()| false),
+                }
             }
-            _ => self
-                .sink
-                .write(path, &self.render_page(&page, &nav_units()?)?)
-                .map(|()| false),
+            _ => self.write_fresh(&page, &nav_units()?)?.map(|()| false),
         };
         written.map_err(|e| Diagnostic::error(path, format!("{e:#}")))
     }
@@ -251,6 +262,19 @@ impl<'a> Renderer<'a> {
         ctx.extend(base);
         ctx.insert_value("nav_units_html", tera::Value::safe_string(nav_units));
         Ok((turn, ctx))
+    }
+
+    /// Renders the page and writes it: straight into its file when it is large.
+    fn write_fresh(
+        &self,
+        page: &Page<'_>,
+        nav_units: &str,
+    ) -> Result<anyhow::Result<()>, Diagnostic> {
+        if page.keys.size_hint() > STREAM_OVER {
+            return self.stream_page(page, nav_units);
+        }
+        let bytes = self.render_page(page, nav_units)?;
+        Ok(self.sink.write(page.common.current_path, &bytes))
     }
 
     fn render_page(&self, page: &Page<'_>, nav_units: &str) -> Result<Vec<u8>, Diagnostic> {

@@ -4,11 +4,14 @@
 //! [`PageInput`]), so no list of "what a page depends on" has to be kept by hand. See
 //! [`crate::cache`].
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
 use super::page::PageKeys;
+use crate::fs::Stamp;
 use crate::view;
 
 /// Finished pages by the hash of their inputs.
@@ -35,4 +38,83 @@ pub fn hash_of<T: Serialize + ?Sized>(prefix: &[&[u8]], value: &T) -> Option<bla
     let w = std::io::BufWriter::with_capacity(16 * 1024, hasher);
     let w = postcard::to_io(value, w).ok()?;
     Some(w.into_inner().ok()?.finalize())
+}
+
+/// The pages of the previous `build`, in its output folder, by page key (the same key as
+/// [`PageCache`]'s): a page whose key is here, and whose file is still as that build left it
+/// (its [`Stamp`]), is linked into the new output instead of rendered and written again. Kept
+/// between runs as a pack (see [`crate::cache`]) of key → stamp and path; nothing of a page's
+/// bytes is kept outside the output itself.
+#[derive(Debug, Default)]
+pub struct OutputPages {
+    /// The output folder the previous build wrote.
+    dir: PathBuf,
+    prev: HashMap<blake3::Hash, (Stamp, String)>,
+    /// The pages of this build: key and path.
+    made: Mutex<Vec<(blake3::Hash, String)>>,
+}
+
+impl OutputPages {
+    /// The kind of pack the previous pages of output folder `dir` are kept in.
+    fn pack_kind(dir: &Path) -> String {
+        format!("pages 1 {}", dir.display())
+    }
+
+    /// Reads the pack at `path` about output folder `dir`: no previous pages when it is
+    /// missing, and the warning's text besides when it was discarded.
+    pub fn load(dir: &Path, path: &Path) -> (OutputPages, Option<String>) {
+        let mut prev = HashMap::new();
+        let r = crate::cache::read_pack(path, &Self::pack_kind(dir), |key, bytes| {
+            let bad = || "an entry is damaged".to_string();
+            let (stamp, page) = bytes.split_at_checked(Stamp::LEN).ok_or_else(bad)?;
+            let stamp = Stamp::from_bytes(stamp).ok_or_else(bad)?;
+            let page = std::str::from_utf8(page).map_err(|_| bad())?;
+            prev.insert(key, (stamp, page.to_string()));
+            Ok(())
+        });
+        let warning = match r {
+            Ok(()) => None,
+            Err(crate::cache::PackProblem::Missing) => {
+                prev.clear();
+                None
+            }
+            Err(crate::cache::PackProblem::Discarded(why)) => {
+                prev.clear();
+                Some(why)
+            }
+        };
+        let pages = OutputPages {
+            dir: dir.to_path_buf(),
+            prev,
+            made: Mutex::default(),
+        };
+        (pages, warning)
+    }
+
+    /// The previous build's file of the page `key` at `path`, when it is still as written.
+    pub fn reuse(&self, key: &blake3::Hash, path: &str) -> Option<PathBuf> {
+        let (stamp, prev_path) = self.prev.get(key)?;
+        let file = self.dir.join(prev_path);
+        (prev_path == path && crate::fs::stamp(&file) == Some(*stamp)).then_some(file)
+    }
+
+    /// Notes that this build wrote (or linked) the page `key` at `path`.
+    pub fn record(&self, key: blake3::Hash, path: &str) {
+        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+        made.push((key, path.to_string()));
+    }
+
+    /// Writes the pages this build made, as they now are in output folder `dir` (after the
+    /// build was swapped in), as a pack at `path`; returns its size.
+    pub fn save(self, dir: &Path, path: &Path, limit: u64) -> anyhow::Result<u64> {
+        let mut made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
+        made.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+        let entries = made.into_iter().filter_map(|(key, page)| {
+            let stamp = crate::fs::stamp(&dir.join(&page))?;
+            let mut bytes = stamp.to_bytes().to_vec();
+            bytes.extend_from_slice(page.as_bytes());
+            Some((key, bytes))
+        });
+        crate::cache::write_pack(path, &Self::pack_kind(dir), entries, limit)
+    }
 }
