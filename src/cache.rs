@@ -155,14 +155,27 @@ pub fn write_pack<B: AsRef<[u8]>>(
     limit: u64,
 ) -> anyhow::Result<u64> {
     use anyhow::Context;
-    let tmp = path.with_extension("tmp");
+    let head = header(kind);
+    if head.len() as u64 + 1 + 32 > limit {
+        // Not even an empty pack fits: none at all.
+        return match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("failed to remove `{}`", path.display()))
+            }
+            _ => Ok(0),
+        };
+    }
+    // A name of its own per writer: two builds of one site at once each write a whole pack,
+    // and the last rename wins.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("{}-{n}.tmp", std::process::id()));
     let failed = || format!("failed to write `{}`", tmp.display());
     let file = std::fs::File::create(&tmp).with_context(failed)?;
     let mut out = Hashing {
         inner: BufWriter::with_capacity(256 * 1024, file),
         hasher: blake3::Hasher::new(),
     };
-    let head = header(kind);
     out.write_all(&head).with_context(failed)?;
     // Every entry is marked by a 1, the end by a 0, then the checksum.
     let mut size = head.len() as u64 + 1 + 32;

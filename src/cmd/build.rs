@@ -26,7 +26,7 @@ use super::pipeline::{self, BuildCache, PipelineOptions};
 use crate::cli::BuildArgs;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::DiskOutput;
-use crate::render::RenderReport;
+use crate::render::{OutputPages, RenderReport};
 
 /// Where a build reads and writes, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -78,7 +78,6 @@ fn check_out_dir(root: &Path, out: &Path) -> Option<Diagnostic> {
 /// The build cache's folder, relative to the site root.
 pub const CACHE_DIR: &str = ".studysite/cache";
 const MARKDOWN_PACK: &str = "markdown.bin";
-const PAGES_PACK: &str = "pages.bin";
 
 /// The most bytes the build cache may take: 1 GiB, or `STUDYSITE_CACHE_LIMIT` (bytes).
 pub fn cache_limit() -> u64 {
@@ -107,8 +106,9 @@ fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
         MARKDOWN_PACK,
         crate::markdown::load_pack(&cache.markdown, &dir.join(MARKDOWN_PACK)),
     );
-    let (pages, why) = crate::render::OutputPages::load(&paths.out, &dir.join(PAGES_PACK));
-    discarded(PAGES_PACK, why);
+    let pages_pack = OutputPages::pack_name(&paths.out);
+    let (pages, why) = OutputPages::load(&paths.out, &dir.join(&pages_pack));
+    discarded(&pages_pack, why);
     BuildCache {
         markdown_loaded: cache.markdown.len(),
         pages,
@@ -122,17 +122,33 @@ fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
 fn save_markdown(paths: &BuildPaths, cache: &BuildCache, diags: &mut Diagnostics) {
     let dir = paths.root.join(CACHE_DIR);
     let used = cache.markdown.used_entries().len();
-    let unchanged = !paths.clean && used == cache.markdown.len() && cache.markdown_loaded == used;
+    let within = others_size(&dir, "") <= cache_limit();
+    let unchanged =
+        !paths.clean && used == cache.markdown.len() && cache.markdown_loaded == used && within;
     let saved = match unchanged {
         true => Ok(0),
         false => crate::fs::create_dir_all(&dir).and_then(|()| {
-            crate::markdown::save_pack(&cache.markdown, &dir.join(MARKDOWN_PACK), cache_limit())
+            let limit = cache_limit().saturating_sub(others_size(&dir, MARKDOWN_PACK));
+            crate::markdown::save_pack(&cache.markdown, &dir.join(MARKDOWN_PACK), limit)
         }),
     };
     cache.markdown.clear();
     if let Err(e) = saved {
         not_written(&dir, &e, diags);
     }
+}
+
+/// The bytes of every file in the cache folder `dir` but `name`: what a pack written as
+/// `name` must leave room for.
+fn others_size(dir: &Path, name: &str) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    (entries.filter_map(Result::ok))
+        .filter(|e| e.file_name() != name)
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 fn not_written(dir: &Path, e: &anyhow::Error, diags: &mut Diagnostics) {
@@ -146,10 +162,10 @@ fn not_written(dir: &Path, e: &anyhow::Error, diags: &mut Diagnostics) {
 /// the Markdown pack left of the bound.
 fn save_pages(paths: &BuildPaths, cache: BuildCache, diags: &mut Diagnostics) {
     let dir = paths.root.join(CACHE_DIR);
-    let markdown = std::fs::metadata(dir.join(MARKDOWN_PACK)).map_or(0, |m| m.len());
-    let limit = cache_limit().saturating_sub(markdown);
+    let pages_pack = OutputPages::pack_name(&paths.out);
+    let limit = cache_limit().saturating_sub(others_size(&dir, &pages_pack));
     let saved = crate::fs::create_dir_all(&dir)
-        .and_then(|()| cache.pages.save(&paths.out, &dir.join(PAGES_PACK), limit));
+        .and_then(|()| cache.pages.save(&paths.out, &dir.join(&pages_pack), limit));
     if let Err(e) = saved {
         not_written(&dir, &e, diags);
     }
@@ -218,8 +234,12 @@ pub fn run(args: BuildArgs) -> Result<u8> {
                 .unwrap_or(&paths.out)
                 .display()
                 .to_string();
+            let reused = match report.reused {
+                0 => String::new(),
+                n => format!("; {n} pages unchanged, from the cache"),
+            };
             eprintln!(
-                "built {} pages ({} files) in {:.2} s → {}",
+                "built {} pages ({} files{reused}) in {:.2} s → {}",
                 report.pages,
                 report.pages + report.files,
                 start.elapsed().as_secs_f64(),

@@ -55,16 +55,20 @@ pub struct OutputPages {
 }
 
 impl OutputPages {
-    /// The kind of pack the previous pages of output folder `dir` are kept in.
-    fn pack_kind(dir: &Path) -> String {
-        format!("pages 1 {}", dir.display())
+    const PACK_KIND: &str = "pages 1";
+
+    /// The file name of the pack of output folder `dir`'s pages (one per output folder, so
+    /// building one site into two folders in turn reuses pages in both).
+    pub fn pack_name(dir: &Path) -> String {
+        let h = blake3::hash(dir.as_os_str().as_encoded_bytes()).to_hex();
+        format!("pages-{}.bin", &h[..16])
     }
 
     /// Reads the pack at `path` about output folder `dir`: no previous pages when it is
     /// missing, and the warning's text besides when it was discarded.
     pub fn load(dir: &Path, path: &Path) -> (OutputPages, Option<String>) {
         let mut prev = HashMap::new();
-        let r = crate::cache::read_pack(path, &Self::pack_kind(dir), |key, bytes| {
+        let r = crate::cache::read_pack(path, Self::PACK_KIND, |key, bytes| {
             let bad = || "an entry is damaged".to_string();
             let (stamp, page) = bytes.split_at_checked(Stamp::LEN).ok_or_else(bad)?;
             let stamp = Stamp::from_bytes(stamp).ok_or_else(bad)?;
@@ -115,6 +119,6 @@ impl OutputPages {
             bytes.extend_from_slice(page.as_bytes());
             Some((key, bytes))
         });
-        crate::cache::write_pack(path, &Self::pack_kind(dir), entries, limit)
+        crate::cache::write_pack(path, Self::PACK_KIND, entries, limit)
     }
 }

@@ -100,6 +100,8 @@ fn golden_build(case: &str, root: &Path) {
     let run = Run::from(
         bin()
             .arg("build")
+            // The output, whatever a cache beside the site holds (`incremental` tests the cache).
+            .arg("--clean")
             .arg("--root")
             .arg(root)
             .arg("--out")

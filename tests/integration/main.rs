@@ -13,6 +13,7 @@ mod collect;
 mod golden;
 mod import;
 mod phones;
+mod incremental;
 mod quiz;
 mod search;
 mod serve;

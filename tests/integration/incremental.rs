@@ -1,0 +1,218 @@
+//! The build cache (`ROOT/.studysite/cache/`, issue 18): a build after an edit, starting from
+//! the cache, must write exactly what a clean build writes — every file's bytes — whatever was
+//! edited (a unit's title, a template, `site.yaml`); `--clean` ignores the cache; a damaged
+//! cache is discarded with a warning and the build is still right; the cache keeps within its
+//! bound.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::support::*;
+
+const CACHE: &str = ".studysite/cache";
+
+/// `build` of `site` into `public/` (from the cache), with `env` set.
+#[track_caller]
+fn build_with(site: &TempSite, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = bin();
+    cmd.arg("build").args(args).arg("--root").arg(site.path());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Run::from(cmd.output().expect("run studysite"))
+}
+
+/// Every file of a clean build of `site`, into a folder of its own.
+#[track_caller]
+fn clean_build(site: &TempSite) -> BTreeMap<PathBuf, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("clean");
+    let target_arg = target.to_string_lossy().into_owned();
+    let run = build_with(site, &["--clean", "--out", &target_arg], &[]);
+    run.ok();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    snapshot(&target)
+}
+
+/// Builds `site` from its cache and asserts the output equals a clean build's, byte for
+/// byte; returns the run.
+#[track_caller]
+fn incremental_equals_clean(site: &TempSite) -> Run {
+    let run = build_with(site, &[], &[]);
+    run.ok();
+    let got = snapshot(&site.path().join("public"));
+    let want = clean_build(site);
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &want {
+        assert!(
+            got[path] == *bytes,
+            "{} differs from a clean build's\nstderr:\n{}",
+            path.display(),
+            run.stderr
+        );
+    }
+    run
+}
+
+/// How many pages the build took from the cache (from its `built …` line).
+fn reused(run: &Run) -> usize {
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("built "))
+        .unwrap_or("");
+    line.split("; ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+fn pages_pack(site: &TempSite) -> PathBuf {
+    let dir = site.path().join(CACHE);
+    let found = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("pages-")
+        });
+    found.expect("a pages pack")
+}
+
+fn cache_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.metadata().unwrap().len())
+        .sum()
+}
+
+#[test]
+fn after_each_edit_a_build_from_the_cache_equals_a_clean_build() {
+    let site = TempSite::fixture("golden/full");
+    let first = incremental_equals_clean(&site);
+    assert_eq!(reused(&first), 0, "{}", first.stderr);
+    assert!(site.path().join(CACHE).join("markdown.bin").is_file());
+
+    let again = incremental_equals_clean(&site);
+    assert!(
+        reused(&again) > 10,
+        "unchanged pages are reused\n{}",
+        again.stderr
+    );
+
+    // A unit's title: its page, its neighbours' links, the side navigation, the topic and home
+    // pages and the print page change; the search index is made anew.
+    let unit = "content/01-yuanwen/yuanwen.md";
+    site.write(
+        unit,
+        &site
+            .read(unit)
+            .replace("原文：推动学习贯彻", "原文：改过的标题"),
+    );
+    let run = incremental_equals_clean(&site);
+    assert!(site.read("public/index.html").contains("改过的标题"));
+    assert!(reused(&run) > 0, "{}", run.stderr);
+
+    // A template of the site's own.
+    let unit_html =
+        std::fs::read_to_string(repo_root().join("themes/default/templates/unit.html")).unwrap();
+    let edited = unit_html.replace(
+        "{% endblock scripts %}",
+        "<!-- 改过的模板 -->{% endblock scripts %}",
+    );
+    assert_ne!(edited, unit_html);
+    site.write("templates/unit.html", &edited);
+    incremental_equals_clean(&site);
+    assert!(
+        site.read("public/01-yuanwen/yuanwen.html")
+            .contains("改过的模板")
+    );
+
+    // site.yaml: the title every page shows.
+    let yaml = site.read("site.yaml").replace("黄金样例站点", "改过的站点");
+    site.write("site.yaml", &yaml);
+    let run = incremental_equals_clean(&site);
+    assert_eq!(
+        reused(&run),
+        0,
+        "every page shows the site's title\n{}",
+        run.stderr
+    );
+    assert!(site.read("public/index.html").contains("改过的站点"));
+}
+
+#[test]
+fn a_page_changed_in_the_output_is_written_again() {
+    let site = TempSite::fixture("golden/full");
+    site.build().ok();
+    let page = site.path().join("public/01-yuanwen/yuanwen.html");
+    let mut bytes = std::fs::read(&page).unwrap();
+    bytes.extend_from_slice(b"<!-- edited by hand -->");
+    std::fs::write(&page, &bytes).unwrap();
+    incremental_equals_clean(&site);
+}
+
+#[test]
+fn clean_ignores_the_cache_and_a_damaged_cache_is_discarded_with_a_warning() {
+    let site = TempSite::fixture("golden/full");
+    site.build().ok();
+    let markdown = site.path().join(CACHE).join("markdown.bin");
+    let mut bytes = std::fs::read(&markdown).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&markdown, &bytes).unwrap();
+    let pages = pages_pack(&site);
+    let len = std::fs::metadata(&pages).unwrap().len();
+    std::fs::File::options()
+        .write(true)
+        .open(&pages)
+        .unwrap()
+        .set_len(len - 7)
+        .unwrap();
+
+    // --clean reads neither pack: no warning.
+    let run = build_with(&site, &["--clean"], &[]);
+    run.ok();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+
+    // Damage them again (--clean wrote fresh packs); a build warns and is still right.
+    std::fs::write(&markdown, &bytes).unwrap();
+    std::fs::write(&pages, b"not a cache").unwrap();
+    let run = incremental_equals_clean(&site);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("the build cache was discarded"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(run.stderr.contains("checksum"), "{}", run.stderr);
+    assert_eq!(reused(&run), 0, "{}", run.stderr);
+    // The packs written by that build are good again.
+    let run = incremental_equals_clean(&site);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
+
+#[test]
+fn the_cache_keeps_within_its_bound() {
+    let site = TempSite::fixture("golden/full");
+    let dir = site.path().join(CACHE);
+    site.build().ok();
+    let full = cache_size(&dir);
+    let limit = full / 2;
+    let limit_s = limit.to_string();
+    for _ in 0..2 {
+        let run = build_with(&site, &[], &[("STUDYSITE_CACHE_LIMIT", &limit_s)]);
+        run.ok();
+        assert!(cache_size(&dir) <= limit, "{} > {limit}", cache_size(&dir));
+        assert_eq!(snapshot(&site.path().join("public")), clean_build(&site));
+    }
+}
