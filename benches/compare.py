@@ -13,6 +13,7 @@ Usage:
     python3 benches/compare.py --sizes 1000 --runs 9
     python3 benches/compare.py --tools studysite,hugo --sizes 10000 --runs 3
     python3 benches/compare.py --out-base /dev/shm/studysite-bench   # outputs on tmpfs
+    python3 benches/compare.py --second               # also studysite's build after one edit
 
 Peers are used when found: hugo (PATH), zola (PATH), mdbook (PATH or /opt/mdbook/bin).
 mdBook is run only up to --mdbook-max pages (default 1,000: at 10,000 it takes minutes).
@@ -148,6 +149,67 @@ def fmt_table(sizes, results, tools, runs):
     return "\n".join(lines)
 
 
+def same_tree(a, b):
+    """Whether folders a and b hold the same files with the same bytes."""
+    files = lambda d: sorted(os.path.relpath(os.path.join(r, f), d)
+                             for r, _, fs in os.walk(d) for f in fs)
+    fa, fb = files(a), files(b)
+    if fa != fb:
+        return False
+    for f in fa:
+        with open(os.path.join(a, f), "rb") as x, open(os.path.join(b, f), "rb") as y:
+            if x.read() != y.read():
+                return False
+    return True
+
+
+def second_builds(a, sizes, plan, exe, env, results):
+    """studysite's build from its cache after one edited unit, against its clean build."""
+    lines = ["| pages | studysite build | wall (median) | CPU user+sys (median) | "
+             "peak RSS (median) | share of the clean build (wall) |",
+             "|---:|---|---:|---:|---:|---:|"]
+    for n in sizes:
+        corpus = next(c for (n_, t, c) in plan if n_ == n and t == "studysite")
+        unit = os.path.join(corpus, "content", "part-01", "unit-%05d.md" % 2)
+        with open(unit, encoding="utf-8") as f:
+            original = f.read()
+        out = os.path.join(a.out_base or a.workdir, "out-studysite-second-%d" % n)
+        if os.path.exists(out):
+            shutil.rmtree(out)
+        base = [exe, "build", "--root", corpus, "--out", out]
+        measure(base, env)  # the first build, which writes the cache
+        got = {"wall": [], "cpu": [], "rss": []}
+        try:
+            for rnd in range(a.runs):
+                with open(unit, "w", encoding="utf-8") as f:
+                    f.write(original.replace("title: ", "title: 改%d " % rnd, 1))
+                r = measure(base, env)
+                print("  second   %6d studysite wall %6.2f s  cpu %6.2f s  rss %6.0f MiB" % (
+                    n, r["wall"], r["cpu"], r["rss"]), file=sys.stderr)
+                for k in got:
+                    got[k].append(r[k])
+            clean = out + "-clean"
+            if os.path.exists(clean):
+                shutil.rmtree(clean)
+            measure([exe, "build", "--clean", "--root", corpus, "--out", clean], env)
+            same = same_tree(out, clean)
+            shutil.rmtree(clean)
+        finally:
+            with open(unit, "w", encoding="utf-8") as f:
+                f.write(original)
+        w = statistics.median(got["wall"])
+        full = statistics.median(results[(n, "studysite")]["wall"])
+        lines.append("| %s | after one edit | %.2f s | %.2f s | %.0f MiB | %.0f%% |" % (
+            "{:,}".format(n), w, statistics.median(got["cpu"]), statistics.median(got["rss"]),
+            100 * w / full))
+        if not same:
+            sys.exit("the build after one edit at %d pages differs from a clean build" % n)
+    lines.append("")
+    lines.append("Each: one unit's title edited, then `studysite build` from the cache (%d rounds); "
+                 "the output equals a clean build's byte for byte (checked once per size)." % a.runs)
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated page counts")
@@ -163,6 +225,10 @@ def main():
     ap.add_argument("--mdbook-max", type=int, default=1000, help="largest size mdBook builds")
     ap.add_argument("--markdown", help="write the table here as Markdown")
     ap.add_argument("--json", help="write every measurement here")
+    ap.add_argument("--second", action="store_true",
+                    help="after the rounds, time studysite's second build (from its cache) after "
+                    "one unit's title is edited, --runs times per size, and check once that it "
+                    "equals a clean build byte for byte")
     a = ap.parse_args()
 
     sizes = [int(s) for s in a.sizes.split(",") if s]
@@ -217,6 +283,8 @@ def main():
                     slot[key].append(r[key])
 
     table = fmt_table(sizes, results, tools, a.runs)
+    if a.second and "studysite" in tools:
+        table += "\n\n" + second_builds(a, sizes, plan, exes["studysite"], env, results)
     print()
     print(table)
     files = ", ".join("%s %s: %d" % (t, "{:,}".format(n), results[(n, t, "files")])

@@ -13,7 +13,8 @@
 //! `check` runs the whole pipeline into a sink that discards (every page is rendered, so the
 //! templates are checked too) and makes no search index; `build` writes through
 //! [`output::DiskOutput`], which stages the whole site beside the target folder and swaps it in
-//! only when everything succeeded; `serve` renders into [`output::MemoryOutput`] and serves
+//! only when everything succeeded (starting from the build cache beside the site, see
+//! `cmd::build`); `serve` renders into [`output::MemoryOutput`] and serves
 //! that.
 //!
 //! ## Layers
@@ -26,7 +27,7 @@
 //!
 //! | layer | modules | what each owns |
 //! |---|---|---|
-//! | 0 leaves | `diag`, `fs`, `yaml`, `cache`, `assets`, `cli`, `output`, `server`, `store`, `watch` | problems with positions; file access and the naming policy; YAML with file-absolute positions; content-keyed memo tables; the embedded theme and starter; the command line; the write sink; the HTTP server; the results database; the file watcher |
+//! | 0 leaves | `diag`, `fs`, `yaml`, `cache`, `assets`, `cli`, `output`, `server`, `store`, `watch` | problems with positions; file access and the naming policy; YAML with file-absolute positions; content-keyed memo tables, and their checksummed packs on disk for `build`; the embedded theme and starter; the command line; the write sink; the HTTP server; the results database; the file watcher |
 //! | 1 inputs | `config`, `content`, `markdown`, `templates`, `import` | `site.yaml`; the walk of `content/` into a library of typed front matter (the schema) and question banks read into cells (`content/bank.rs`); Markdown → HTML, anchors, text; the theme; an outline document (.docx, .txt) → the sources of a site, checked verbatim by reading them back with `content` and `markdown` |
 //! | 2 model | `model` | `Site`, `Topic`, `Unit` and lookups; questions, quizzes, sessions, days, blocks, dates; the original-text share rule |
 //! | 3 view | `view` | the typed template contract, feature pages and their keys, JSON inside pages |

@@ -433,12 +433,30 @@ pub const PACK_KIND: &str = "markdown 1";
 /// Reads a pack of rendered documents into `cache` (as unused entries): nothing when the pack
 /// is missing, a warning's text when it was discarded.
 pub fn load_pack(cache: &RenderCache, path: &std::path::Path) -> Option<String> {
-    let mut read = Vec::new();
+    use rayon::prelude::*;
+    // Decoded in parallel, a batch at a time (most of the cost is checking the text's UTF-8).
+    const BATCH: usize = 256;
+    let decode = |batch: &mut Vec<(blake3::Hash, Vec<u8>)>, into: &mut Vec<_>| {
+        let docs: Result<Vec<(blake3::Hash, Arc<Rendered>)>, String> = (batch.par_iter())
+            .map(|(key, bytes)| match postcard::from_bytes::<Rendered>(bytes) {
+                Ok(doc) => Ok((*key, Arc::new(doc))),
+                Err(e) => Err(format!("an entry is damaged: {e}")),
+            })
+            .collect();
+        batch.clear();
+        into.extend(docs?);
+        Ok::<(), String>(())
+    };
+    let (mut read, mut batch) = (Vec::new(), Vec::with_capacity(BATCH));
     let r = crate::cache::read_pack(path, PACK_KIND, |key, bytes| {
-        let doc: Rendered =
-            postcard::from_bytes(bytes).map_err(|e| format!("an entry is damaged: {e}"))?;
-        read.push((key, Arc::new(doc)));
-        Ok(())
+        batch.push((key, bytes.to_vec()));
+        match batch.len() < BATCH {
+            true => Ok(()),
+            false => decode(&mut batch, &mut read),
+        }
+    });
+    let r = r.and_then(|()| {
+        decode(&mut batch, &mut read).map_err(crate::cache::PackProblem::Discarded)
     });
     match r {
         Ok(()) => {
