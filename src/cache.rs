@@ -64,12 +64,6 @@ impl<V: Clone> Cache<V> {
         self.lock().retain(|_, e| std::mem::take(&mut e.used));
     }
 
-    /// Stores `value` under `key` as not yet used (an entry read from disk: a build that does
-    /// not use it drops it at the next sweep).
-    pub fn insert_unused(&self, key: blake3::Hash, value: V) {
-        self.lock().insert(key, Entry { value, used: false });
-    }
-
     /// The entries used since the last sweep, in key order (so a pack written from them is
     /// the same for the same build).
     pub fn used_entries(&self) -> Vec<(blake3::Hash, V)> {
@@ -218,11 +212,25 @@ pub fn read_pack(
     kind: &str,
     mut entry: impl FnMut(blake3::Hash, &[u8]) -> Result<(), String>,
 ) -> Result<(), PackProblem> {
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(PackProblem::Missing),
-        Err(e) => return Err(PackProblem::Discarded(format!("cannot be read: {e}"))),
-    };
+    let file = open(path)?;
+    scan(file, kind, |key, _, bytes| entry(key, bytes)).map(|_| ())
+}
+
+fn open(path: &Path) -> Result<std::fs::File, PackProblem> {
+    match std::fs::File::open(path) {
+        Ok(f) => Ok(f),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(PackProblem::Missing),
+        Err(e) => Err(PackProblem::Discarded(format!("cannot be read: {e}"))),
+    }
+}
+
+/// Reads a whole pack from `file`, checking it, and calls `entry` with each key, the offset
+/// of its bytes in the file and the bytes; gives the file back.
+fn scan(
+    file: std::fs::File,
+    kind: &str,
+    mut entry: impl FnMut(blake3::Hash, u64, &[u8]) -> Result<(), String>,
+) -> Result<std::fs::File, PackProblem> {
     let damaged = |what: &str| PackProblem::Discarded(what.to_string());
     let mut r = Hashing {
         inner: BufReader::with_capacity(256 * 1024, file),
@@ -236,7 +244,7 @@ pub fn read_pack(
         ));
     }
     let short = |_| damaged("it is cut short");
-    let mut buf = Vec::new();
+    let (mut buf, mut offset) = (Vec::new(), want.len() as u64);
     loop {
         let mut mark = [0u8; 1];
         r.read_exact(&mut mark).map_err(short)?;
@@ -251,7 +259,8 @@ pub fn read_pack(
         r.read_exact(&mut len).map_err(short)?;
         buf.resize(u32::from_le_bytes(len) as usize, 0);
         r.read_exact(&mut buf).map_err(short)?;
-        entry(blake3::Hash::from_bytes(key), &buf).map_err(|e| damaged(&e))?;
+        entry(blake3::Hash::from_bytes(key), offset + 37, &buf).map_err(|e| damaged(&e))?;
+        offset += 37 + buf.len() as u64;
     }
     let sum = r.hasher.finalize();
     let mut stored = [0u8; 32];
@@ -259,7 +268,56 @@ pub fn read_pack(
     if stored != *sum.as_bytes() || r.inner.read(&mut [0u8; 1]).map_or(true, |n| n != 0) {
         return Err(damaged("its checksum does not match (the file is damaged)"));
     }
-    Ok(())
+    Ok(r.inner.into_inner())
+}
+
+/// A pack checked whole once, whose entries are then read one at a time, when asked for, from
+/// the file opened then (a pack written over it meanwhile by another build is a new file: this
+/// one stays as checked). Holds only the keys and where their bytes are.
+#[derive(Debug)]
+pub struct PackIndex {
+    file: std::fs::File,
+    entries: HashMap<blake3::Hash, (u64, u32)>,
+}
+
+impl PackIndex {
+    /// Checks the pack of `kind` at `path` and indexes it.
+    pub fn open(path: &Path, kind: &str) -> Result<PackIndex, PackProblem> {
+        let mut entries = HashMap::new();
+        let file = scan(open(path)?, kind, |key, at, bytes| {
+            entries.insert(key, (at, bytes.len() as u32));
+            Ok(())
+        })?;
+        Ok(PackIndex { file, entries })
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The bytes of `key`'s entry (`None` when the pack has none, or it cannot be read).
+    pub fn get(&self, key: &blake3::Hash) -> Option<Vec<u8>> {
+        let &(at, len) = self.entries.get(key)?;
+        let mut buf = vec![0; len as usize];
+        read_at(&self.file, &mut buf, at).ok()?;
+        Some(buf)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    let mut f = file;
+    std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(at))?;
+    f.read_exact(buf)
 }
 
 #[cfg(test)]
@@ -294,6 +352,10 @@ mod tests {
         })
         .unwrap();
         assert_eq!(read, vec![(a, b"one".to_vec()), (b, b"two".to_vec())]);
+        let index = PackIndex::open(&path, "test").unwrap();
+        assert_eq!(index.len(), 2);
+        assert_eq!(index.get(&b), Some(b"two".to_vec()));
+        assert_eq!(index.get(&blake3::hash(b"c")), None);
         let other = read_pack(&path, "other", |_, _| Ok(()));
         assert!(matches!(other, Err(PackProblem::Discarded(_))), "{other:?}");
 

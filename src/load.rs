@@ -29,6 +29,9 @@ pub struct LoadOptions<'a> {
     pub source_cache: Option<&'a content::SourceCache>,
     /// Rendered Markdown of earlier builds, by text: an unchanged body is not parsed again.
     pub markdown_cache: Option<&'a markdown::RenderCache>,
+    /// Rendered Markdown of the build before, in `build`'s cache (looked in after
+    /// `markdown_cache`, whose table then takes what it gives).
+    pub markdown_pack: Option<&'a markdown::MarkdownPack>,
 }
 
 /// Loads and validates the site at `root`. Returns the model when there were no errors, and
@@ -222,7 +225,7 @@ fn topic_from(
         .sum();
     let topic = Topic {
         path: format!("{}/index.html", ts.slug),
-        body: markdown::render_cached(opts.markdown_cache, idx.body()),
+        body: markdown::render_cached_from(opts.markdown_cache, opts.markdown_pack, idx.body()),
         slug: ts.slug,
         title: idx.front.title,
         weight: idx.front.weight,
@@ -355,7 +358,7 @@ fn unit_from(
     opts: &LoadOptions<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Unit {
-    let body = markdown::render_cached(opts.markdown_cache, file.body());
+    let body = markdown::render_cached_from(opts.markdown_cache, opts.markdown_pack, file.body());
     let quiz = unit_quiz(&file, bank.as_ref(), diags);
     let bank_minutes = match (&bank, &quiz) {
         (Some(_), Some(q)) => q.questions.len().div_ceil(2) as u32,

@@ -7,7 +7,9 @@
 //! [`crate::cache`]), so no list of what depends on what is kept:
 //!
 //! - `markdown.bin`: every rendered Markdown body by the BLAKE3 of its text (HTML, headings,
-//!   text by section): a body that did not change is not parsed or highlighted again.
+//!   text by section): a body that did not change is not parsed or highlighted again. The
+//!   pack is checked whole when the build starts, then each body is read from it only when
+//!   met ([`crate::cache::PackIndex`]), so a build holds no more than a clean build does.
 //! - `pages.bin`: every page's key (the hash of its template inputs, as in `serve`'s page
 //!   cache) with its path and the [`crate::fs::Stamp`] of its file in the output: a page
 //!   whose key is unchanged, and whose file is as the build left it, is hard-linked from the
@@ -101,18 +103,18 @@ fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
             ));
         }
     };
-    let cache = BuildCache::default();
-    discarded(
-        MARKDOWN_PACK,
-        crate::markdown::load_pack(&cache.markdown, &dir.join(MARKDOWN_PACK)),
-    );
+    let markdown_pack = crate::markdown::MarkdownPack::open(&dir.join(MARKDOWN_PACK))
+        .unwrap_or_else(|why| {
+            discarded(MARKDOWN_PACK, Some(why));
+            None
+        });
     let pages_pack = OutputPages::pack_name(&paths.out);
     let (pages, why) = OutputPages::load(&paths.out, &dir.join(&pages_pack));
     discarded(&pages_pack, why);
     BuildCache {
-        markdown_loaded: cache.markdown.len(),
+        markdown: Default::default(),
+        markdown_pack,
         pages,
-        ..cache
     }
 }
 
@@ -121,10 +123,8 @@ fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
 /// can be freed once the pages are written.
 fn save_markdown(paths: &BuildPaths, cache: &BuildCache, diags: &mut Diagnostics) {
     let dir = paths.root.join(CACHE_DIR);
-    let used = cache.markdown.used_entries().len();
-    let within = others_size(&dir, "") <= cache_limit();
-    let unchanged =
-        !paths.clean && used == cache.markdown.len() && cache.markdown_loaded == used && within;
+    let same = (cache.markdown_pack.as_ref()).is_some_and(|p| p.holds_exactly(&cache.markdown));
+    let unchanged = same && others_size(&dir, "") <= cache_limit();
     let saved = match unchanged {
         true => Ok(0),
         false => crate::fs::create_dir_all(&dir).and_then(|()| {

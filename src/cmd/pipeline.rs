@@ -11,7 +11,7 @@ use std::time::Instant;
 use crate::content::SourceCache;
 use crate::diag::Diagnostics;
 use crate::load::{LoadOptions, load_site_keeping_errors};
-use crate::markdown::RenderCache;
+use crate::markdown::{MarkdownPack, RenderCache};
 use crate::model::Site;
 use crate::output::Sink;
 use crate::render::{
@@ -41,9 +41,10 @@ impl Caches {
 /// the site (`cmd::build`): rendered Markdown, and the previous output's pages.
 #[derive(Debug, Default)]
 pub struct BuildCache {
+    /// This build's rendered Markdown (what the next build's pack is written from).
     pub markdown: RenderCache,
-    /// How many documents `markdown` held before the build.
-    pub markdown_loaded: usize,
+    /// The build before's.
+    pub markdown_pack: Option<MarkdownPack>,
     pub pages: OutputPages,
 }
 
@@ -128,6 +129,8 @@ pub fn load(root: &Path, opts: &PipelineOptions<'_>) -> Run {
         source_cache: opts.caches.map(|c| &c.sources),
         markdown_cache: (opts.caches.map(|c| &c.markdown))
             .or(opts.build_cache.map(|c| &c.markdown)),
+        markdown_pack: (opts.build_cache.and_then(|c| c.markdown_pack.as_ref()))
+            .filter(|_| opts.caches.is_none()),
     };
     let (site, mut diags) = load_site_keeping_errors(root, &load);
     let theme = match site.as_ref().filter(|_| !diags.has_errors()) {

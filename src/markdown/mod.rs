@@ -430,44 +430,60 @@ pub fn render_cached(cache: Option<&RenderCache>, markdown: &str) -> Arc<Rendere
 /// The kind of [`RenderCache`] pack `build` keeps between runs (see [`crate::cache`]).
 pub const PACK_KIND: &str = "markdown 1";
 
-/// Reads a pack of rendered documents into `cache` (as unused entries): nothing when the pack
-/// is missing, a warning's text when it was discarded.
-pub fn load_pack(cache: &RenderCache, path: &std::path::Path) -> Option<String> {
-    use rayon::prelude::*;
-    // Decoded in parallel, a batch at a time (most of the cost is checking the text's UTF-8).
-    const BATCH: usize = 256;
-    let decode = |batch: &mut Vec<(blake3::Hash, Vec<u8>)>, into: &mut Vec<_>| {
-        let docs: Result<Vec<(blake3::Hash, Arc<Rendered>)>, String> = (batch.par_iter())
-            .map(|(key, bytes)| match postcard::from_bytes::<Rendered>(bytes) {
-                Ok(doc) => Ok((*key, Arc::new(doc))),
-                Err(e) => Err(format!("an entry is damaged: {e}")),
-            })
-            .collect();
-        batch.clear();
-        into.extend(docs?);
-        Ok::<(), String>(())
-    };
-    let (mut read, mut batch) = (Vec::new(), Vec::with_capacity(BATCH));
-    let r = crate::cache::read_pack(path, PACK_KIND, |key, bytes| {
-        batch.push((key, bytes.to_vec()));
-        match batch.len() < BATCH {
-            true => Ok(()),
-            false => decode(&mut batch, &mut read),
+/// The rendered documents of an earlier `build`, in the build cache's pack (see
+/// [`crate::cache`]): checked whole when opened, then each read and decoded only when a body
+/// with its text is met, by the thread that meets it.
+#[derive(Debug)]
+pub struct MarkdownPack {
+    index: crate::cache::PackIndex,
+    /// Documents taken from the pack by this build.
+    hits: std::sync::atomic::AtomicUsize,
+}
+
+impl MarkdownPack {
+    /// The pack at `path`: `Ok(None)` when there is none, the warning's text when it was
+    /// discarded.
+    pub fn open(path: &std::path::Path) -> Result<Option<MarkdownPack>, String> {
+        match crate::cache::PackIndex::open(path, PACK_KIND) {
+            Ok(index) => Ok(Some(MarkdownPack {
+                index,
+                hits: Default::default(),
+            })),
+            Err(crate::cache::PackProblem::Missing) => Ok(None),
+            Err(crate::cache::PackProblem::Discarded(why)) => Err(why),
         }
-    });
-    let r = r.and_then(|()| {
-        decode(&mut batch, &mut read).map_err(crate::cache::PackProblem::Discarded)
-    });
-    match r {
-        Ok(()) => {
-            for (key, doc) in read {
-                cache.insert_unused(key, doc);
-            }
-            None
-        }
-        Err(crate::cache::PackProblem::Missing) => None,
-        Err(crate::cache::PackProblem::Discarded(why)) => Some(why),
     }
+
+    fn take(&self, key: &blake3::Hash) -> Option<Rendered> {
+        let doc = postcard::from_bytes(&self.index.get(key)?).ok()?;
+        self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(doc)
+    }
+
+    /// Whether `cache` (this build's documents) holds exactly the pack's: then there is
+    /// nothing to write.
+    pub fn holds_exactly(&self, cache: &RenderCache) -> bool {
+        let hits = self.hits.load(std::sync::atomic::Ordering::Relaxed);
+        hits == self.index.len() && cache.len() == hits
+    }
+}
+
+/// [`render_cached`], looking in `pack` too before rendering.
+pub fn render_cached_from(
+    cache: Option<&RenderCache>,
+    pack: Option<&MarkdownPack>,
+    markdown: &str,
+) -> Arc<Rendered> {
+    let (Some(cache), Some(pack)) = (cache, pack) else {
+        return render_cached(cache, markdown);
+    };
+    let key = blake3::hash(markdown.as_bytes());
+    if let Some(hit) = cache.get(&key) {
+        return hit;
+    }
+    let rendered = Arc::new(pack.take(&key).unwrap_or_else(|| render(markdown)));
+    cache.insert(key, rendered.clone());
+    rendered
 }
 
 /// Writes the documents `cache` gave this build as a pack at `path`, within `limit` bytes;
