@@ -25,7 +25,10 @@ pub enum Command {
     /// Build the site into the output folder (default: ROOT/public).
     ///
     /// The new site is written beside the output folder and swapped in only when the whole
-    /// build succeeded: a failed build leaves the previous output as it was.
+    /// build succeeded: a failed build leaves the previous output as it was. It starts from the
+    /// build cache beside the site (ROOT/.studysite/cache/: rendered Markdown, and the pages
+    /// of the previous output whose inputs did not change), unless --clean; the output is the
+    /// same either way.
     Build(BuildArgs),
     /// Load and validate everything; write nothing. Prints the training sessions' figures.
     Check(CheckArgs),

@@ -649,7 +649,8 @@ fn measure_shipped_site() {
 }
 
 /// Builds the 10,000-unit corpus (`STUDYSITE_CORPUS`, default /tmp/corpus10k, generated with
-/// /work/shared/bench/gen_corpus.py when missing) and measures its search:
+/// `../shared/bench/gen_corpus.py` from the repository root when missing) and measures its
+/// search:
 /// `cargo test --release --test integration search::measure_10k_corpus -- --ignored --nocapture`
 #[test]
 #[ignore = "a measurement for BENCHMARKS.md; generating and building 10,000 pages is slow"]
@@ -658,8 +659,10 @@ fn measure_10k_corpus() {
         std::env::var("STUDYSITE_CORPUS").unwrap_or_else(|_| "/tmp/corpus10k".into()),
     );
     if !corpus.join("site.yaml").exists() {
-        let script = std::env::var("STUDYSITE_GEN_CORPUS")
-            .unwrap_or_else(|_| "/work/shared/bench/gen_corpus.py".into());
+        let script = std::env::var("STUDYSITE_GEN_CORPUS").map_or_else(
+            |_| repo_root().join("../shared/bench/gen_corpus.py"),
+            PathBuf::from,
+        );
         let status = std::process::Command::new("python3")
             .arg(script)
             .args(["10000", "studysite"])
