@@ -386,6 +386,11 @@ mod tests {
         assert_eq!(c("/site/static/logo.png"), Some(ChangeKind::Static));
         assert_eq!(c("/site/site.yaml"), Some(ChangeKind::Config));
         assert_eq!(c("/site/public/index.html"), None);
+        assert_eq!(
+            c("/site/.studysite/cache/markdown.bin"),
+            None,
+            "the build cache"
+        );
         assert_eq!(c("/site/content/01-a/.yuanwen.md.swp"), None);
         assert_eq!(c("/site/content/01-a/yuanwen.md~"), None);
         assert_eq!(c("/site/content/01-a/4913"), None);
