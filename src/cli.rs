@@ -159,6 +159,10 @@ pub struct ReportArgs {
     /// changes nothing.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub import: Vec<PathBuf>,
+    /// With --import: the learner's name for files that carry none (exported from a copy
+    /// opened from a USB stick, where no name is asked); a file's own name wins.
+    #[arg(long, value_name = "NAME", requires = "import")]
+    pub name: Option<String>,
     /// Delete every stored result (asks first, unless --yes).
     #[arg(long, conflicts_with = "import")]
     pub clear: bool,

@@ -68,7 +68,13 @@ pub fn run(args: ReportArgs) -> Result<u8> {
     if !args.import.is_empty() {
         let store = Store::open(&db)?;
         for file in &args.import {
-            import(&store, &table, &site.storage_key, file)?;
+            import(
+                &store,
+                &table,
+                &site.storage_key,
+                file,
+                args.name.as_deref(),
+            )?;
         }
     }
     if !db.exists() {
@@ -127,7 +133,13 @@ fn clear(db: &Path, yes: bool) -> Result<u8> {
 /// Merges one exported progress file: each quiz it records becomes one attempt (scored from
 /// the last answers the file holds), each unit read one read record; ids are made from the
 /// file's content, so a second import of the same file adds nothing.
-fn import(store: &Store, table: &QuizTable, site_key: &str, file: &Path) -> Result<()> {
+fn import(
+    store: &Store,
+    table: &QuizTable,
+    site_key: &str,
+    file: &Path,
+    fallback_name: Option<&str>,
+) -> Result<()> {
     let text = crate::fs::read_to_string(file)?;
     let doc: Value = serde_json::from_str(&text)
         .with_context(|| format!("`{}` is not a progress file (not JSON)", file.display()))?;
@@ -137,10 +149,14 @@ fn import(store: &Store, table: &QuizTable, site_key: &str, file: &Path) -> Resu
     if doc["site"] != site_key {
         anyhow::bail!("`{}` is the progress of another site", file.display());
     }
-    let name = doc["learner"]["name"].as_str().unwrap_or("");
+    let name = doc["learner"]["name"]
+        .as_str()
+        .filter(|n| !n.trim().is_empty())
+        .or(fallback_name)
+        .unwrap_or("");
     if name.trim().is_empty() {
         anyhow::bail!(
-            "`{}` carries no learner's name (it was exported from a browser that was never asked one by `serve --collect`)",
+            "`{}` carries no learner's name (it was exported from a browser that was never asked one by `serve --collect`): give it with --name",
             file.display()
         );
     }

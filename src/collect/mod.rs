@@ -384,24 +384,8 @@ fn page_tag(table: &QuizTable, theme: &Theme) -> String {
     });
     format!(
         "<script type=\"application/json\" id=\"studysite-collect\">{}</script><script src=\"{SCRIPT_PATH}\"></script>",
-        script_json(&config.to_string())
+        crate::view::script_json(&config)
     )
-}
-
-/// JSON made safe inside `<script>`: `<`, `>`, `&`, U+2028 and U+2029 as `\uXXXX`.
-pub fn script_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -420,13 +404,5 @@ mod tests {
     #[test]
     fn roster_file_skips_blanks_and_comments() {
         assert_eq!(roster_file("张三\n\n# x\n 李四 \n"), vec!["张三", "李四"]);
-    }
-
-    #[test]
-    fn script_json_cannot_end_the_script() {
-        assert_eq!(
-            script_json("\"</script>&\""),
-            "\"\\u003c/script\\u003e\\u0026\""
-        );
     }
 }

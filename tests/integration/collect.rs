@@ -654,3 +654,39 @@ fn report_import_merges_an_exported_progress_file_once() {
     assert_eq!(doc["learners"][0]["units_read"], "1");
     assert_eq!(doc["quizzes"][0]["passed_count"], "1");
 }
+
+/// An export from a copy opened from a USB stick carries no name (no page asked one there):
+/// `--import` refuses it and says to give one, and `--name` gives it.
+#[test]
+fn report_import_of_a_file_without_a_name_takes_the_name_given() {
+    let site = fixture();
+    site.build().ok();
+    let html = site.read("public/index.html");
+    let key = html
+        .split("data-site-key=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let export = json!({
+        "format": "studysite-progress", "version": 1, "site": key,
+        "read": {"01-a/yuanwen": "2024-05-01T08:00:00.000Z"},
+        "quizzes": {}, "answers": {}
+    });
+    site.write("usb.json", &export.to_string());
+    let file = site.path().join("usb.json");
+    let file = file.to_str().unwrap();
+    let refused = site.run(&["report", "--import", file]);
+    refused.fails(1);
+    refused.has_line(&format!(
+        "error: `{file}` carries no learner's name (it was exported from a browser that was never asked one by `serve --collect`): give it with --name"
+    ));
+    let named = site.run(&[
+        "report", "--format", "json", "--import", file, "--name", "周九",
+    ]);
+    named.ok();
+    let doc: Value = serde_json::from_str(&named.stdout).unwrap();
+    assert_eq!(doc["learners"][0]["name"], "周九");
+    assert_eq!(doc["learners"][0]["units_read"], "1");
+}
