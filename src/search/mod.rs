@@ -21,8 +21,10 @@
 //! "search", has the figures from file://), so a query touches few files: one shard per
 //! token, at most a dozen chunks.
 //!
-//! A document is a unit or a topic page. Quiz text lives in front matter, not in the body's
-//! sections, so it is not indexed.
+//! A document is a unit or a topic page: its title, the sections of its body, and its summary
+//! and (a unit's) tags from the front matter, shipped and indexed as one more section, last,
+//! with neither heading nor anchor (so a result found there links to the top of the page).
+//! Quiz text is not indexed.
 //!
 //! ## Tokens: no dictionary
 //!
@@ -31,7 +33,12 @@
 //! split some of it wrongly. So every run of CJK characters is indexed as its single
 //! characters plus its overlapping bigrams (“三会一课” → 三 会 一 课 三会 会一 一课); a query of
 //! two or more characters looks up only its bigrams, a one-character query its character.
-//! Runs of other letters and digits are words (“2018”, “5g”). Before tokenising, full-width
+//! Runs of other letters and digits are words (“2018”, “5g”), indexed whole and by their
+//! beginnings of 2 to 12 characters ([`word_prefixes`]: “2018” also under “20” and “201”), so
+//! that typing “201” finds “2018”; a beginning shares the token, and the posting list, of the
+//! word written so, and a posting bit tells a document that has only longer words starting
+//! with it (ranked below whole words). A query word of more than 12 characters finds only
+//! itself. Before tokenising, full-width
 //! ASCII forms (U+FF01–FF5E, the ideographic space) become half-width and ASCII letters are
 //! lower-cased, on both sides — a one-to-one mapping of UTF-16 code units, so offsets in folded
 //! text are offsets in the original (the snippet highlighter relies on it).
@@ -48,9 +55,12 @@
 //!
 //! One string per token, a sequence of variable-length numbers: 5 bits per character from the
 //! base64url alphabet, the upper half of the alphabet meaning “more digits follow”. Each number
-//! is `(gap - 1) << 2 | fields`, where `gap` is the distance to the previous document id (the
+//! is `(gap - 1) << b | fields`, where `gap` is the distance to the previous document id (the
 //! first counts from -1) and `fields` has bit 0 = in a heading, bit 1 = in the title (body
-//! text is implied). A token found in most documents costs one character per document.
+//! text is implied). A CJK token's list has `b` = 2; a word's has `b` = 3, bit 2 = prefix
+//! only: the document has the word only as the beginning of longer words (its heading and
+//! title bits are then those of the longer words). `search.js` tells the two kinds by the
+//! token's first character. A token found in most documents costs one character per document.
 //!
 //! ## Build cost
 //!
@@ -74,8 +84,9 @@ use rayon::prelude::*;
 use crate::markdown::{TextSection, is_cjk};
 use crate::model::Site;
 
-/// Version of the files' format (the manifest's `v`); `search.js` checks it.
-pub const FORMAT: u32 = 1;
+/// Version of the files' format (the manifest's `v`); `search.js` checks it. 2: word
+/// prefixes, and the prefix bit in the postings of words.
+pub const FORMAT: u32 = 2;
 /// Folder of the search files below the site root.
 pub const DIR: &str = "search";
 
@@ -83,6 +94,18 @@ const FIELD_HEADING: u8 = 1;
 const FIELD_TITLE: u8 = 2;
 /// Marks a token seen in body text (not encoded: every posting implies some field).
 const FIELD_BODY: u8 = 4;
+/// A word token seen only as the beginning of longer words in the document, never as a
+/// whole word: bit 2 of a word's posting (CJK postings have two bits, see the module doc).
+const FIELD_PREFIX: u8 = 4;
+/// Building only: a word token seen as the beginning of a longer word, and seen as a whole
+/// word. A posting is prefix-only when it has the first and not the second.
+const SEEN_PREFIX: u8 = 8;
+const SEEN_WHOLE: u8 = 16;
+
+/// Words are also indexed by their beginnings of [`MIN_PREFIX`] to [`MAX_PREFIX`] characters
+/// (“2018” under “20” and “201”), so that a query finds longer words that start with it.
+pub const MIN_PREFIX: usize = 2;
+pub const MAX_PREFIX: usize = 12;
 
 /// Target size of one index shard and of one document chunk, in bytes. A query's cost in the
 /// browser is the number of script files it loads, not their bytes (see BENCHMARKS.md), and
@@ -110,6 +133,18 @@ pub enum Tok<'a> {
     Char(char),
     Bigram(char, char),
     Word(&'a str),
+    /// The beginning of a longer word ([`word_prefixes`]): the same key and posting list as
+    /// the word of that text, with the prefix bit when the document has it as a prefix only.
+    Prefix(&'a str),
+}
+
+/// The beginnings of `w` that are indexed besides the word itself: from [`MIN_PREFIX`] to
+/// [`MAX_PREFIX`] characters, shorter than `w`.
+pub fn word_prefixes(w: &str) -> impl Iterator<Item = &str> {
+    w.char_indices()
+        .skip(MIN_PREFIX)
+        .take(MAX_PREFIX + 1 - MIN_PREFIX)
+        .map(move |(i, _)| &w[..i])
 }
 
 impl Tok<'_> {
@@ -118,7 +153,7 @@ impl Tok<'_> {
         match *self {
             Tok::Char(c) => c.to_string(),
             Tok::Bigram(a, b) => [a, b].iter().collect(),
-            Tok::Word(w) => w.to_string(),
+            Tok::Word(w) | Tok::Prefix(w) => w.to_string(),
         }
     }
 
@@ -127,7 +162,7 @@ impl Tok<'_> {
         match *self {
             Tok::Char(c) => c as u64,
             Tok::Bigram(a, b) => (1 << 62) | ((a as u64) << 21) | b as u64,
-            Tok::Word(w) => (2 << 62) | (fnv64(w) >> 2),
+            Tok::Word(w) | Tok::Prefix(w) => word_key(w),
         }
     }
 
@@ -136,7 +171,7 @@ impl Tok<'_> {
         match *self {
             Tok::Char(c) => fnv32(std::iter::once(c)),
             Tok::Bigram(a, b) => fnv32([a, b].into_iter()),
-            Tok::Word(w) => fnv32(w.chars()),
+            Tok::Word(w) | Tok::Prefix(w) => fnv32(w.chars()),
         }
     }
 }
@@ -154,6 +189,15 @@ fn fnv32(chars: impl Iterator<Item = char>) -> u32 {
     h ^= h >> 13;
     h = h.wrapping_mul(0xc2b2_ae35);
     h ^ (h >> 16)
+}
+
+fn word_key(w: &str) -> u64 {
+    (2 << 62) | (fnv64(w) >> 2)
+}
+
+/// Is `key` a word's (or prefix's)? Their postings carry the prefix bit.
+fn is_word_key(key: u64) -> bool {
+    key >> 62 == 2
 }
 
 fn fnv64(s: &str) -> u64 {
@@ -189,7 +233,8 @@ trait TokenSink {
 }
 
 /// Calls `f` with every token of `text` (after [`fold`]): each CJK character and each pair of
-/// neighbouring CJK characters, and each word. `word` is scratch space for words.
+/// neighbouring CJK characters, and each word followed by its [`word_prefixes`]. `word` is
+/// scratch space for words.
 pub fn tokenize(text: &str, word: &mut String, f: impl FnMut(Tok<'_>)) {
     struct Each<F>(F);
     impl<F: FnMut(Tok<'_>)> TokenSink for Each<F> {
@@ -201,6 +246,7 @@ pub fn tokenize(text: &str, word: &mut String, f: impl FnMut(Tok<'_>)) {
         }
         fn word(&mut self, w: &str) {
             (self.0)(Tok::Word(w));
+            word_prefixes(w).for_each(|p| (self.0)(Tok::Prefix(p)));
         }
     }
     tokenize_into(text, word, &mut Each(f));
@@ -299,7 +345,33 @@ struct Doc<'a> {
     /// Index of the unit's topic; `None` for a topic page.
     topic: Option<usize>,
     path: &'a str,
-    sections: &'a [TextSection],
+    body: &'a [TextSection],
+    /// The summary and tags from the front matter, as a last section with no heading and no
+    /// anchor (a result found there links to the top of the page).
+    about: Option<TextSection>,
+}
+
+impl Doc<'_> {
+    /// The sections as indexed and shipped: the body's, then the summary and tags.
+    fn sections(&self) -> impl Iterator<Item = &TextSection> {
+        self.body.iter().chain(self.about.as_ref())
+    }
+}
+
+/// The section of a summary and tags: the summary, then the tags on a line of their own.
+fn about(summary: &str, tags: &[String]) -> Option<TextSection> {
+    let mut text = summary.trim().to_string();
+    if !tags.is_empty() {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&tags.join("、"));
+    }
+    (!text.is_empty()).then(|| TextSection {
+        anchor: None,
+        heading: String::new(),
+        text,
+    })
 }
 
 fn docs(site: &Site) -> Vec<Doc<'_>> {
@@ -307,13 +379,15 @@ fn docs(site: &Site) -> Vec<Doc<'_>> {
         title: &u.title,
         topic: Some(u.topic),
         path: &u.path,
-        sections: &u.body.sections,
+        body: &u.body.sections,
+        about: about(&u.summary, &u.tags),
     });
     let topics = site.topics.iter().map(|t| Doc {
         title: &t.title,
         topic: None,
         path: &t.path,
-        sections: &t.body.sections,
+        body: &t.body.sections,
+        about: about(&t.summary, &[]),
     });
     units.chain(topics).collect()
 }
@@ -496,14 +570,19 @@ impl TokenSink for DocSink<'_> {
     }
 
     fn word(&mut self, w: &str) {
-        let t = Tok::Word(w);
-        let (key, field, mask, words) = (t.key(), self.field, self.shard_mask, &mut self.words);
-        // The closure runs on a word's first occurrence in the document only, so its text is
-        // kept once per document without searching `words`.
-        self.dedup.add(key, field, || {
-            words.push((key, w.to_string()));
-            t.hash() & mask
-        });
+        let (field, mask, words) = (self.field, self.shard_mask, &mut self.words);
+        let whole = std::iter::once((w, SEEN_WHOLE));
+        let prefixes = word_prefixes(w).map(|p| (p, SEEN_PREFIX));
+        for (text, seen) in whole.chain(prefixes) {
+            let t = Tok::Word(text);
+            let key = t.key();
+            // The closure runs on a token's first occurrence in the document only, so its text
+            // is kept once per document without searching `words`.
+            self.dedup.add(key, field | seen, || {
+                words.push((key, text.to_string()));
+                t.hash() & mask
+            });
+        }
     }
 }
 
@@ -525,7 +604,7 @@ fn doc_tokens(
     };
     let mut scratch = String::new();
     tokenize_into(doc.title, &mut scratch, &mut sink);
-    for s in doc.sections {
+    for s in doc.sections() {
         sink.field = FIELD_HEADING;
         tokenize_into(&s.heading, &mut scratch, &mut sink);
         sink.field = FIELD_BODY;
@@ -583,8 +662,15 @@ fn push_number(out: &mut Vec<u8>, mut v: u64) {
     out.push(ALPHABET[v as usize]);
 }
 
-/// Decodes a posting list (for tests and tools): (document id, fields).
-pub fn decode_postings(s: &str) -> Vec<(u32, u8)> {
+/// Number of field bits in the postings of a token: 3 for words (heading, title, prefix), 2
+/// for CJK tokens (heading, title).
+fn field_bits(key: u64) -> u32 {
+    if is_word_key(key) { 3 } else { 2 }
+}
+
+/// Decodes a posting list (for tests and tools) with `bits` field bits (3 for a word's, 2 for
+/// a CJK token's): (document id, fields).
+pub fn decode_postings(s: &str, bits: u32) -> Vec<(u32, u8)> {
     let mut out = Vec::new();
     let (mut v, mut shift, mut doc) = (0u64, 0u32, -1i64);
     for b in s.bytes() {
@@ -597,8 +683,8 @@ pub fn decode_postings(s: &str) -> Vec<(u32, u8)> {
             shift += 5;
         } else {
             v |= d << shift;
-            doc += (v >> 2) as i64 + 1;
-            out.push((doc as u32, (v & 3) as u8));
+            doc += (v >> bits) as i64 + 1;
+            out.push((doc as u32, (v & ((1 << bits) - 1)) as u8));
             v = 0;
             shift = 0;
         }
@@ -607,16 +693,21 @@ pub fn decode_postings(s: &str) -> Vec<(u32, u8)> {
 }
 
 impl Postings {
-    fn add(&mut self, doc: u32, fields: u8) {
+    /// Adds a document, with the fields a token was seen in, in a list of `bits` field bits
+    /// ([`field_bits`]).
+    fn add(&mut self, doc: u32, fields: u8, bits: u32) {
         let gap = doc + 1 - self.next;
-        let f = fields & (FIELD_HEADING | FIELD_TITLE);
+        let mut f = fields & (FIELD_HEADING | FIELD_TITLE);
+        if fields & (SEEN_PREFIX | SEEN_WHOLE) == SEEN_PREFIX {
+            f |= FIELD_PREFIX;
+        }
         if self.data.capacity() - self.data.len() < 8 {
             // Grow by a quarter, not double: the lists are most of the builder's memory. (An
             // eighth made twice the reallocations, a fifth of the merge's instructions, and
             // the build's peak memory is not here.)
             self.data.reserve_exact(self.data.len() / 4 + 16);
         }
-        push_number(&mut self.data, (((gap - 1) as u64) << 2) | f as u64);
+        push_number(&mut self.data, (((gap - 1) as u64) << bits) | f as u64);
         self.next = doc + 1;
     }
 }
@@ -759,8 +850,7 @@ fn chunk_starts(docs: &[Doc<'_>]) -> Vec<usize> {
             size = 0;
         }
         size += d
-            .sections
-            .iter()
+            .sections()
             .map(|s| s.heading.len() + s.text.len() + s.anchor.as_ref().map_or(0, |a| a.len()) + 12)
             .sum::<usize>();
     }
@@ -775,7 +865,7 @@ fn chunk_js(n: usize, docs: &[Doc<'_>], first: usize) -> Vec<u8> {
             out.push(b',');
         }
         out.push(b'[');
-        for (j, s) in d.sections.iter().enumerate() {
+        for (j, s) in d.sections().enumerate() {
             if j > 0 {
                 out.push(b',');
             }
@@ -837,8 +927,7 @@ fn shard_count(docs: &[Doc<'_>]) -> usize {
         .iter()
         .map(|d| {
             d.title.len()
-                + d.sections
-                    .iter()
+                + d.sections()
                     .map(|s| s.heading.len() + s.text.len())
                     .sum::<usize>()
         })
@@ -986,7 +1075,7 @@ fn merge(owned: &mut [Shard], w: usize, lo: u32, tokens: &[DocTokens], first: us
                 .tokens
                 .entry(e.key)
                 .or_default()
-                .add(doc, e.fields);
+                .add(doc, e.fields, field_bits(e.key));
         }
     }
 }
@@ -1176,13 +1265,16 @@ mod tests {
     fn latin_words_and_numbers_are_case_folded_words() {
         assert_eq!(
             tokens("2018年 APP下载 e-Mail"),
-            ["2018", "年", "app", "下", "载", "下载", "e", "mail"]
+            [
+                "2018", "20", "201", "年", "app", "ap", "下", "载", "下载", "e", "mail", "ma",
+                "mai"
+            ]
         );
     }
 
     #[test]
     fn full_width_forms_fold_to_half_width() {
-        assert_eq!(tokens("２０１８ＡＢＣ"), ["2018abc"]);
+        assert_eq!(tokens("２０１８ＡＢＣ")[0], "2018abc");
         assert_eq!(fold('　'), ' ');
         assert_eq!(query_tokens("Ｇ２０　峰会"), ["g20", "峰会"]);
     }
@@ -1235,15 +1327,57 @@ mod tests {
             (70_000, FIELD_TITLE | FIELD_HEADING),
         ];
         for (d, f) in docs {
-            p.add(d, f);
+            p.add(d, f, 2);
         }
         let s = String::from_utf8(p.data.clone()).unwrap();
         assert_eq!(
-            decode_postings(&s),
+            decode_postings(&s, 2),
             [(0, 0), (1, 2), (2, 1), (40, 0), (70_000, 3)]
         );
         // Neighbouring documents in the body cost one character each.
         assert_eq!(&s[..1], "A");
+    }
+
+    #[test]
+    fn word_postings_have_the_prefix_bit_when_only_a_prefix_was_seen() {
+        let mut p = Postings::default();
+        let docs = [
+            (0, FIELD_BODY | SEEN_WHOLE),
+            (3, FIELD_TITLE | SEEN_PREFIX),
+            (4, FIELD_BODY | SEEN_PREFIX | FIELD_HEADING | SEEN_WHOLE),
+            (90_000, FIELD_HEADING | SEEN_PREFIX),
+        ];
+        for (d, f) in docs {
+            p.add(d, f, field_bits(word_key("201")));
+        }
+        let s = String::from_utf8(p.data).unwrap();
+        assert_eq!(
+            decode_postings(&s, 3),
+            [
+                (0, 0),
+                (3, FIELD_TITLE | FIELD_PREFIX),
+                (4, FIELD_HEADING),
+                (90_000, FIELD_HEADING | FIELD_PREFIX)
+            ]
+        );
+        assert_eq!((field_bits(word_key("a")), field_bits('党' as u64)), (3, 2));
+    }
+
+    #[test]
+    fn words_are_indexed_with_their_beginnings_from_two_to_twelve_characters() {
+        assert_eq!(
+            tokens("2018年 PPT x ab"),
+            ["2018", "20", "201", "年", "ppt", "pp", "x", "ab"]
+        );
+        let long = tokens("abcdefghijklmnopq");
+        assert_eq!(long.len(), 1 + 11, "{long:?}");
+        assert_eq!(long[1], "ab");
+        assert_eq!(long.last().unwrap(), "abcdefghijkl");
+        // Characters, not bytes.
+        assert_eq!(word_prefixes("ÉtéΩ").collect::<Vec<_>>(), ["Ét", "Été"]);
+        // A beginning is looked up under the same key as the word written so.
+        assert_eq!(Tok::Prefix("201").key(), Tok::Word("201").key());
+        assert_eq!(Tok::Prefix("201").hash(), Tok::Word("201").hash());
     }
 
     #[test]
@@ -1299,6 +1433,55 @@ mod tests {
     }
 
     #[test]
+    fn whole_words_rank_above_words_found_only_inside_longer_ones() {
+        let whole = score("单元", &[("", "第201号文件。")], "201");
+        let prefix = score("2018年工作", &[("二〇一八", "2018年要点。")], "201");
+        assert_eq!((whole.present, prefix.present), (1, 1));
+        assert!(whole.score > prefix.score, "{whole:?} {prefix:?}");
+        // Whole in a later section only still counts as whole.
+        let later = score("单元", &[("", "2018年"), ("", "201年")], "201");
+        assert!(later.score > prefix.score);
+        // Case and full width do not matter; CJK terms as written are whole.
+        assert!(
+            score("单元", &[("", "用 PPT 讲")], "ppt").score
+                > score("单元", &[("", "apps")], "pp").score
+        );
+        assert_eq!(
+            score("单元", &[("", "第一书记")], "第一书记").score,
+            10_000 + 1000 + 11 + 11
+        );
+    }
+
+    #[test]
+    fn word_boundaries() {
+        assert!(whole_in("第201号", "201"));
+        assert!(whole_in("201", "201"));
+        assert!(whole_in("2018 201", "201"));
+        assert!(!whole_in("2018", "201"));
+        assert!(!whole_in("x201", "201"));
+        assert!(
+            !whole_in("ébc", "bc"),
+            "letters beyond ASCII are word characters"
+        );
+        assert!(
+            whole_in("2018年度", "2018年"),
+            "a term ending in CJK needs no boundary after"
+        );
+        assert!(whole_in("软弱涣散", "涣散"));
+        assert!(!whole_in("", "201"));
+    }
+
+    #[test]
+    fn coarse_scores_put_whole_words_above_prefixes_and_more_terms_above_all() {
+        let whole_body = coarse_term(0, false, false);
+        let prefix_title = coarse_term(2, true, true);
+        assert!(whole_body > prefix_title);
+        assert!(coarse_term(2, false, true) > coarse_term(1, false, false));
+        assert!(coarse_term(1, true, false) > coarse_term(0, true, false));
+        assert!(2 * coarse_term(0, true, false) > coarse_term(2, false, true));
+    }
+
+    #[test]
     fn json_strings_are_safe_in_script_tags() {
         let mut out = Vec::new();
         push_json_str(&mut out, "</script>&\u{2028}\"\\\u{1}");
@@ -1351,8 +1534,84 @@ mod tests {
             .iter()
             .position(|u| u.title == "第一书记")
             .unwrap() as u32;
-        assert_eq!(decode_postings(postings), [(unit, FIELD_TITLE)]);
+        assert_eq!(decode_postings(postings, 2), [(unit, FIELD_TITLE)]);
         assert!(files.iter().all(|(p, _)| is_search_file(p)), "{files:?}");
+    }
+
+    #[test]
+    fn prefixes_summaries_and_tags_are_indexed() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |p: &str, s: &str| {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, s).unwrap();
+        };
+        w("site.yaml", "title: 测试\n");
+        w(
+            "content/01-a/_index.md",
+            "---\ntitle: 专题甲\nweight: 1\nsummary: 专题摘要独有\n---\n导言。\n",
+        );
+        w(
+            "content/01-a/a.md",
+            "---\ntitle: 甲\nkind: original\nminutes: 5\n---\n第201号文件。\n",
+        );
+        w(
+            "content/01-a/b.md",
+            "---\ntitle: 乙\nkind: original\nminutes: 5\nsummary: 课件说明\ntags: [PPT, 课件]\n---\n2018年。\n",
+        );
+        w(
+            "content/01-a/c.md",
+            "---\ntitle: 丙 2018\nkind: original\nminutes: 5\n---\n201 与 2019。\n",
+        );
+        let (site, diags) = crate::load::load_site(dir.path());
+        let site = site.unwrap_or_else(|| panic!("{diags:?}"));
+        let id = |title: &str| site.units.iter().position(|u| u.title == title).unwrap() as u32;
+        let files = data_files(&site);
+        let shard =
+            String::from_utf8_lossy(&files.iter().find(|(p, _)| p == "search/i/0.js").unwrap().1)
+                .into_owned();
+        let list = |tok: &str, bits| {
+            let key = format!("\"{tok}\":\"");
+            let at = shard
+                .find(&key)
+                .unwrap_or_else(|| panic!("{tok} not indexed"))
+                + key.len();
+            decode_postings(&shard[at..at + shard[at..].find('"').unwrap()], bits)
+        };
+        let mut expected = vec![
+            (id("甲"), 0),
+            (id("乙"), FIELD_PREFIX),
+            // Whole in the body, and the beginning of "2018" in the title: the fields are
+            // every occurrence's, the prefix bit is off.
+            (id("丙 2018"), FIELD_TITLE),
+        ];
+        expected.sort();
+        assert_eq!(list("201", 3), expected);
+        let mut expected = vec![(id("乙"), 0), (id("丙 2018"), FIELD_TITLE)];
+        expected.sort();
+        assert_eq!(list("2018", 3), expected);
+        assert_eq!(list("ppt", 3), [(id("乙"), 0)], "a tag is indexed");
+        assert_eq!(list("pp", 3), [(id("乙"), FIELD_PREFIX)]);
+        assert_eq!(list("课件", 2), [(id("乙"), 0)], "a summary is indexed");
+        let topic = site.units.len() as u32;
+        assert_eq!(
+            list("摘要", 2),
+            [(topic, 0)],
+            "a topic's summary is indexed"
+        );
+        // Shipped as a last section with neither anchor nor heading.
+        let text: String = files
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/d/"))
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .collect();
+        assert!(text.contains(r#"["","","课件说明\nPPT、课件"]]"#), "{text}");
+        let manifest = &files
+            .iter()
+            .find(|(p, _)| p == "search/index.js")
+            .unwrap()
+            .1;
+        assert!(String::from_utf8_lossy(manifest).contains(&format!("{{\"v\":{FORMAT},")));
     }
 
     #[test]

@@ -17,7 +17,7 @@
   var manifest = null;
   var shards = {};   // shard number -> {token: postings string}
   var chunks = {};   // chunk number -> {first, docs}
-  var decoded = {};  // token -> Int32Array of doc ids with fields (doc << 2 | fields)
+  var decoded = {};  // token -> Int32Array of doc ids with fields (doc << 3 | fields)
   var loading = {};  // src -> Promise
 
   function loadScript(src) {
@@ -42,7 +42,7 @@
 
   function loadManifest() {
     return loadScript(base + "index.js").then(function () {
-      if (!manifest || manifest.v !== 1) throw new Error("search index format");
+      if (!manifest || manifest.v !== 2) throw new Error("search index format");
       return manifest;
     });
   }
@@ -64,6 +64,11 @@
       (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0xAC00 && cp <= 0xD7A3);
   }
   var wordChar = /[\p{Alphabetic}\p{N}]/u;
+  // Is the character `ch` part of a word (a letter or digit that is not CJK), as in
+  // src/search/mod.rs?
+  function isWordChar(ch) {
+    return !isCjk(ch.codePointAt(0)) && wordChar.test(ch);
+  }
 
   // The tokens a term is looked up by: bigrams of CJK runs (the character of a single one),
   // and words.
@@ -100,18 +105,20 @@
   var DIGIT = new Int8Array(128).fill(-1);
   for (var a = 0; a < 64; a++) DIGIT[ALPHABET.charCodeAt(a)] = a;
 
+  // A word's postings have three field bits (heading, title, prefix only), a CJK token's two.
   function postings(token) {
     if (decoded[token]) return decoded[token];
     var s = shards[shardOf(token)];
     var str = s && Object.prototype.hasOwnProperty.call(s, token) ? s[token] : "";
+    var bits = isCjk(token.codePointAt(0)) ? 4 : 8;
     var out = new Int32Array(str.length), n = 0, v = 0, shift = 0, doc = -1;
     for (var i = 0; i < str.length; i++) {
       var d = DIGIT[str.charCodeAt(i)];
       if (d >= 32) { v += (d - 32) * Math.pow(2, shift); shift += 5; }
       else {
         v += d * Math.pow(2, shift);
-        doc += Math.floor(v / 4) + 1;
-        out[n++] = doc * 4 + (v % 4);
+        doc += Math.floor(v / bits) + 1;
+        out[n++] = doc * 8 + (v % bits);
         v = 0; shift = 0;
       }
     }
@@ -121,8 +128,10 @@
   // ---------------------------------------------------------------- ranking
   // Weights: a term in the title beats one in a heading beats one in the body; a term found as
   // written (adjacent characters) beats one whose bigrams are scattered; documents with more
-  // of the query's terms come first, whatever the fields.
+  // of the query's terms come first, whatever the fields, then documents with more terms found
+  // as whole words ("201" as such, not only in "2018"; W_WHOLE in the index, 1000 in the text).
   var W_TITLE = 100, W_HEADING = 30, W_BODY = 10, W_SCATTERED = 2, W_ADJACENT = 20;
+  var W_WHOLE = 200;
   // Results are listed from the index alone (titles come with the manifest); then the document
   // chunks of the best CANDIDATES are loaded to rank them on their text, pick the passage and
   // show the snippet. Each script file costs a few milliseconds, so these are few.
@@ -135,18 +144,19 @@
   }
 
   // Coarse scores from the index alone: for each document, how many terms have all their
-  // tokens, and in which fields.
+  // tokens, whether as whole words, and in which fields (score.rs, `coarse_term`).
   function coarse(terms) {
     var n = manifest.count, score = new Float64Array(n), hit = [];
-    var cnt = new Uint16Array(n), fields = new Uint8Array(n);
+    var cnt = new Uint16Array(n), fields = new Uint8Array(n), prefix = new Uint8Array(n);
     terms.forEach(function (term) {
-      cnt.fill(0); fields.fill(3);
+      cnt.fill(0); fields.fill(3); prefix.fill(0);
       term.tokens.forEach(function (tok) {
         var p = postings(tok);
         for (var i = 0; i < p.length; i++) {
-          var d = p[i] >> 2;
+          var d = p[i] >> 3;
           cnt[d]++;
           fields[d] &= p[i] & 3;
+          prefix[d] |= p[i] & 4;
         }
       });
       var need = term.tokens.length;
@@ -154,7 +164,8 @@
         if (cnt[d] === need) {
           if (score[d] === 0) hit.push(d);
           var inTitle = fields[d] & 2 && titleOf(d).indexOf(term.text) >= 0;
-          score[d] += 1000 + (inTitle ? W_TITLE : fields[d] & 1 ? W_HEADING : W_BODY);
+          score[d] += 1000 + (prefix[d] ? 0 : W_WHOLE) +
+            (inTitle ? W_TITLE : fields[d] & 1 ? W_HEADING : W_BODY);
         }
       }
     });
@@ -193,6 +204,22 @@
     return n;
   }
 
+  // Does `needle` occur in `hay` at word boundaries: not preceded by a word character when it
+  // starts with one, not followed by one when it ends with one ("201" in "201年", not "2018")?
+  function wholeIn(hay, needle) {
+    var chars = Array.from(needle);
+    var starts = isWordChar(chars[0]), ends = isWordChar(chars[chars.length - 1]);
+    var i = hay.indexOf(needle);
+    while (i >= 0) {
+      var before = i > 0 ? hay.charAt(i - 1) : "";
+      if (/[\uDC00-\uDFFF]/.test(before) && i > 1) before = hay.slice(i - 2, i);
+      var after = Array.from(hay.slice(i + needle.length, i + needle.length + 2))[0] || "";
+      if (!(starts && before && isWordChar(before)) && !(ends && after && isWordChar(after))) return true;
+      i = hay.indexOf(needle, i + 1);
+    }
+    return false;
+  }
+
   function allTokens(hay, term) {
     return term.tokens.every(function (t) { return hay.indexOf(t) >= 0; });
   }
@@ -213,13 +240,16 @@
     var data = docData(doc), f = data.f, present = 0, fieldScore = 0;
     var best = -1, bestScore = -1;
     var termLevel = terms.map(function () { return 0; });
+    var whole = terms.map(function () { return false; });
     terms.forEach(function (t, k) {
       if (f.title.indexOf(t.text) >= 0) termLevel[k] = W_TITLE;
+      if (wholeIn(f.title, t.text)) whole[k] = true;
     });
     f.sections.forEach(function (s, i) {
       var sc = 0, inSection = 0;
       terms.forEach(function (t, k) {
         var w = 0;
+        if (!whole[k] && (wholeIn(s[0], t.text) || wholeIn(s[1], t.text))) whole[k] = true;
         if (s[0].indexOf(t.text) >= 0) w = W_HEADING;
         else if (s[1].indexOf(t.text) >= 0) w = W_BODY + count(s[1], t.text);
         else if (allTokens(s[1], t) || allTokens(s[0], t)) w = W_SCATTERED;
@@ -235,8 +265,11 @@
       }
       if (sc > bestScore) { bestScore = sc; best = i; }
     });
-    termLevel.forEach(function (w) { if (w > 0) { present++; fieldScore += w; } });
-    var score = present * 10000 + fieldScore + Math.max(0, bestScore);
+    var wholeTerms = 0;
+    termLevel.forEach(function (w, k) {
+      if (w > 0) { present++; fieldScore += w; if (whole[k]) wholeTerms++; }
+    });
+    var score = present * 10000 + wholeTerms * 1000 + fieldScore + Math.max(0, bestScore);
     return { doc: doc, score: score, section: best, present: present };
   }
 
