@@ -719,3 +719,61 @@ fn the_result_line_and_messages_come_from_the_language_table() {
         "无结果：量子纠缠换个词。"
     );
 }
+
+/// Latin words and numbers match by their beginnings, below whole words (“201” finds the page
+/// with “2018” after the one with “201”), case does not matter (“ppt” finds “PPT”), and a
+/// unit's tags and summary are searched: such a result links to the top of its page.
+#[test]
+fn words_match_by_prefix_below_whole_words_and_tags_find_their_unit() {
+    let b = require_browser!();
+    let site = TempSite::minimal();
+    let unit = |file: &str, front: &str, body: &str| {
+        site.write(
+            &format!("content/01-a/{file}.md"),
+            &format!("---\n{front}kind: explanation\nminutes: 5\n---\n{body}\n"),
+        );
+    };
+    unit("a", "title: 年度要点\n", "2018年的工作要点。");
+    unit("b", "title: 文件汇编\n", "第201号文件。");
+    unit("c", "title: 课件制作\n", "用 PPT 讲课。");
+    unit(
+        "d",
+        "title: 党课\nsummary: 支部书记讲党课的做法。\ntags: [示范课堂]\n",
+        "正文。",
+    );
+    site.build().ok();
+    let page = Page::open(
+        b,
+        &file_url(&site.path().join("public/index.html")),
+        1280,
+        800,
+    );
+    let titles = |hits: &[Hit]| hits.iter().map(|h| h.title.clone()).collect::<Vec<_>>();
+
+    let hits = search(&page, "201");
+    assert_eq!(titles(&hits), ["文件汇编", "年度要点"], "{hits:#?}");
+    assert_eq!(
+        hits[1].marks,
+        ["201"],
+        "the beginning of 2018 is highlighted"
+    );
+    for q in ["2018", "２０１"] {
+        let hits = search(&page, q);
+        assert!(
+            titles(&hits).contains(&"年度要点".to_string()),
+            "{q}: {hits:#?}"
+        );
+    }
+
+    let hits = search(&page, "ppt");
+    assert_eq!(titles(&hits), ["课件制作"], "{hits:#?}");
+    assert_eq!(hits[0].marks, ["PPT"]);
+    assert_eq!(titles(&search(&page, "pp")), ["课件制作"]);
+
+    for q in ["示范课堂", "讲党课的做法"] {
+        let hits = search(&page, q);
+        assert_eq!(titles(&hits), ["党课"], "{q}: {hits:#?}");
+        let (path, anchor) = target(&hits[0].href);
+        assert_eq!((path.as_str(), anchor), ("01-a/d.html", None), "{q}");
+    }
+}
