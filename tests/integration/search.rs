@@ -22,8 +22,8 @@ struct Hit {
     marks: Vec<String>,
 }
 
-/// The body (front matter removed) and title of every unit and topic page of the shipped
-/// content, by output path.
+/// The searched text (the body, then the front matter's summary and tags lines) and title of
+/// every unit and topic page of the shipped content, by output path.
 fn content_pages() -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(repo_root().join("content")).sort_by_file_name() {
@@ -51,6 +51,12 @@ fn content_pages() -> Vec<(String, String, String)> {
             .unwrap_or("")
             .trim()
             .to_string();
+        let about: String = front
+            .lines()
+            .filter_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("tags:")))
+            .map(|l| format!("\n{}", l.trim()))
+            .collect();
+        let body = body + &about;
         let path = if rel.ends_with("/_index.md") {
             rel.replace("_index.md", "index.html")
         } else {
