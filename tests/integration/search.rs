@@ -53,7 +53,10 @@ fn content_pages() -> Vec<(String, String, String)> {
             .to_string();
         let about: String = front
             .lines()
-            .filter_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("tags:")))
+            .filter_map(|l| {
+                l.strip_prefix("summary:")
+                    .or_else(|| l.strip_prefix("tags:"))
+            })
             .map(|l| format!("\n{}", l.trim()))
             .collect();
         let body = body + &about;
