@@ -1,5 +1,5 @@
 /* Quizzes: renders the quiz embedded in <script type="application/json" id="quiz-data"> (made by
- * the build, see src/quiz.rs) into native form controls — radio buttons, checkboxes and text
+ * the build, see src/quiz/) into native form controls — radio buttons, checkboxes and text
  * inputs in fieldsets with legends, so everything works from the keyboard — grades it in the
  * browser, shows right/wrong with the explanation and a link to the source passage, announces
  * the score in an aria-live region, and saves answers and scores through progress.js.

@@ -1,4 +1,4 @@
-/* studysite search: results as the reader types, from the index in search/ (see src/search.rs).
+/* studysite search: results as the reader types, from the index in search/ (see src/search/mod.rs).
  *
  * Everything is loaded with <script> tags (fetch() of local files is forbidden from file://):
  * search/index.js (manifest) when the box is first used, then the index shards of the query's
@@ -47,7 +47,7 @@
     });
   }
 
-  // ---------------------------------------------------------------- tokens (as src/search.rs)
+  // ---------------------------------------------------------------- tokens (as src/search/mod.rs)
   function fold(s) {
     return s.replace(/[\uFF01-\uFF5E\u3000A-Z]/g, function (c) {
       var n = c.charCodeAt(0);
