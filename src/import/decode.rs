@@ -12,61 +12,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use encoding_rs::{Decoder, DecoderResult, Encoding};
 
-use super::{Block, BlockKind, Para};
-
-/// The kinds of document read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Text,
-    Docx,
-}
+use super::{Block, BlockKind, Para, Source};
 
 /// How much is read at a time.
 const CHUNK: usize = 64 * 1024;
 /// The longest line accepted (a longer one means the file is not an outline).
 const MAX_LINE: usize = 1024 * 1024;
-
-/// The kind of document a file name says, or why it cannot be imported.
-pub fn kind_of(path: &Path) -> Result<Kind> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let shown = path.display();
-    match ext.as_str() {
-        "txt" | "md" | "markdown" | "text" => Ok(Kind::Text),
-        "docx" => Ok(Kind::Docx),
-        "doc" => bail!(
-            "`{shown}` is an old Word document (.doc), which studysite cannot read: open it in Word or WPS, save it as .docx (Word 文档), and import that file"
-        ),
-        "wps" => bail!(
-            "`{shown}` is a WPS document (.wps), which studysite cannot read: open it in WPS, save it as .docx (Word 文档), and import that file"
-        ),
-        "pdf" => bail!(
-            "`{shown}` is a PDF, which keeps no paragraphs or parts to import: import the Word (.docx) or text file it was made from, or copy its text into a .txt file"
-        ),
-        _ => bail!(
-            "`{shown}` is not a document studysite imports: it reads .docx (Word, WPS), .txt and .md files; save the outline as one of these"
-        ),
-    }
-}
-
-/// A document being read, block by block.
-pub trait Source {
-    fn next_block(&mut self) -> Result<Option<Block>>;
-    /// How many images the document had (a document of images only is refused).
-    fn images(&self) -> usize;
-    /// The encoding read (`UTF-8`, `GB18030`, … or `Word` for .docx).
-    fn encoding(&self) -> String;
-}
-
-/// Opens a document of a kind [`kind_of`] accepts.
-pub fn open(path: &Path) -> Result<Box<dyn Source>> {
-    match kind_of(path)? {
-        Kind::Docx => Ok(Box::new(super::docx::read(path)?)),
-        Kind::Text => Ok(Box::new(TextSource::open(path)?)),
-    }
-}
 
 /// A text file read in chunks and decoded as it goes.
 pub struct TextSource {

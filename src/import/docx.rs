@@ -14,9 +14,8 @@ use anyhow::{Result, anyhow, bail};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::decode::Source;
 use super::outline::cn_numeral;
-use super::{Block, BlockKind, Image, Para, Span};
+use super::{Block, BlockKind, Image, Para, Source, Span};
 
 /// A Word document, read whole (its XML is small beside what it holds) and handed on block by
 /// block.

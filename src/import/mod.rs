@@ -17,6 +17,7 @@
 //! build uses. Nothing but `cmd` uses it.
 
 pub mod decode;
+pub mod document;
 pub mod docx;
 pub mod outline;
 pub mod verify;
@@ -149,9 +150,9 @@ pub struct Report {
 pub fn run(opts: &Options) -> Result<Report> {
     let place = Place {
         file: opts.file.clone(),
-        paragraphs: decode::kind_of(&opts.file)? == decode::Kind::Docx,
+        paragraphs: document::kind_of(&opts.file)? == document::Kind::Docx,
     };
-    let mut source = decode::open(&opts.file)?;
+    let mut source = open(&opts.file)?;
     let mut target = write::Target::prepare(opts)?;
     let mut recognizer = outline::Recognizer::new(place.clone());
     let mut hasher = verify::TextHash::default();
@@ -198,4 +199,22 @@ pub fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// A document being read, block by block: what both readers — [`decode`] for text,
+/// [`docx`] for Word — hand on, so the outline is recognised the same way from either.
+pub trait Source {
+    fn next_block(&mut self) -> Result<Option<Block>>;
+    /// How many images the document had (a document of images only is refused).
+    fn images(&self) -> usize;
+    /// The encoding read (`UTF-8`, `GB18030`, … or `Word` for .docx).
+    fn encoding(&self) -> String;
+}
+
+/// Opens a document of a kind [`document::kind_of`] accepts.
+pub fn open(path: &Path) -> Result<Box<dyn Source>> {
+    match document::kind_of(path)? {
+        document::Kind::Docx => Ok(Box::new(docx::read(path)?)),
+        document::Kind::Text => Ok(Box::new(decode::TextSource::open(path)?)),
+    }
 }
