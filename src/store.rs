@@ -305,12 +305,7 @@ impl Store {
                 Ok(Attempt {
                     id: r.get(0)?,
                     digest: r.get(1)?,
-                    learner: Learner {
-                        device: r.get(2)?,
-                        name: r.get(3)?,
-                        branch: r.get(4)?,
-                        on_roster: r.get(5)?,
-                    },
+                    learner: learner_at(r, 2)?,
                     quiz: r.get(6)?,
                     score: r.get(7)?,
                     total: r.get(8)?,
@@ -345,12 +340,7 @@ impl Store {
                 Ok(Read {
                     id: r.get(0)?,
                     digest: r.get(1)?,
-                    learner: Learner {
-                        device: r.get(2)?,
-                        name: r.get(3)?,
-                        branch: r.get(4)?,
-                        on_roster: r.get(5)?,
-                    },
+                    learner: learner_at(r, 2)?,
                     unit: r.get(6)?,
                     time: r.get(7)?,
                     received: r.get(8)?,
@@ -476,6 +466,17 @@ pub fn utc_from_unix(secs: i64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+/// The learner of a row whose columns `at..at + 4` are device, name, branch and on_roster (the
+/// same in both tables).
+fn learner_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Learner> {
+    Ok(Learner {
+        device: r.get(at)?,
+        name: r.get(at + 1)?,
+        branch: r.get(at + 2)?,
+        on_roster: r.get(at + 3)?,
+    })
 }
 
 #[cfg(test)]

@@ -94,6 +94,12 @@ pub struct Run {
 }
 
 impl Run {
+    /// The theme this run loaded (for a caller that renders more with it, such as
+    /// `serve --collect`'s report page), taking it out of the run.
+    pub fn take_theme(&mut self) -> Option<Theme> {
+        self.theme.take()
+    }
+
     /// Whether the model and the theme loaded without errors, so that [`Run::render`] can go on.
     pub fn loaded(&self) -> bool {
         self.theme.is_some()

@@ -30,6 +30,7 @@ use crate::output::MemoryOutput;
 use crate::render::{RenderReport, write_search};
 use crate::server::{LiveSite, ServerConfig, SiteFiles};
 use crate::store::Store;
+use crate::templates::Theme;
 use crate::watch::{SiteWatcher, describe};
 
 /// Environment variable: the idle-connection timeout in milliseconds (default 20000).
@@ -107,6 +108,8 @@ pub struct Built {
     pub phases: Phases,
     /// With [`SearchIndex::Defer`]: the model, whose search files are still to make.
     pub unindexed: Option<Site>,
+    /// The theme the build rendered with (the collector's report page uses it too).
+    pub theme: Option<Theme>,
 }
 
 /// Loads and renders the site into memory, as `build` would write it (with
@@ -116,7 +119,8 @@ pub fn build_in_memory(
     opts: &PipelineOptions<'_>,
 ) -> (Result<Built, ()>, Diagnostics) {
     let output = MemoryOutput::new();
-    let run = pipeline::run(root, &output, opts);
+    let mut run = pipeline::run(root, &output, opts);
+    let theme = run.take_theme();
     let Some(report) = run.report else {
         return (Err(()), run.diags);
     };
@@ -132,6 +136,7 @@ pub fn build_in_memory(
         report,
         phases,
         unindexed: run.site.filter(|_| opts.search == SearchIndex::Defer),
+        theme,
     };
     (Ok(built), run.diags)
 }
@@ -430,9 +435,9 @@ fn spawn_rebuilder(
                     continue;
                 }
                 let round = std::panic::AssertUnwindSafe(|| {
-                    let site = rebuild_round(&root, &shared, &cache, &changes);
-                    if let (Some(c), Some(site)) = (&collector, site) {
-                        refresh_collector(&root, c, &site);
+                    let built = rebuild_round(&root, &shared, &cache, &changes);
+                    if let (Some(c), Some((site, theme))) = (&collector, built) {
+                        c.refresh(super::report::quiz_table(&root, &site), theme);
                     }
                 });
                 let _ = std::panic::catch_unwind(round);
@@ -449,7 +454,7 @@ fn rebuild_round(
     shared: &LiveSite,
     cache: &Caches,
     changes: &[crate::watch::Change],
-) -> Option<Site> {
+) -> Option<(Site, Theme)> {
     let start = Instant::now();
     let opts = PipelineOptions {
         caches: Some(cache),
@@ -495,7 +500,7 @@ fn rebuild_round(
                     "; the site is as it was: open pages are not reloaded"
                 }
             );
-            built.unindexed
+            built.unindexed.zip(built.theme)
         }
         Err(()) => {
             shared.set_overlay_title(&overlay_title(root));
@@ -528,11 +533,4 @@ fn start_collector(root: &Path, db: &Path) -> Result<Arc<SiteCollector>> {
     Ok(Arc::new(SiteCollector::new(
         table, store, theme, per_minute,
     )?))
-}
-
-/// After a good rebuild: the collector checks records against the new site.
-fn refresh_collector(root: &Path, collector: &SiteCollector, site: &Site) {
-    if let Ok(theme) = crate::templates::Theme::load(root, &site.config) {
-        collector.refresh(super::report::quiz_table(root, site), theme);
-    }
 }
