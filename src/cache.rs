@@ -303,21 +303,9 @@ impl PackIndex {
     pub fn get(&self, key: &blake3::Hash) -> Option<Vec<u8>> {
         let &(at, len) = self.entries.get(key)?;
         let mut buf = vec![0; len as usize];
-        read_at(&self.file, &mut buf, at).ok()?;
+        crate::fs::read_at(&self.file, &mut buf, at).ok()?;
         Some(buf)
     }
-}
-
-#[cfg(unix)]
-fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
-}
-
-#[cfg(not(unix))]
-fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
-    let mut f = file;
-    std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(at))?;
-    f.read_exact(buf)
 }
 
 #[cfg(test)]

@@ -171,7 +171,7 @@ fn render_all(
     let mut report = render_with(site, theme, sink, &render_opts)?;
     site.release_body_html();
     if opts.search == SearchIndex::Write {
-        report.files += write_search(site, sink)?;
+        report.files += write_search(site, sink, render_opts.output_pages)?;
     }
     Ok(report)
 }

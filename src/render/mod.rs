@@ -113,10 +113,41 @@ pub fn render_with(
 }
 
 /// Writes the search index of `site` into `sink`; returns how many files it wrote, or a
-/// problem for every file that could not be written.
-pub fn write_search(site: &Site, sink: &dyn Sink) -> Result<usize, Diagnostics> {
-    let (stats, failed) = crate::search::write_to(site, sink);
+/// problem for every file that could not be written. With the previous build's pages
+/// (`reuse`), the previous search files are linked instead when what they are made from is
+/// unchanged ([`crate::search::input_key`]) and every one of them is still as written.
+pub fn write_search(
+    site: &Site,
+    sink: &dyn Sink,
+    reuse: Option<&OutputPages>,
+) -> Result<usize, Diagnostics> {
     let mut diags = Diagnostics::new();
+    if let Some(pages) = reuse {
+        let key = crate::search::input_key(site);
+        let paths = crate::search::file_paths(site);
+        let keyed: Vec<(blake3::Hash, &String)> = paths
+            .iter()
+            .map(|p| (blake3::keyed_hash(key.as_bytes(), p.as_bytes()), p))
+            .collect();
+        let previous: Option<Vec<std::path::PathBuf>> =
+            keyed.iter().map(|(k, p)| pages.reuse(k, p)).collect();
+        for (k, p) in &keyed {
+            pages.record(*k, p);
+        }
+        if let Some(previous) = previous {
+            for ((_, p), prev) in keyed.iter().zip(&previous) {
+                if let Err(e) = sink.link(p, prev) {
+                    diags.push(Diagnostic::error(*p, format!("{e:#}")));
+                }
+            }
+            return if diags.has_errors() {
+                Err(diags)
+            } else {
+                Ok(paths.len())
+            };
+        }
+    }
+    let (stats, failed) = crate::search::write_to(site, sink);
     for (rel, e) in failed {
         diags.push(Diagnostic::error(rel, format!("{e:#}")));
     }

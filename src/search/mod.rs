@@ -1142,6 +1142,66 @@ fn manifest_js(site: &Site, docs: &[Doc<'_>], shards: usize, starts: &[usize]) -
     out
 }
 
+/// The key of everything the search files are made from, [`FORMAT`] included: two sites with
+/// one key get the same files, so `build` links the previous build's instead of making them
+/// again (the index is made from every document, so it is kept or made whole).
+pub fn input_key(site: &Site) -> blake3::Hash {
+    let docs = docs(site);
+    let per_doc: Vec<blake3::Hash> = docs.par_iter().map(doc_key).collect();
+    let mut h = blake3::Hasher::new();
+    h.update(b"studysite search");
+    h.update(&FORMAT.to_le_bytes());
+    h.update(&(site.units.len() as u64).to_le_bytes());
+    for key in per_doc {
+        h.update(key.as_bytes());
+    }
+    for t in &site.topics {
+        put_field(&mut h, &t.title);
+        put_field(&mut h, &t.path);
+    }
+    h.finalize()
+}
+
+/// What one document gives the search files: title, topic, path and sections.
+fn doc_key(d: &Doc<'_>) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    put_field(&mut h, d.title);
+    put_field(&mut h, d.path);
+    h.update(&d.topic.map_or(u64::MAX, |t| t as u64).to_le_bytes());
+    for s in d.sections() {
+        match &s.anchor {
+            Some(a) => {
+                h.update(&[1]);
+                put_field(&mut h, a);
+            }
+            None => {
+                h.update(&[0]);
+            }
+        }
+        put_field(&mut h, &s.heading);
+        put_field(&mut h, &s.text);
+    }
+    h.finalize()
+}
+
+/// A string into a key, length first, so that no two lists of strings hash alike.
+fn put_field(h: &mut blake3::Hasher, s: &str) {
+    h.update(&(s.len() as u64).to_le_bytes());
+    h.update(s.as_bytes());
+}
+
+/// The paths of the files [`write_files`] makes for `site` (index shards, document chunks,
+/// manifest), without making them.
+pub fn file_paths(site: &Site) -> Vec<String> {
+    let docs = docs(site);
+    let shards = (0..shard_count(&docs)).map(|n| format!("{DIR}/i/{n}.js"));
+    let chunks = (0..chunk_starts(&docs).len()).map(|n| format!("{DIR}/d/{n}.js"));
+    shards
+        .chain(chunks)
+        .chain([format!("{DIR}/index.js")])
+        .collect()
+}
+
 /// Whether `path` (relative to the output folder) is one of the files [`write_files`] makes.
 pub fn is_search_file(path: &str) -> bool {
     let Some(rest) = path.strip_prefix(DIR).and_then(|r| r.strip_prefix('/')) else {

@@ -87,6 +87,13 @@ fn pages_pack(site: &TempSite) -> PathBuf {
     found.expect("a pages pack")
 }
 
+/// The inode of the output file `rel`: the same one when a build kept the previous build's
+/// file (a hard link), a new one when it wrote the file.
+#[cfg(unix)]
+fn inode(site: &TempSite, rel: &str) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(site.path().join(rel)).unwrap())
+}
+
 fn cache_size(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
         .unwrap()
@@ -102,11 +109,17 @@ fn after_each_edit_a_build_from_the_cache_equals_a_clean_build() {
     assert_eq!(reused(&first), 0, "{}", first.stderr);
     assert!(site.path().join(CACHE).join("markdown.bin").is_file());
 
+    let index_before = inode(&site, "public/search/index.js");
     let again = incremental_equals_clean(&site);
     assert!(
         reused(&again) > 10,
         "unchanged pages are reused\n{}",
         again.stderr
+    );
+    assert_eq!(
+        inode(&site, "public/search/index.js"),
+        index_before,
+        "nothing the search files are made of changed: the previous build's are kept"
     );
 
     // A unit's title: its page, its neighbours' links, the side navigation, the topic and home
@@ -121,6 +134,12 @@ fn after_each_edit_a_build_from_the_cache_equals_a_clean_build() {
     let run = incremental_equals_clean(&site);
     assert!(site.read("public/index.html").contains("改过的标题"));
     assert!(reused(&run) > 0, "{}", run.stderr);
+    assert!(site.read("public/search/index.js").contains("改过的标题"));
+    let index_after_title = inode(&site, "public/search/index.js");
+    assert_ne!(
+        index_after_title, index_before,
+        "a title is in the search files"
+    );
 
     // A template of the site's own.
     let unit_html =
@@ -135,6 +154,11 @@ fn after_each_edit_a_build_from_the_cache_equals_a_clean_build() {
     assert!(
         site.read("public/01-yuanwen/yuanwen.html")
             .contains("改过的模板")
+    );
+    assert_eq!(
+        inode(&site, "public/search/index.js"),
+        index_after_title,
+        "a template is not in the search files"
     );
 
     // site.yaml: the title every page shows.
@@ -158,6 +182,9 @@ fn a_page_changed_in_the_output_is_written_again() {
     let mut bytes = std::fs::read(&page).unwrap();
     bytes.extend_from_slice(b"<!-- edited by hand -->");
     std::fs::write(&page, &bytes).unwrap();
+    // A search file too: the others are kept, the index is made whole again.
+    let shard = site.path().join("public/search/i/0.js");
+    std::fs::write(&shard, b"damaged").unwrap();
     incremental_equals_clean(&site);
 }
 
