@@ -159,6 +159,28 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
     ]))
 }
 
+/// Reads `buf.len()` bytes of `file` from offset `at`, without moving a shared cursor, so
+/// threads may read one file at once.
+#[cfg(unix)]
+pub fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+/// See the Unix version.
+#[cfg(windows)]
+pub fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,26 +211,4 @@ mod tests {
         std::fs::write(&p, "\u{feff}---\n").unwrap();
         assert_eq!(read_text(&p).unwrap(), "---\n");
     }
-}
-
-/// Reads `buf.len()` bytes of `file` from offset `at`, without moving a shared cursor, so
-/// threads may read one file at once.
-#[cfg(unix)]
-pub fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
-}
-
-/// See the Unix version.
-#[cfg(windows)]
-pub fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
-    while !buf.is_empty() {
-        match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
-            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-            n => {
-                buf = &mut buf[n..];
-                at += n as u64;
-            }
-        }
-    }
-    Ok(())
 }
