@@ -39,13 +39,15 @@ pub fn read_text(path: &Path) -> Result<String, ReadTextError> {
     decode_text(std::fs::read(path).map_err(ReadTextError::Io)?)
 }
 
-/// [`read_text`] for bytes already read.
+/// [`read_text`] for bytes already read. The check is `simdutf8`'s (several times faster than
+/// the standard library's on Chinese text; a build reads every source), the copy after it
+/// cheaper than the standard check it saves.
 pub fn decode_text(bytes: Vec<u8>) -> Result<String, ReadTextError> {
-    let bytes = bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .map(<[u8]>::to_vec)
-        .unwrap_or(bytes);
-    match String::from_utf8(bytes) {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if let Ok(s) = simdutf8::basic::from_utf8(text) {
+        return Ok(s.to_owned());
+    }
+    match String::from_utf8(text.to_vec()) {
         Ok(s) => Ok(s),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
