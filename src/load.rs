@@ -32,6 +32,8 @@ pub struct LoadOptions<'a> {
     /// Rendered Markdown of the build before, in `build`'s cache (looked in after
     /// `markdown_cache`, whose table then takes what it gives).
     pub markdown_pack: Option<&'a markdown::MarkdownPack>,
+    /// Where `build` parks the units' and topics' text until the search index is made.
+    pub text_spill: Option<&'a markdown::TextSpill>,
 }
 
 /// Loads and validates the site at `root`. Returns the model when there were no errors, and
@@ -225,7 +227,12 @@ fn topic_from(
         .sum();
     let topic = Topic {
         path: format!("{}/index.html", ts.slug),
-        body: markdown::render_cached_from(opts.markdown_cache, opts.markdown_pack, idx.body()),
+        body: markdown::render_cached_from(
+            opts.markdown_cache,
+            opts.markdown_pack,
+            opts.text_spill,
+            idx.body(),
+        ),
         slug: ts.slug,
         title: idx.front.title,
         weight: idx.front.weight,
@@ -358,7 +365,12 @@ fn unit_from(
     opts: &LoadOptions<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Unit {
-    let body = markdown::render_cached_from(opts.markdown_cache, opts.markdown_pack, file.body());
+    let body = markdown::render_cached_from(
+        opts.markdown_cache,
+        opts.markdown_pack,
+        opts.text_spill,
+        file.body(),
+    );
     let quiz = unit_quiz(&file, bank.as_ref(), diags);
     let bank_minutes = match (&bank, &quiz) {
         (Some(_), Some(q)) => q.questions.len().div_ceil(2) as u32,

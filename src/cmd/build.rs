@@ -93,7 +93,10 @@ pub fn cache_limit() -> u64 {
 fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
     let dir = paths.root.join(CACHE_DIR);
     if paths.clean {
-        return BuildCache::default();
+        return BuildCache {
+            spill: crate::markdown::TextSpill::new(),
+            ..BuildCache::default()
+        };
     }
     let mut discarded = |file: &str, why: Option<String>| {
         if let Some(why) = why {
@@ -115,6 +118,7 @@ fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
         markdown: Default::default(),
         markdown_pack,
         pages,
+        spill: crate::markdown::TextSpill::new(),
     }
 }
 
@@ -129,7 +133,12 @@ fn save_markdown(paths: &BuildPaths, cache: &BuildCache, diags: &mut Diagnostics
         true => Ok(0),
         false => crate::fs::create_dir_all(&dir).and_then(|()| {
             let limit = cache_limit().saturating_sub(others_size(&dir, MARKDOWN_PACK));
-            crate::markdown::save_pack(&cache.markdown, &dir.join(MARKDOWN_PACK), limit)
+            crate::markdown::save_pack(
+                &cache.markdown,
+                &dir.join(MARKDOWN_PACK),
+                limit,
+                cache.spill.as_ref(),
+            )
         }),
     };
     cache.markdown.clear();

@@ -1,5 +1,6 @@
 //! The one pipeline every command that reads a site runs: load the model, load the theme,
-//! render every page into a sink, free the pages' HTML, then make the search index — each step
+//! render every page into a sink, free the pages' HTML (`build` parked the text meanwhile:
+//! [`crate::markdown::spill`]), then make the search index — each step
 //! only when the ones before it succeeded. `build` runs it into its staged output folder,
 //! `check` into a sink that discards (without the search index: nothing in it can fail on
 //! content), `serve` into memory (through its caches, with the search index made after the
@@ -11,7 +12,7 @@ use std::time::Instant;
 use crate::content::SourceCache;
 use crate::diag::Diagnostics;
 use crate::load::{LoadOptions, load_site_keeping_errors};
-use crate::markdown::{MarkdownPack, RenderCache};
+use crate::markdown::{MarkdownPack, RenderCache, TextSpill};
 use crate::model::Site;
 use crate::output::Sink;
 use crate::render::{
@@ -46,6 +47,9 @@ pub struct BuildCache {
     /// The build before's.
     pub markdown_pack: Option<MarkdownPack>,
     pub pages: OutputPages,
+    /// Where the units' and topics' text waits, from the Markdown pass to the search index
+    /// (none when no temporary file could be made: the text then stays in memory).
+    pub spill: Option<TextSpill>,
 }
 
 /// What becomes of the search index.
@@ -137,6 +141,8 @@ pub fn load(root: &Path, opts: &PipelineOptions<'_>) -> Run {
             .or(opts.build_cache.map(|c| &c.markdown)),
         markdown_pack: (opts.build_cache.and_then(|c| c.markdown_pack.as_ref()))
             .filter(|_| opts.caches.is_none()),
+        text_spill: (opts.build_cache.and_then(|c| c.spill.as_ref()))
+            .filter(|_| opts.caches.is_none()),
     };
     let (site, mut diags) = load_site_keeping_errors(root, &load);
     let theme = match site.as_ref().filter(|_| !diags.has_errors()) {
@@ -170,6 +176,14 @@ fn render_all(
     };
     let mut report = render_with(site, theme, sink, &render_opts)?;
     site.release_body_html();
+    let spill = opts.build_cache.and_then(|c| c.spill.as_ref());
+    if let Some(spill) = spill.filter(|_| opts.caches.is_none()) {
+        site.restore_body_text(spill).map_err(|e| {
+            let mut d = Diagnostics::new();
+            d.push(crate::diag::Diagnostic::error("search", format!("{e:#}")));
+            d
+        })?;
+    }
     if opts.search == SearchIndex::Write {
         report.files += write_search(site, sink, render_opts.output_pages)?;
     }

@@ -11,6 +11,9 @@
 //! text, keeping Chinese characters, so ids are stable across builds and readable in URLs.
 
 pub mod highlight;
+pub mod spill;
+
+pub use spill::TextSpill;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -51,6 +54,10 @@ pub struct Rendered {
     pub reading_units: usize,
     /// Whether any code block was highlighted (so the syntax stylesheet is needed).
     pub highlighted: bool,
+    /// Where the sections' text is while `build` has parked it ([`spill`]); `None` when the
+    /// text is in `sections`. Never in the build cache's pack.
+    #[serde(skip)]
+    pub parked: Option<spill::Parked>,
 }
 
 /// The long strings of a [`Rendered`] read back from the build cache's pack: checked as UTF-8
@@ -344,6 +351,7 @@ pub fn render(markdown: &str) -> Rendered {
         sections,
         reading_units: reading,
         highlighted: highlighter.used(),
+        parked: None,
     }
 }
 
@@ -508,29 +516,50 @@ impl MarkdownPack {
     }
 }
 
-/// [`render_cached`], looking in `pack` too before rendering.
+/// [`render_cached`], looking in `pack` too before rendering, and parking the text of what it
+/// renders or takes from the pack in `spill` when there is one.
 pub fn render_cached_from(
     cache: Option<&RenderCache>,
     pack: Option<&MarkdownPack>,
+    spill: Option<&TextSpill>,
     markdown: &str,
 ) -> Arc<Rendered> {
-    let (Some(cache), Some(pack)) = (cache, pack) else {
+    let Some(cache) = cache.filter(|_| pack.is_some() || spill.is_some()) else {
         return render_cached(cache, markdown);
     };
     let key = blake3::hash(markdown.as_bytes());
     if let Some(hit) = cache.get(&key) {
         return hit;
     }
-    let rendered = Arc::new(pack.take(&key).unwrap_or_else(|| render(markdown)));
+    let mut rendered = (pack.and_then(|p| p.take(&key))).unwrap_or_else(|| render(markdown));
+    if let Some(spill) = spill {
+        spill.park(&mut rendered);
+    }
+    let rendered = Arc::new(rendered);
     cache.insert(key, rendered.clone());
     rendered
 }
 
 /// Writes the documents `cache` gave this build as a pack at `path`, within `limit` bytes;
 /// returns the pack's size.
-pub fn save_pack(cache: &RenderCache, path: &std::path::Path, limit: u64) -> anyhow::Result<u64> {
-    let entries = (cache.used_entries().into_iter())
-        .filter_map(|(k, doc)| Some((k, postcard::to_allocvec(&*doc).ok()?)));
+/// A document whose text is parked is written with its text, read back from `spill`.
+pub fn save_pack(
+    cache: &RenderCache,
+    path: &std::path::Path,
+    limit: u64,
+    spill: Option<&TextSpill>,
+) -> anyhow::Result<u64> {
+    let encode = |doc: &Rendered| match (&doc.parked, spill) {
+        (None, _) => postcard::to_allocvec(doc).ok(),
+        (Some(_), Some(spill)) => {
+            let mut whole = doc.clone();
+            spill.restore(&mut whole).ok()?;
+            postcard::to_allocvec(&whole).ok()
+        }
+        (Some(_), None) => None,
+    };
+    let entries =
+        (cache.used_entries().into_iter()).filter_map(|(k, doc)| Some((k, encode(&doc)?)));
     crate::cache::write_pack(path, PACK_KIND, entries, limit)
 }
 

@@ -161,6 +161,20 @@ impl Site {
     /// index, made last, needs only the bodies' text (BENCHMARKS.md has what this saves at the
     /// build's peak). Pages rendered afterwards would have empty bodies. Bodies shared with a
     /// cache (`serve --watch`) are left alone.
+    /// Puts back the text `build` parked during the load into every unit's and topic's body
+    /// (a body two pages share is copied, so each has its own).
+    pub fn restore_body_text(&mut self, spill: &crate::markdown::TextSpill) -> anyhow::Result<()> {
+        use rayon::prelude::*;
+        let units = self.units.iter_mut().map(|u| &mut u.body);
+        let mut parked: Vec<&mut Arc<Rendered>> = (units
+            .chain(self.topics.iter_mut().map(|t| &mut t.body)))
+        .filter(|b| b.parked.is_some())
+        .collect();
+        parked
+            .par_iter_mut()
+            .try_for_each(|body| spill.restore(Arc::make_mut(body)))
+    }
+
     pub fn release_body_html(&mut self) {
         let units = self.units.iter_mut().map(|u| &mut u.body);
         for body in units.chain(self.topics.iter_mut().map(|t| &mut t.body)) {
