@@ -104,16 +104,42 @@ pub fn binary_id() -> &'static str {
     concat!(env!("CARGO_PKG_VERSION"), "+", env!("STUDYSITE_BUILD_ID"))
 }
 
-/// A hasher that passes the bytes on to `inner`.
-struct Hashing<W> {
-    inner: W,
+/// A hasher of the first `limit` bytes that pass between a file and its buffer (so it sees
+/// the buffer's large pieces, which it hashes on every core: a pack is some hundred
+/// megabytes at 10,000 units).
+struct Hashing<T> {
+    inner: T,
     hasher: blake3::Hasher,
+    limit: u64,
+}
+
+impl<T> Hashing<T> {
+    fn new(inner: T, limit: u64) -> Hashing<T> {
+        Hashing {
+            inner,
+            hasher: blake3::Hasher::new(),
+            limit,
+        }
+    }
+
+    fn hash(&mut self, bytes: &[u8]) {
+        let n = bytes
+            .len()
+            .min(usize::try_from(self.limit).unwrap_or(usize::MAX));
+        let piece = &bytes[..n];
+        if piece.len() >= 128 * 1024 {
+            self.hasher.update_rayon(piece);
+        } else {
+            self.hasher.update(piece);
+        }
+        self.limit -= n as u64;
+    }
 }
 
 impl<W: Write> Write for Hashing<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
+        self.hash(&buf[..n]);
         Ok(n)
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -124,10 +150,13 @@ impl<W: Write> Write for Hashing<W> {
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        self.hash(&buf[..n]);
         Ok(n)
     }
 }
+
+/// The buffers between a pack and its file.
+const PACK_BUFFER: usize = 1 << 20;
 
 fn header(kind: &str) -> Vec<u8> {
     let tag = format!("{kind} {}", binary_id());
@@ -166,10 +195,7 @@ pub fn write_pack<B: AsRef<[u8]>>(
     let tmp = path.with_extension(format!("{}-{n}.tmp", std::process::id()));
     let failed = || format!("failed to write `{}`", tmp.display());
     let file = std::fs::File::create(&tmp).with_context(failed)?;
-    let mut out = Hashing {
-        inner: BufWriter::with_capacity(256 * 1024, file),
-        hasher: blake3::Hasher::new(),
-    };
+    let mut out = BufWriter::with_capacity(PACK_BUFFER, Hashing::new(file, u64::MAX));
     out.write_all(&head).with_context(failed)?;
     // Every entry is marked by a 1, the end by a 0, then the checksum.
     let mut size = head.len() as u64 + 1 + 32;
@@ -187,10 +213,13 @@ pub fn write_pack<B: AsRef<[u8]>>(
         out.write_all(bytes).with_context(failed)?;
     }
     out.write_all(&[0]).with_context(failed)?;
-    let sum = out.hasher.finalize();
-    let mut file = out.inner;
-    file.write_all(sum.as_bytes()).with_context(failed)?;
-    file.flush().with_context(failed)?;
+    let hashing = out
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(failed)?;
+    let mut file = hashing.inner;
+    file.write_all(hashing.hasher.finalize().as_bytes())
+        .with_context(failed)?;
     drop(file);
     crate::fs::rename(&tmp, path)?;
     Ok(size)
@@ -232,10 +261,12 @@ fn scan(
     mut entry: impl FnMut(blake3::Hash, u64, &[u8]) -> Result<(), String>,
 ) -> Result<std::fs::File, PackProblem> {
     let damaged = |what: &str| PackProblem::Discarded(what.to_string());
-    let mut r = Hashing {
-        inner: BufReader::with_capacity(256 * 1024, file),
-        hasher: blake3::Hasher::new(),
-    };
+    let len = file
+        .metadata()
+        .map_err(|e| damaged(&format!("cannot be read: {e}")))?;
+    // Everything but the checksum at the end is hashed.
+    let hashed = len.len().saturating_sub(32);
+    let mut r = BufReader::with_capacity(PACK_BUFFER, Hashing::new(file, hashed));
     let want = header(kind);
     let mut head = vec![0; want.len()];
     if r.read_exact(&mut head).is_err() || head != want {
@@ -262,13 +293,14 @@ fn scan(
         entry(blake3::Hash::from_bytes(key), offset + 37, &buf).map_err(|e| damaged(&e))?;
         offset += 37 + buf.len() as u64;
     }
-    let sum = r.hasher.finalize();
     let mut stored = [0u8; 32];
-    r.inner.read_exact(&mut stored).map_err(short)?;
-    if stored != *sum.as_bytes() || r.inner.read(&mut [0u8; 1]).map_or(true, |n| n != 0) {
+    r.read_exact(&mut stored).map_err(short)?;
+    let at_end = r.read(&mut [0u8; 1]).is_ok_and(|n| n == 0);
+    let hashing = r.into_inner();
+    if !at_end || hashing.limit != 0 || stored != *hashing.hasher.finalize().as_bytes() {
         return Err(damaged("its checksum does not match (the file is damaged)"));
     }
-    Ok(r.inner.into_inner())
+    Ok(hashing.inner)
 }
 
 /// A pack checked whole once, whose entries are then read one at a time, when asked for, from

@@ -549,18 +549,47 @@ pub fn save_pack(
     limit: u64,
     spill: Option<&TextSpill>,
 ) -> anyhow::Result<u64> {
-    let encode = |doc: &Rendered| match (&doc.parked, spill) {
-        (None, _) => postcard::to_allocvec(doc).ok(),
-        (Some(_), Some(spill)) => {
-            let mut whole = doc.clone();
-            spill.restore(&mut whole).ok()?;
-            postcard::to_allocvec(&whole).ok()
-        }
-        (Some(_), None) => None,
-    };
-    let entries =
-        (cache.used_entries().into_iter()).filter_map(|(k, doc)| Some((k, encode(&doc)?)));
+    use rayon::prelude::*;
+    let used = cache.used_entries();
+    // Encoded on every core, a batch at a time (what is held at once), written in order.
+    let entries = used.chunks(256).flat_map(|batch| {
+        (batch.par_iter())
+            .filter_map(|(k, doc)| Some((*k, pack_bytes(doc, spill)?)))
+            .collect::<Vec<_>>()
+    });
     crate::cache::write_pack(path, PACK_KIND, entries, limit)
+}
+
+/// What the pack keeps of `doc`: all of it, its parked text read back from `spill`.
+fn pack_bytes(doc: &Rendered, spill: Option<&TextSpill>) -> Option<Vec<u8>> {
+    /// [`Rendered`] as it is encoded, by reference (its fields in its order).
+    #[derive(Serialize)]
+    struct Whole<'a> {
+        html: &'a str,
+        toc: &'a [TocEntry],
+        anchors: &'a [String],
+        sections: &'a [TextSection],
+        reading_units: usize,
+        highlighted: bool,
+    }
+    let restored;
+    let sections = match (&doc.parked, spill) {
+        (None, _) => &doc.sections,
+        (Some(_), Some(spill)) => {
+            restored = spill.restored_sections(doc).ok()?;
+            &restored
+        }
+        (Some(_), None) => return None,
+    };
+    let whole = Whole {
+        html: &doc.html,
+        toc: &doc.toc,
+        anchors: &doc.anchors,
+        sections,
+        reading_units: doc.reading_units,
+        highlighted: doc.highlighted,
+    };
+    postcard::to_allocvec(&whole).ok()
 }
 
 /// Renders a short Markdown string (a quiz prompt, an option) as inline HTML: the outer
@@ -629,6 +658,20 @@ fn push_text(sections: &mut [TextSection], s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pack_keeps_a_document_as_it_was_rendered_even_with_its_text_parked() {
+        let md = "引言。\n\n## 第一节 {#one}\n\n一是**重点**。\n\n```rust\nfn a() {}\n```\n";
+        let doc = render(md);
+        let want = postcard::to_allocvec(&doc).unwrap();
+        assert_eq!(pack_bytes(&doc, None).unwrap(), want);
+        let spill = TextSpill::new().expect("a temporary file");
+        let mut parked = render(md);
+        spill.park(&mut parked);
+        assert!(parked.parked.is_some());
+        assert_eq!(pack_bytes(&parked, Some(&spill)).unwrap(), want);
+        assert_eq!(pack_bytes(&parked, None), None, "no text, no entry");
+    }
 
     #[test]
     fn render_cache_gives_what_render_gives_and_sweeps_what_a_build_did_not_use() {

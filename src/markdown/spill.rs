@@ -18,7 +18,7 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 
-use super::Rendered;
+use super::{Rendered, TextSection};
 
 /// Where one document's text is in the spill: its offset, then each section's length in
 /// bytes, in order.
@@ -86,12 +86,25 @@ impl TextSpill {
         let Some(parked) = doc.parked.take() else {
             return Ok(());
         };
+        self.fill(&parked, &mut doc.sections)
+    }
+
+    /// `doc`'s sections with their text, leaving `doc` as it is.
+    pub fn restored_sections(&self, doc: &Rendered) -> Result<Vec<TextSection>> {
+        let mut sections = doc.sections.clone();
+        if let Some(parked) = &doc.parked {
+            self.fill(parked, &mut sections)?;
+        }
+        Ok(sections)
+    }
+
+    fn fill(&self, parked: &Parked, sections: &mut [TextSection]) -> Result<()> {
         let total: usize = parked.lens.iter().map(|&l| l as usize).sum();
         let bytes = self.read(parked.at, total)?;
         let damaged =
             || anyhow::anyhow!("the search text read back from a temporary file is damaged");
         let mut rest = simdutf8::basic::from_utf8(&bytes).map_err(|_| damaged())?;
-        for (s, &len) in doc.sections.iter_mut().zip(&parked.lens) {
+        for (s, &len) in sections.iter_mut().zip(&parked.lens) {
             let (text, after) = rest.split_at_checked(len as usize).ok_or_else(damaged)?;
             s.text = text.to_owned();
             rest = after;
