@@ -77,9 +77,13 @@ pub fn render_with(
 ) -> Result<RenderReport, Diagnostics> {
     let site_view = view::site_view(site);
     let nav = view::nav(site);
+    let t_quiz = view::strings_with(&theme.strings, &["quiz_", "progress_"]);
+    let t_aloud = view::strings_with(&theme.strings, &["aloud_"]);
     let keys = view::SharedKeys {
         site: &site_view,
         t: &theme.strings,
+        t_quiz: &t_quiz,
+        t_aloud: &t_aloud,
         nav: &nav,
     };
     let shared = Shared::new(theme, &keys, opts)?;

@@ -6,6 +6,7 @@
 //! |---|---|
 //! | `site` | `title`, `description`, `language`, `key` (namespace for browser storage), `extra`, `pass_mark` |
 //! | `t` | the UI strings of the site's language (`themes/<theme>/i18n/<language>.yaml`) |
+//! | `t_quiz`, `t_aloud` | the keys of `t` that start with `quiz_` or `progress_`, and with `aloud_` (what `script_strings.html` hands quiz.js, progress.js and aloud.js: picked once per build, not by a test of every key on every page) |
 //! | `root` | the relative path from this page to the site root: `""` or `"../"`; prefix every link with it |
 //! | `current_path` | this page's path from the site root, e.g. `01-xuexi/yuanwen.html` |
 //! | `page_kind` | `index`, `topic`, `unit`, `404`, or a feature page's kind |
@@ -79,7 +80,17 @@ pub struct NavUnit<'a> {
 pub struct SharedKeys<'a> {
     pub site: &'a SiteView<'a>,
     pub t: &'a BTreeMap<String, String>,
+    pub t_quiz: &'a BTreeMap<String, String>,
+    pub t_aloud: &'a BTreeMap<String, String>,
     pub nav: &'a [NavTopic<'a>],
+}
+
+/// The strings of `t` whose keys start with one of `prefixes`, in key order.
+pub fn strings_with(t: &BTreeMap<String, String>, prefixes: &[&str]) -> BTreeMap<String, String> {
+    (t.iter())
+        .filter(|(k, _)| prefixes.iter().any(|p| k.starts_with(p)))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// Keys every page has, with a value of its own. (`nav_units_html` is added beside them,
