@@ -288,19 +288,24 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
         return html.to_string();
     }
     let mut out = String::with_capacity(html.len() + ids.len() * 2 * (prefix.len() + 1));
-    // The next ` id="` or ` href="#` from `from`, whichever comes first.
-    let next = |from: usize| -> Option<(usize, &str)> {
-        let id = html[from..].find(ID).map(|o| (from + o, ID));
-        let href = html[from..].find(HREF).map(|o| (from + o, HREF));
-        match (id, href) {
-            (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
-            (a, None) => a,
-            (None, b) => b,
-        }
+    // Every ` id="` and ` href="#`, in order: each pattern is searched for once, through the
+    // whole page (a print page joins a topic's every unit).
+    let mut id_at = html.match_indices(ID).map(|(at, _)| (at, ID)).peekable();
+    let mut href_at = html
+        .match_indices(HREF)
+        .map(|(at, _)| (at, HREF))
+        .peekable();
+    let mut next = || match (id_at.peek(), href_at.peek()) {
+        (Some(a), Some(b)) if b.0 < a.0 => href_at.next(),
+        (Some(_), _) => id_at.next(),
+        (None, _) => href_at.next(),
     };
     let mut last = 0;
     let mut i = 0;
-    while let Some((at, attr)) = next(i) {
+    while let Some((at, attr)) = next() {
+        if at < i {
+            continue; // inside the value just read (it cannot be: values hold no `"`)
+        }
         let start = at + attr.len();
         let Some(len) = html[start..].find('"') else {
             break;
