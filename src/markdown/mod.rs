@@ -58,6 +58,10 @@ pub struct Rendered {
     /// text is in `sections`. Never in the build cache's pack.
     #[serde(skip)]
     pub parked: Option<spill::Parked>,
+    /// The BLAKE3 of the Markdown this was rendered from, when it came through a cache
+    /// ([`render_cached`]): what a page's cache key takes instead of the HTML.
+    #[serde(skip)]
+    pub source: Option<blake3::Hash>,
 }
 
 /// The long strings of a [`Rendered`] read back from the build cache's pack: checked as UTF-8
@@ -357,6 +361,7 @@ pub fn render(markdown: &str) -> Rendered {
         reading_units: reading,
         highlighted: highlighter.used(),
         parked: None,
+        source: None,
     }
 }
 
@@ -475,7 +480,10 @@ pub fn render_cached(cache: Option<&RenderCache>, markdown: &str) -> Arc<Rendere
         return hit;
     }
     // Rendered outside the cache's lock, so the other threads of a build keep going.
-    let rendered = Arc::new(render(markdown));
+    let rendered = Arc::new(Rendered {
+        source: Some(key),
+        ..render(markdown)
+    });
     cache.insert(key, rendered.clone());
     rendered
 }
@@ -537,6 +545,7 @@ pub fn render_cached_from(
         return hit;
     }
     let mut rendered = (pack.and_then(|p| p.take(&key))).unwrap_or_else(|| render(markdown));
+    rendered.source = Some(key);
     if let Some(spill) = spill {
         spill.park(&mut rendered);
     }

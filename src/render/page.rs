@@ -141,7 +141,7 @@ pub struct PrintUnit<'a> {
     source: Option<&'a str>,
     /// The unit's body; in the template, with its headings one level down (the unit title is
     /// the `h2`): see [`PageKeys::add_to`].
-    html: Cow<'a, str>,
+    html: view::BodyHtml<'a>,
 }
 
 /// The "print the whole topic" page: every unit of a topic, in order, on one page. The units'
@@ -157,7 +157,7 @@ fn topic_print_spec<'a>(site: &'a Site, ti: usize, path: &'a str) -> PageSpec<'a
             minutes: u.minutes,
             minutes_estimated: u.minutes_estimated,
             source: u.source_ref.as_deref(),
-            html: Cow::Borrowed(&u.body.html),
+            html: view::BodyHtml::of(&u.body),
         })
         .collect();
     PageSpec {
@@ -272,7 +272,10 @@ impl PageKeys<'_> {
                     .map(|(i, u)| {
                         let html = demote_headings(&u.html);
                         tera::Value::from_serializable(&PrintUnit {
-                            html: Cow::Owned(prefix_ids(&html, &format!("u{}-", i + 1))),
+                            html: view::BodyHtml {
+                                html: Cow::Owned(prefix_ids(&html, &format!("u{}-", i + 1))),
+                                source: None,
+                            },
                             ..u.clone()
                         })
                     })

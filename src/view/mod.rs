@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::markdown::TocEntry;
+use crate::markdown::{Rendered, TocEntry};
 use crate::model::{Site, Topic, Unit};
 
 /// Units shown in the side navigation before it switches to a window around the current one.
@@ -129,7 +129,7 @@ pub struct UnitView<'a> {
     pub summary: &'a str,
     pub tags: &'a [String],
     pub extra: &'a BTreeMap<String, serde_json::Value>,
-    pub html: &'a str,
+    pub html: BodyHtml<'a>,
     pub toc: &'a [TocEntry],
     pub topic: Link<'a>,
     /// Position in the topic, 1-based, and the topic's unit count.
@@ -143,7 +143,7 @@ pub struct TopicView<'a> {
     pub path: &'a str,
     pub slug: &'a str,
     pub summary: &'a str,
-    pub html: &'a str,
+    pub html: BodyHtml<'a>,
     pub toc: &'a [TocEntry],
     pub minutes: u32,
     pub original_minutes: u32,
@@ -241,13 +241,52 @@ pub fn unit_summary(u: &Unit) -> UnitSummary<'_> {
     }
 }
 
+/// A body's HTML as the templates see it, with the key of the Markdown it was rendered from
+/// when there is one. A page's cache key (`render`'s page keys, in postcard, which is not
+/// human-readable) takes that key instead of the HTML, which is a function of it (see
+/// [`crate::markdown::render_cached`]): hashing 32 bytes instead of a page's text, twice over
+/// for a topic's print page. Templates (human-readable values) get the HTML.
+#[derive(Debug, Clone, Default)]
+pub struct BodyHtml<'a> {
+    pub html: std::borrow::Cow<'a, str>,
+    pub source: Option<&'a blake3::Hash>,
+}
+
+impl<'a> BodyHtml<'a> {
+    pub fn of(body: &'a Rendered) -> BodyHtml<'a> {
+        BodyHtml {
+            html: std::borrow::Cow::Borrowed(&body.html),
+            source: body.source.as_ref(),
+        }
+    }
+}
+
+impl std::ops::Deref for BodyHtml<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.html
+    }
+}
+
+impl Serialize for BodyHtml<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.source {
+            Some(key) if !s.is_human_readable() => s.serialize_bytes(key.as_bytes()),
+            _ => s.serialize_str(&self.html),
+        }
+    }
+}
+
 pub fn topic_view<'a>(site: &'a Site, t: &'a Topic, with_body: bool) -> TopicView<'a> {
     TopicView {
         title: &t.title,
         path: &t.path,
         slug: &t.slug,
         summary: &t.summary,
-        html: if with_body { &t.body.html } else { "" },
+        html: match with_body {
+            true => BodyHtml::of(&t.body),
+            false => BodyHtml::default(),
+        },
         toc: if with_body { &t.body.toc } else { &[] },
         minutes: t.minutes,
         original_minutes: t.original_minutes,
@@ -275,7 +314,7 @@ pub fn unit_view<'a>(site: &'a Site, u: &'a Unit) -> UnitView<'a> {
         summary: &u.summary,
         tags: &u.tags,
         extra: &u.extra,
-        html: &u.body.html,
+        html: BodyHtml::of(&u.body),
         toc: &u.body.toc,
         topic: Link {
             title: &topic.title,
