@@ -2,7 +2,8 @@
 //! the cache, must write exactly what a clean build writes — every file's bytes — whatever was
 //! edited (a unit's title, a template, `site.yaml`); `--clean` ignores the cache; a damaged
 //! cache is discarded with a warning and the build is still right; the cache keeps within its
-//! bound.
+//! bound. The search files are the previous build's when nothing they are made from changed;
+//! the text a build parks while it renders comes back to every document, shared or not.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -242,4 +243,43 @@ fn the_cache_keeps_within_its_bound() {
         assert!(cache_size(&dir) <= limit, "{} > {limit}", cache_size(&dir));
         assert_eq!(snapshot(&site.path().join("public")), clean_build(&site));
     }
+}
+
+/// Every file of the search index under `public/search/d/` (the documents' text), joined.
+fn search_text(site: &TempSite) -> String {
+    let dir = site.path().join("public/search/d");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+#[test]
+fn two_units_with_the_same_text_each_keep_it_in_the_search_index() {
+    // A build parks every body's text outside memory while it renders and puts it back for
+    // the search index; two units with one text share one rendered body, and each must get
+    // the text back.
+    let site = TempSite::fixture("golden/full");
+    let body = "## 共同的一节\n\n这是两个单元共有的一句独特正文。\n";
+    for (file, title) in [("chongfu-a.md", "重复甲"), ("chongfu-b.md", "重复乙")] {
+        site.write(
+            &format!("content/02-jiedu/{file}"),
+            &format!("---\ntitle: {title}\nkind: explanation\nweight: 90\n---\n\n{body}"),
+        );
+    }
+    for args in [&["--clean"][..], &[][..]] {
+        build_with(&site, args, &[]).ok();
+        let text = search_text(&site);
+        assert_eq!(
+            text.matches("这是两个单元共有的一句独特正文").count(),
+            2,
+            "both documents have the text ({args:?})"
+        );
+    }
+    incremental_equals_clean(&site);
 }
