@@ -95,9 +95,10 @@ pub fn cache_limit() -> u64 {
 /// The cache of the build before, unless `--clean`; a discarded pack is a warning.
 fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
     let dir = paths.root.join(CACHE_DIR);
+    let spill = crate::markdown::TextSpill::new();
     if paths.clean {
         return BuildCache {
-            spill: crate::markdown::TextSpill::new(),
+            spill,
             ..BuildCache::default()
         };
     }
@@ -121,7 +122,7 @@ fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
         markdown: Default::default(),
         markdown_pack,
         pages,
-        spill: crate::markdown::TextSpill::new(),
+        spill,
     }
 }
 

@@ -73,6 +73,13 @@ pub struct PipelineOptions<'a> {
     pub search: SearchIndex,
 }
 
+impl<'a> PipelineOptions<'a> {
+    /// `build`'s cache, unless `serve`'s caches are given (they take its place).
+    fn build_cache(&self) -> Option<&'a BuildCache> {
+        self.build_cache.filter(|_| self.caches.is_none())
+    }
+}
+
 /// Where a run's time went, in milliseconds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Phases {
@@ -138,11 +145,9 @@ pub fn load(root: &Path, opts: &PipelineOptions<'_>) -> Run {
     let load = LoadOptions {
         source_cache: opts.caches.map(|c| &c.sources),
         markdown_cache: (opts.caches.map(|c| &c.markdown))
-            .or(opts.build_cache.map(|c| &c.markdown)),
-        markdown_pack: (opts.build_cache.and_then(|c| c.markdown_pack.as_ref()))
-            .filter(|_| opts.caches.is_none()),
-        text_spill: (opts.build_cache.and_then(|c| c.spill.as_ref()))
-            .filter(|_| opts.caches.is_none()),
+            .or(opts.build_cache().map(|c| &c.markdown)),
+        markdown_pack: opts.build_cache().and_then(|c| c.markdown_pack.as_ref()),
+        text_spill: opts.build_cache().and_then(|c| c.spill.as_ref()),
     };
     let (site, mut diags) = load_site_keeping_errors(root, &load);
     let theme = match site.as_ref().filter(|_| !diags.has_errors()) {
@@ -172,12 +177,11 @@ fn render_all(
 ) -> Result<RenderReport, Diagnostics> {
     let render_opts = RenderOptions {
         page_cache: opts.caches.map(|c| &c.pages),
-        output_pages: (opts.build_cache.map(|c| &c.pages)).filter(|_| opts.caches.is_none()),
+        output_pages: opts.build_cache().map(|c| &c.pages),
     };
     let mut report = render_with(site, theme, sink, &render_opts)?;
     site.release_body_html();
-    let spill = opts.build_cache.and_then(|c| c.spill.as_ref());
-    if let Some(spill) = spill.filter(|_| opts.caches.is_none()) {
+    if let Some(spill) = opts.build_cache().and_then(|c| c.spill.as_ref()) {
         site.restore_body_text(spill).map_err(|e| {
             let mut d = Diagnostics::new();
             d.push(crate::diag::Diagnostic::error("search", format!("{e:#}")));

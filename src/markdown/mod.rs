@@ -472,20 +472,7 @@ pub type RenderCache = crate::cache::Cache<Arc<Rendered>>;
 
 /// [`render`] through `cache` when there is one.
 pub fn render_cached(cache: Option<&RenderCache>, markdown: &str) -> Arc<Rendered> {
-    let Some(cache) = cache else {
-        return Arc::new(render(markdown));
-    };
-    let key = blake3::hash(markdown.as_bytes());
-    if let Some(hit) = cache.get(&key) {
-        return hit;
-    }
-    // Rendered outside the cache's lock, so the other threads of a build keep going.
-    let rendered = Arc::new(Rendered {
-        source: Some(key),
-        ..render(markdown)
-    });
-    cache.insert(key, rendered.clone());
-    rendered
+    render_cached_from(cache, None, None, markdown)
 }
 
 /// The kind of [`RenderCache`] pack `build` keeps between runs (see [`crate::cache`]).
@@ -537,13 +524,14 @@ pub fn render_cached_from(
     spill: Option<&TextSpill>,
     markdown: &str,
 ) -> Arc<Rendered> {
-    let Some(cache) = cache.filter(|_| pack.is_some() || spill.is_some()) else {
-        return render_cached(cache, markdown);
+    let Some(cache) = cache else {
+        return Arc::new(render(markdown));
     };
     let key = blake3::hash(markdown.as_bytes());
     if let Some(hit) = cache.get(&key) {
         return hit;
     }
+    // Rendered outside the cache's lock, so the other threads of a build keep going.
     let mut rendered = (pack.and_then(|p| p.take(&key))).unwrap_or_else(|| render(markdown));
     rendered.source = Some(key);
     if let Some(spill) = spill {

@@ -157,27 +157,29 @@ impl Site {
         self.question_offsets[range.start]..self.question_offsets[range.end]
     }
 
-    /// Frees the body HTML of every unit and topic, once every page is written: the search
-    /// index, made last, needs only the bodies' text (BENCHMARKS.md has what this saves at the
-    /// build's peak). Pages rendered afterwards would have empty bodies. Bodies shared with a
-    /// cache (`serve --watch`) are left alone.
+    /// Every unit's and topic's body: what the search index reads.
+    fn bodies_mut(&mut self) -> impl Iterator<Item = &mut Arc<Rendered>> {
+        let units = self.units.iter_mut().map(|u| &mut u.body);
+        units.chain(self.topics.iter_mut().map(|t| &mut t.body))
+    }
+
     /// Puts back the text `build` parked during the load into every unit's and topic's body
     /// (a body two pages share is copied, so each has its own).
     pub fn restore_body_text(&mut self, spill: &crate::markdown::TextSpill) -> anyhow::Result<()> {
         use rayon::prelude::*;
-        let units = self.units.iter_mut().map(|u| &mut u.body);
-        let mut parked: Vec<&mut Arc<Rendered>> = (units
-            .chain(self.topics.iter_mut().map(|t| &mut t.body)))
-        .filter(|b| b.parked.is_some())
-        .collect();
+        let mut parked: Vec<&mut Arc<Rendered>> =
+            self.bodies_mut().filter(|b| b.parked.is_some()).collect();
         parked
             .par_iter_mut()
             .try_for_each(|body| spill.restore(Arc::make_mut(body)))
     }
 
+    /// Frees the body HTML of every unit and topic, once every page is written: the search
+    /// index, made last, needs only the bodies' text (BENCHMARKS.md has what this saves at the
+    /// build's peak). Pages rendered afterwards would have empty bodies. Bodies shared with a
+    /// cache (`serve --watch`) are left alone.
     pub fn release_body_html(&mut self) {
-        let units = self.units.iter_mut().map(|u| &mut u.body);
-        for body in units.chain(self.topics.iter_mut().map(|t| &mut t.body)) {
+        for body in self.bodies_mut() {
             if let Some(rendered) = Arc::get_mut(body) {
                 rendered.html = String::new();
             }

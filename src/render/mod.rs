@@ -126,40 +126,44 @@ pub fn write_search(
     reuse: Option<&OutputPages>,
 ) -> Result<usize, Diagnostics> {
     let mut diags = Diagnostics::new();
-    if let Some(pages) = reuse {
-        let key = crate::search::input_key(site);
-        let paths = crate::search::file_paths(site);
-        let keyed: Vec<(blake3::Hash, &String)> = paths
-            .iter()
-            .map(|p| (blake3::keyed_hash(key.as_bytes(), p.as_bytes()), p))
-            .collect();
-        let previous: Option<Vec<std::path::PathBuf>> =
-            keyed.iter().map(|(k, p)| pages.reuse(k, p)).collect();
-        for (k, p) in &keyed {
-            pages.record(*k, p);
-        }
-        if let Some(previous) = previous {
-            for ((_, p), prev) in keyed.iter().zip(&previous) {
-                if let Err(e) = sink.link(p, prev) {
-                    diags.push(Diagnostic::error(*p, format!("{e:#}")));
+    let written = match reuse.and_then(|pages| previous_search(site, pages)) {
+        Some(previous) => {
+            for (path, prev) in &previous {
+                if let Err(e) = sink.link(path, prev) {
+                    diags.push(Diagnostic::error(path, format!("{e:#}")));
                 }
             }
-            return if diags.has_errors() {
-                Err(diags)
-            } else {
-                Ok(paths.len())
-            };
+            previous.len()
         }
-    }
-    let (stats, failed) = crate::search::write_to(site, sink);
-    for (rel, e) in failed {
-        diags.push(Diagnostic::error(rel, format!("{e:#}")));
-    }
+        None => {
+            let (stats, failed) = crate::search::write_to(site, sink);
+            for (rel, e) in failed {
+                diags.push(Diagnostic::error(rel, format!("{e:#}")));
+            }
+            stats.files
+        }
+    };
     if diags.has_errors() {
         Err(diags)
     } else {
-        Ok(stats.files)
+        Ok(written)
     }
+}
+
+/// The previous build's search files (path, and the file in the previous output) when each of
+/// them is still there as it was written and what they are made from is unchanged; notes the
+/// files this build will have either way.
+fn previous_search(site: &Site, pages: &OutputPages) -> Option<Vec<(String, std::path::PathBuf)>> {
+    let (key, paths) = crate::search::input_key(site);
+    let keyed: Vec<(blake3::Hash, String)> = (paths.into_iter())
+        .map(|p| (blake3::keyed_hash(key.as_bytes(), p.as_bytes()), p))
+        .collect();
+    for (k, p) in &keyed {
+        pages.record(*k, p);
+    }
+    (keyed.into_iter())
+        .map(|(k, p)| pages.reuse(&k, &p).map(|prev| (p, prev)))
+        .collect()
 }
 
 /// The pages the features add: the quiz pages, then the sessions' pages.

@@ -1142,11 +1142,19 @@ fn manifest_js(site: &Site, docs: &[Doc<'_>], shards: usize, starts: &[usize]) -
     out
 }
 
-/// The key of everything the search files are made from, [`FORMAT`] included: two sites with
-/// one key get the same files, so `build` links the previous build's instead of making them
-/// again (the index is made from every document, so it is kept or made whole).
-pub fn input_key(site: &Site) -> blake3::Hash {
+/// The key of everything the search files are made from, [`FORMAT`] included, and the paths
+/// of the files [`write_files`] makes (index shards, document chunks, manifest), without making
+/// them: two sites with one key get the same files, so `build` links the previous build's
+/// instead of making them again (the index is made from every document, so it is kept or made
+/// whole).
+pub fn input_key(site: &Site) -> (blake3::Hash, Vec<String>) {
     let docs = docs(site);
+    let shards = (0..shard_count(&docs)).map(|n| format!("{DIR}/i/{n}.js"));
+    let chunks = (0..chunk_starts(&docs).len()).map(|n| format!("{DIR}/d/{n}.js"));
+    let paths = shards
+        .chain(chunks)
+        .chain([format!("{DIR}/index.js")])
+        .collect();
     let per_doc: Vec<blake3::Hash> = docs.par_iter().map(doc_key).collect();
     let mut h = blake3::Hasher::new();
     h.update(b"studysite search");
@@ -1159,7 +1167,7 @@ pub fn input_key(site: &Site) -> blake3::Hash {
         put_field(&mut h, &t.title);
         put_field(&mut h, &t.path);
     }
-    h.finalize()
+    (h.finalize(), paths)
 }
 
 /// What one document gives the search files: title, topic, path and sections.
@@ -1188,18 +1196,6 @@ fn doc_key(d: &Doc<'_>) -> blake3::Hash {
 fn put_field(h: &mut blake3::Hasher, s: &str) {
     h.update(&(s.len() as u64).to_le_bytes());
     h.update(s.as_bytes());
-}
-
-/// The paths of the files [`write_files`] makes for `site` (index shards, document chunks,
-/// manifest), without making them.
-pub fn file_paths(site: &Site) -> Vec<String> {
-    let docs = docs(site);
-    let shards = (0..shard_count(&docs)).map(|n| format!("{DIR}/i/{n}.js"));
-    let chunks = (0..chunk_starts(&docs).len()).map(|n| format!("{DIR}/d/{n}.js"));
-    shards
-        .chain(chunks)
-        .chain([format!("{DIR}/index.js")])
-        .collect()
 }
 
 /// Whether `path` (relative to the output folder) is one of the files [`write_files`] makes.
@@ -1551,29 +1547,35 @@ mod tests {
         );
     }
 
-    #[test]
-    fn site_index_has_every_unit_and_topic_and_no_quiz_text() {
+    /// The model of a site made of `files` (path, text), in a folder removed afterwards.
+    fn site_of(files: &[(&str, &str)]) -> Site {
         let dir = tempfile::tempdir().unwrap();
-        let w = |p: &str, s: &str| {
+        for (p, text) in files {
             let path = dir.path().join(p);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, s).unwrap();
-        };
-        w("site.yaml", "title: 测试\n");
-        w(
-            "content/01-a/_index.md",
-            "---\ntitle: 专题甲\nweight: 1\n---\n导言。\n",
-        );
-        w(
-            "content/01-a/yuanwen.md",
-            "---\ntitle: 第一书记\nkind: original\nminutes: 5\n---\n## 整顿 {#zd}\n\n软弱涣散。\n",
-        );
-        w(
-            "content/01-a/jiedu.md",
-            "---\ntitle: 解读\nkind: explanation\nminutes: 5\nquiz:\n  - id: q1\n    type: truefalse\n    prompt: 测验独有词汇\n    answer: true\n---\n正文。\n",
-        );
+            std::fs::write(path, text).unwrap();
+        }
         let (site, diags) = crate::load::load_site(dir.path());
-        let site = site.unwrap_or_else(|| panic!("{diags:?}"));
+        site.unwrap_or_else(|| panic!("{diags:?}"))
+    }
+
+    #[test]
+    fn site_index_has_every_unit_and_topic_and_no_quiz_text() {
+        let site = site_of(&[
+            ("site.yaml", "title: 测试\n"),
+            (
+                "content/01-a/_index.md",
+                "---\ntitle: 专题甲\nweight: 1\n---\n导言。\n",
+            ),
+            (
+                "content/01-a/yuanwen.md",
+                "---\ntitle: 第一书记\nkind: original\nminutes: 5\n---\n## 整顿 {#zd}\n\n软弱涣散。\n",
+            ),
+            (
+                "content/01-a/jiedu.md",
+                "---\ntitle: 解读\nkind: explanation\nminutes: 5\nquiz:\n  - id: q1\n    type: truefalse\n    prompt: 测验独有词汇\n    answer: true\n---\n正文。\n",
+            ),
+        ]);
         let files = data_files(&site);
         let all: String = files
             .iter()
@@ -1600,31 +1602,25 @@ mod tests {
 
     #[test]
     fn prefixes_summaries_and_tags_are_indexed() {
-        let dir = tempfile::tempdir().unwrap();
-        let w = |p: &str, s: &str| {
-            let path = dir.path().join(p);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, s).unwrap();
-        };
-        w("site.yaml", "title: 测试\n");
-        w(
-            "content/01-a/_index.md",
-            "---\ntitle: 专题甲\nweight: 1\nsummary: 专题摘要独有\n---\n导言。\n",
-        );
-        w(
-            "content/01-a/a.md",
-            "---\ntitle: 甲\nkind: original\nminutes: 5\n---\n第201号文件。\n",
-        );
-        w(
-            "content/01-a/b.md",
-            "---\ntitle: 乙\nkind: original\nminutes: 5\nsummary: 课件说明\ntags: [PPT, 课件]\n---\n2018年。\n",
-        );
-        w(
-            "content/01-a/c.md",
-            "---\ntitle: 丙 2018\nkind: original\nminutes: 5\n---\n201 与 2019。\n",
-        );
-        let (site, diags) = crate::load::load_site(dir.path());
-        let site = site.unwrap_or_else(|| panic!("{diags:?}"));
+        let site = site_of(&[
+            ("site.yaml", "title: 测试\n"),
+            (
+                "content/01-a/_index.md",
+                "---\ntitle: 专题甲\nweight: 1\nsummary: 专题摘要独有\n---\n导言。\n",
+            ),
+            (
+                "content/01-a/a.md",
+                "---\ntitle: 甲\nkind: original\nminutes: 5\n---\n第201号文件。\n",
+            ),
+            (
+                "content/01-a/b.md",
+                "---\ntitle: 乙\nkind: original\nminutes: 5\nsummary: 课件说明\ntags: [PPT, 课件]\n---\n2018年。\n",
+            ),
+            (
+                "content/01-a/c.md",
+                "---\ntitle: 丙 2018\nkind: original\nminutes: 5\n---\n201 与 2019。\n",
+            ),
+        ]);
         let id = |title: &str| site.units.iter().position(|u| u.title == title).unwrap() as u32;
         let files = data_files(&site);
         let shard =
