@@ -439,35 +439,6 @@ pub fn random_hex(bytes: usize) -> String {
     out
 }
 
-/// Now, in UTC, as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    utc_from_unix(secs)
-}
-
-/// A Unix time as `YYYY-MM-DDTHH:MM:SSZ` (days to civil date: Howard Hinnant's algorithm).
-pub fn utc_from_unix(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 /// The learner of a row whose columns `at..at + 4` are device, name, branch and on_roster (the
 /// same in both tables).
 fn learner_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Learner> {
@@ -482,6 +453,7 @@ fn learner_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Learner> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::now_utc;
 
     fn read(id: &str, digest: &str) -> Record {
         Record::Read(Read {
@@ -525,12 +497,5 @@ mod tests {
         }
         let e = Store::open(&path).unwrap_err().to_string();
         assert!(e.contains("schema version 99, newer"), "{e}");
-    }
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(utc_from_unix(0), "1970-01-01T00:00:00Z");
-        assert_eq!(utc_from_unix(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(utc_from_unix(1_735_689_599), "2024-12-31T23:59:59Z");
     }
 }

@@ -9,7 +9,8 @@ use super::QuizTable;
 use crate::model::quiz::{Given, is_right};
 use crate::model::{Question, QuestionType};
 use crate::server::collect::{CollectRequest, CollectResponse};
-use crate::store::{AnswerRow, Attempt, Learner, Read, Record, now_utc};
+use crate::store::{AnswerRow, Attempt, Learner, Read, Record};
+use crate::time::now_utc;
 
 /// The longest name or branch kept, in characters (longer ones are cut).
 pub const NAME_MAX: usize = 40;

@@ -530,7 +530,7 @@ pub fn page(
     ctx.insert("branches", &branches);
     ctx.insert("token", &query.token);
     ctx.insert("query", &download_query(query));
-    ctx.insert("generated", &crate::store::now_utc());
+    ctx.insert("generated", &crate::time::now_utc());
     theme.render("report.html", &ctx).map_err(|d| d.message)
 }
 

@@ -553,7 +553,7 @@ impl<'t> Writer<'t> {
         let text = format!(
             "---\ntitle: {}\ndate: {}\nblocks:\n{blocks}---\n{}",
             quote(&format!("{site_title}（班次草稿）")),
-            today(),
+            crate::time::today(),
             SESSION_NOTICE
         );
         self.t.write(&rel, text.as_bytes())?;
@@ -774,29 +774,6 @@ fn site_yaml(title: &str) -> String {
         }
     }
     out
-}
-
-/// Today's date (`SOURCE_DATE_EPOCH` when set, for reproducible output), `YYYY-MM-DD`.
-fn today() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64)
-        });
-    // Days to civil date (Howard Hinnant's algorithm).
-    let z = secs.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// `12345` → `12,345`.
