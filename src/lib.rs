@@ -39,6 +39,10 @@
 //! message, snippet) so one run lists all of them; I/O and internal failures travel as
 //! `anyhow::Error` with context.
 
+// The API documentation is for studysite's developers, who read it with
+// `cargo doc --document-private-items`: module docs link to the private items they explain.
+#![allow(rustdoc::private_intra_doc_links)]
+
 pub mod assets;
 pub mod cache;
 pub mod cli;

@@ -15,8 +15,10 @@
 //!   whose key is unchanged, and whose file is as the build left it, is hard-linked from the
 //!   previous output into the new one instead of rendered and written.
 //!
-//! The search files are keyed like pages, all by one key of everything they are made from
-//! ([`crate::search::input_key`]): linked whole from the previous output, or made whole again.
+//! The search files are keyed like pages (a document chunk by its documents, an index shard
+//! by its bytes); `pages.bin` also holds the search index's state
+//! ([`crate::search::IndexState`]), so that after an edit only the index shards whose postings
+//! changed are made again ([`crate::search::write_reusing`]).
 //! The assets are written anew every time. While the pages render, every page's text waits
 //! in a temporary file ([`crate::markdown::spill`]). A pack written by another
 //! studysite binary, damaged or cut short is discarded with a warning; the packs together stay

@@ -7,7 +7,7 @@
 //! (ids unique site-wide, `source` naming a heading of an original unit) run in
 //! [`validate_site`]. Each page's quiz is embedded as JSON in a `<script type="application/json">`
 //! (escaped by [`crate::view::script_json`], so no text can close the script element): unit pages
-//! ([`embed_json`]) and the feature [`pages`]. The build also writes [`data_files`].
+//! ([`embed_json`]) and the feature [`pages()`]. The build also writes [`data_files`].
 //!
 //! A question bank (题库, `content/<topic>/<name>.xlsx|csv`) is a unit whose quiz is the
 //! file's rows, checked by [`check_bank`] with the same checks and messages, at the cell.

@@ -116,54 +116,49 @@ pub fn render_with(
     }
 }
 
-/// Writes the search index of `site` into `sink`; returns how many files it wrote, or a
-/// problem for every file that could not be written. With the previous build's pages
-/// (`reuse`), the previous search files are linked instead when what they are made from is
-/// unchanged ([`crate::search::input_key`]) and every one of them is still as written.
+/// Writes the search index of `site` into `sink`; returns how many files it has, or a problem
+/// for every file that could not be written. With the previous build's pages (`reuse`), each
+/// search file that would be what that build wrote is linked from its output, and only the
+/// index shards an edit changed are made ([`crate::search::write_reusing`]).
 pub fn write_search(
     site: &Site,
     sink: &dyn Sink,
     reuse: Option<&OutputPages>,
 ) -> Result<usize, Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let written = match reuse.and_then(|pages| previous_search(site, pages)) {
-        Some(previous) => {
-            for (path, prev) in &previous {
-                if let Err(e) = sink.link(path, prev) {
-                    diags.push(Diagnostic::error(path, format!("{e:#}")));
-                }
-            }
-            previous.len()
+    use crate::search::FileBytes;
+    let failed = Mutex::new(Vec::new());
+    let file = |key: &blake3::Hash, path: &str| reuse.and_then(|pages| pages.reuse(key, path));
+    let previous = reuse.map(|pages| crate::search::Reuse {
+        state: pages.search_state(),
+        file: &file,
+    });
+    let put = |path: &str, key: &blake3::Hash, bytes: FileBytes<'_>| {
+        if let Some(pages) = reuse {
+            pages.record(*key, path);
         }
-        None => {
-            let (stats, failed) = crate::search::write_to(site, sink);
-            for (rel, e) in failed {
-                diags.push(Diagnostic::error(rel, format!("{e:#}")));
-            }
-            stats.files
+        let written = match bytes {
+            FileBytes::New(b) => sink.write(path, b),
+            FileBytes::Previous(p) => sink.link(path, p),
+        };
+        if let Err(e) = written {
+            let mut failed = failed.lock().unwrap_or_else(|e| e.into_inner());
+            failed.push((path.to_string(), e));
         }
     };
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok(written)
+    let (stats, state) = crate::search::write_reusing(site, previous.as_ref(), &put);
+    if let Some(pages) = reuse {
+        pages.record_search(state);
     }
-}
-
-/// The previous build's search files (path, and the file in the previous output) when each of
-/// them is still there as it was written and what they are made from is unchanged; notes the
-/// files this build will have either way.
-fn previous_search(site: &Site, pages: &OutputPages) -> Option<Vec<(String, std::path::PathBuf)>> {
-    let (key, paths) = crate::search::input_key(site);
-    let keyed: Vec<(blake3::Hash, String)> = (paths.into_iter())
-        .map(|p| (blake3::keyed_hash(key.as_bytes(), p.as_bytes()), p))
-        .collect();
-    for (k, p) in &keyed {
-        pages.record(*k, p);
+    let mut failed = failed.into_inner().unwrap_or_else(|e| e.into_inner());
+    if failed.is_empty() {
+        return Ok(stats.files);
     }
-    (keyed.into_iter())
-        .map(|(k, p)| pages.reuse(&k, &p).map(|prev| (p, prev)))
-        .collect()
+    failed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut diags = Diagnostics::new();
+    for (rel, e) in failed {
+        diags.push(Diagnostic::error(rel, format!("{e:#}")));
+    }
+    Err(diags)
 }
 
 /// The pages the features add: the quiz pages, then the sessions' pages.

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::page::PageKeys;
 use crate::fs::Stamp;
+use crate::search::IndexState;
 use crate::view;
 
 /// Finished pages by the hash of their inputs.
@@ -52,10 +53,19 @@ pub struct OutputPages {
     prev: HashMap<blake3::Hash, (Stamp, String)>,
     /// The pages of this build: key and path.
     made: Mutex<Vec<(blake3::Hash, String)>>,
+    /// What the previous build's search index was made from (its files are pages here).
+    search: Option<IndexState>,
+    /// This build's.
+    search_made: Mutex<Option<IndexState>>,
 }
 
 impl OutputPages {
-    const PACK_KIND: &str = "pages 1";
+    const PACK_KIND: &str = "pages 2";
+
+    /// The key of the pack's one entry that is not a page: the search index's state.
+    fn search_key() -> blake3::Hash {
+        blake3::hash(b"studysite: the search index's state")
+    }
 
     /// The file name of the pack of output folder `dir`'s pages (one per output folder, so
     /// building one site into two folders in turn reuses pages in both).
@@ -68,8 +78,13 @@ impl OutputPages {
     /// missing, and the warning's text besides when it was discarded.
     pub fn load(dir: &Path, path: &Path) -> (OutputPages, Option<String>) {
         let mut prev = HashMap::new();
+        let mut search = None;
         let r = crate::cache::read_pack(path, Self::PACK_KIND, |key, bytes| {
             let bad = || "an entry is damaged".to_string();
+            if key == Self::search_key() {
+                search = Some(IndexState::from_bytes(bytes).ok_or_else(bad)?);
+                return Ok(());
+            }
             let (stamp, page) = bytes.split_at_checked(Stamp::LEN).ok_or_else(bad)?;
             let stamp = Stamp::from_bytes(stamp).ok_or_else(bad)?;
             let page = std::str::from_utf8(page).map_err(|_| bad())?;
@@ -78,19 +93,21 @@ impl OutputPages {
         });
         let warning = match r {
             Ok(()) => None,
-            Err(crate::cache::PackProblem::Missing) => {
+            Err(problem) => {
                 prev.clear();
-                None
-            }
-            Err(crate::cache::PackProblem::Discarded(why)) => {
-                prev.clear();
-                Some(why)
+                search = None;
+                match problem {
+                    crate::cache::PackProblem::Missing => None,
+                    crate::cache::PackProblem::Discarded(why) => Some(why),
+                }
             }
         };
         let pages = OutputPages {
             dir: dir.to_path_buf(),
             prev,
             made: Mutex::default(),
+            search,
+            search_made: Mutex::default(),
         };
         (pages, warning)
     }
@@ -108,17 +125,36 @@ impl OutputPages {
         made.push((key, path.to_string()));
     }
 
+    /// What the previous build's search index was made from.
+    pub fn search_state(&self) -> Option<&IndexState> {
+        self.search.as_ref()
+    }
+
+    /// Notes what this build's search index was made from.
+    pub fn record_search(&self, state: IndexState) {
+        *self.search_made.lock().unwrap_or_else(|e| e.into_inner()) = Some(state);
+    }
+
     /// Writes the pages this build made, as they now are in output folder `dir` (after the
-    /// build was swapped in), as a pack at `path`; returns its size.
+    /// build was swapped in), and its search index's state, as a pack at `path`; returns its
+    /// size.
     pub fn save(self, dir: &Path, path: &Path, limit: u64) -> anyhow::Result<u64> {
         let mut made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
         made.sort_unstable_by(|a, b| a.1.cmp(&b.1));
-        let entries = made.into_iter().filter_map(|(key, page)| {
+        let search = (self.search_made.into_inner())
+            .unwrap_or_else(|e| e.into_inner())
+            .map(|state| (Self::search_key(), state.to_bytes()));
+        let pages = made.into_iter().filter_map(|(key, page)| {
             let stamp = crate::fs::stamp(&dir.join(&page))?;
             let mut bytes = stamp.to_bytes().to_vec();
             bytes.extend_from_slice(page.as_bytes());
             Some((key, bytes))
         });
-        crate::cache::write_pack(path, Self::PACK_KIND, entries, limit)
+        crate::cache::write_pack(
+            path,
+            Self::PACK_KIND,
+            search.into_iter().chain(pages),
+            limit,
+        )
     }
 }

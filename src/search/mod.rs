@@ -75,14 +75,22 @@
 //! was measured too: no faster, and the peak memory higher (index and chunk writing at once).
 //! Files are few and large, about [`SHARD_TARGET`] and [`CHUNK_TARGET`]: creating a file costs
 //! the build more than its bytes do.
+//!
+//! `build` starts from the previous build's files ([`write_reusing`]): a document chunk whose
+//! documents are unchanged is the previous file, and after an edit only the edited documents
+//! are tokenised and only the index shards where their postings changed are made ([`delta`]).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::markdown::{TextSection, is_cjk};
 use crate::model::Site;
+
+mod delta;
+pub use delta::IndexState;
 
 /// Version of the files' format (the manifest's `v`); `search.js` checks it. 2: word
 /// prefixes, and the prefix bit in the postings of words.
@@ -668,39 +676,91 @@ fn field_bits(key: u64) -> u32 {
     if is_word_key(key) { 3 } else { 2 }
 }
 
-/// Decodes a posting list (for tests and tools) with `bits` field bits (3 for a word's, 2 for
-/// a CJK token's): (document id, fields).
-pub fn decode_postings(s: &str, bits: u32) -> Vec<(u32, u8)> {
-    let mut out = Vec::new();
-    let (mut v, mut shift, mut doc) = (0u64, 0u32, -1i64);
-    for b in s.bytes() {
-        let Some(d) = ALPHABET.iter().position(|&a| a == b) else {
-            continue;
-        };
-        let d = d as u64;
-        if d >= 32 {
-            v |= (d - 32) << shift;
-            shift += 5;
-        } else {
-            v |= d << shift;
-            doc += (v >> bits) as i64 + 1;
-            out.push((doc as u32, (v & ((1 << bits) - 1)) as u8));
-            v = 0;
-            shift = 0;
+/// The value of each base64url character of a posting list; 64 for any other byte.
+const DIGIT: [u8; 256] = {
+    let mut t = [64; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The postings of a list with `bits` field bits, in order: (document id, fields). Stops at a
+/// byte outside the alphabet, and says so ([`PostingIter::damaged`]).
+struct PostingIter<'a> {
+    bytes: std::slice::Iter<'a, u8>,
+    bits: u32,
+    doc: i64,
+    damaged: bool,
+}
+
+impl<'a> PostingIter<'a> {
+    fn new(s: &'a str, bits: u32) -> Self {
+        PostingIter {
+            bytes: s.as_bytes().iter(),
+            bits,
+            doc: -1,
+            damaged: false,
         }
     }
-    out
+}
+
+impl Iterator for PostingIter<'_> {
+    type Item = (u32, u8);
+
+    fn next(&mut self) -> Option<(u32, u8)> {
+        let (mut v, mut shift) = (0u64, 0u32);
+        for &b in self.bytes.by_ref() {
+            let d = DIGIT[b as usize] as u64;
+            if d == 64 || shift > 60 {
+                self.damaged = true;
+                return None;
+            }
+            if d >= 32 {
+                v |= (d - 32) << shift;
+                shift += 5;
+            } else {
+                v |= d << shift;
+                self.doc += (v >> self.bits) as i64 + 1;
+                return Some((self.doc as u32, (v & ((1 << self.bits) - 1)) as u8));
+            }
+        }
+        // A list ends with a last digit; one that stops inside a number is damaged.
+        self.damaged |= shift > 0;
+        None
+    }
+}
+
+/// Decodes a posting list (for tests and tools) with `bits` field bits (3 for a word's, 2 for
+/// a CJK token's): (document id, fields). Stops at the first byte outside the alphabet.
+pub fn decode_postings(s: &str, bits: u32) -> Vec<(u32, u8)> {
+    PostingIter::new(s, bits).collect()
+}
+
+/// The fields a posting stores for a token seen in `fields` of a document (with the
+/// `SEEN_*` bits): heading and title, and the prefix bit for a word seen only as the beginning
+/// of longer words.
+fn posting_fields(fields: u8) -> u8 {
+    let mut f = fields & (FIELD_HEADING | FIELD_TITLE);
+    if fields & (SEEN_PREFIX | SEEN_WHOLE) == SEEN_PREFIX {
+        f |= FIELD_PREFIX;
+    }
+    f
 }
 
 impl Postings {
     /// Adds a document, with the fields a token was seen in, in a list of `bits` field bits
     /// ([`field_bits`]).
     fn add(&mut self, doc: u32, fields: u8, bits: u32) {
+        self.push(doc, posting_fields(fields), bits);
+    }
+
+    /// Adds a document with the fields as stored ([`posting_fields`]); documents come in
+    /// increasing order.
+    fn push(&mut self, doc: u32, f: u8, bits: u32) {
         let gap = doc + 1 - self.next;
-        let mut f = fields & (FIELD_HEADING | FIELD_TITLE);
-        if fields & (SEEN_PREFIX | SEEN_WHOLE) == SEEN_PREFIX {
-            f |= FIELD_PREFIX;
-        }
         if self.data.capacity() - self.data.len() < 8 {
             // Grow by a quarter, not double: the lists are most of the builder's memory. (An
             // eighth made twice the reallocations, a fifth of the merge's instructions, and
@@ -884,15 +944,19 @@ fn chunk_js(n: usize, docs: &[Doc<'_>], first: usize) -> Vec<u8> {
 }
 
 fn shard_js(n: usize, shard: &Shard, words: &KeyMap<String>) -> Vec<u8> {
-    let mut entries: Vec<(String, &Postings)> = shard
+    let mut entries: Vec<(String, &[u8])> = shard
         .tokens
         .iter()
-        .map(|(&key, p)| (token_text(key, words), p))
+        .map(|(&key, p)| (token_text(key, words), &p.data[..]))
         .collect();
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let size: usize = entries
-        .iter()
-        .map(|(t, p)| t.len() + p.data.len() + 6)
+    shard_bytes(n, &entries)
+}
+
+/// The file of index shard `n` with `entries` (token, encoded posting list), sorted by token.
+fn shard_bytes<T: AsRef<str>>(n: usize, entries: &[(T, &[u8])]) -> Vec<u8> {
+    let size: usize = (entries.iter())
+        .map(|(t, p)| t.as_ref().len() + p.len() + 6)
         .sum();
     let mut out = Vec::with_capacity(size + 64);
     out.extend_from_slice(format!("__studysiteSearch.i({n},{{").as_bytes());
@@ -900,9 +964,9 @@ fn shard_js(n: usize, shard: &Shard, words: &KeyMap<String>) -> Vec<u8> {
         if i > 0 {
             out.push(b',');
         }
-        push_json_str(&mut out, tok);
+        push_json_str(&mut out, tok.as_ref());
         out.extend_from_slice(b":\"");
-        out.extend_from_slice(&p.data);
+        out.extend_from_slice(p);
         out.push(b'"');
     }
     out.extend_from_slice(b"});\n");
@@ -944,6 +1008,11 @@ pub struct IndexStats {
     pub chunks: usize,
     /// Files handed to the sink: shards, chunks and the manifest.
     pub files: usize,
+    /// Files that were the previous build's (linked, not made).
+    pub reused: usize,
+    /// Index shards made by this build (the others were the previous build's).
+    pub shards_made: usize,
+    /// Tokens of the index shards made.
     pub tokens: usize,
     pub index_bytes: usize,
     pub text_bytes: usize,
@@ -957,43 +1026,91 @@ pub struct IndexStats {
 /// Files waiting for the writer thread (bounds the memory of encoded files).
 const WRITE_QUEUE: usize = 16;
 
+/// The bytes of a search file, as [`write_reusing`] hands it over: made by this build, or the
+/// previous build's file, unchanged.
+pub enum FileBytes<'a> {
+    New(&'a [u8]),
+    Previous(&'a Path),
+}
+
+/// A file waiting for the writer thread: path, key and bytes.
+struct Queued(String, blake3::Hash, QueuedBytes);
+
+enum QueuedBytes {
+    New(Vec<u8>),
+    Previous(PathBuf),
+}
+
+type Queue = std::sync::mpsc::SyncSender<Queued>;
+
+/// What a build may take from the previous build's search files.
+pub struct Reuse<'a> {
+    /// What the previous build's index was made from; without it the index is made whole.
+    pub state: Option<&'a IndexState>,
+    /// The previous build's file at `path` (below the site root), when it was written under
+    /// `key` and is still as it was written.
+    pub file: &'a PreviousFile<'a>,
+}
+
 /// Builds the search index of `site` and hands every file to `write` (path below the site
-/// root, bytes) as soon as it is made, in no particular order.
+/// root, bytes) as soon as it is made, in no particular order. See [`write_reusing`].
+pub fn write_files(site: &Site, write: &(dyn Fn(&str, &[u8]) + Sync)) -> IndexStats {
+    let put = |path: &str, _: &blake3::Hash, bytes: FileBytes<'_>| {
+        if let FileBytes::New(b) = bytes {
+            write(path, b)
+        }
+    };
+    write_reusing(site, None, &put).0
+}
+
+/// Builds the search index of `site` and hands every file to `put` (path below the site root,
+/// key, bytes) as soon as it is made, in no particular order; with `reuse`, each file that
+/// would be what the previous build wrote is the previous build's file, and an index shard
+/// that an edit changed is the previous one with the changed documents' postings replaced
+/// ([`delta`]). Returns what was done and what the next build reuses.
 ///
-/// `write` is called from one thread of its own, not the caller's: the files of one folder
+/// A file's key names its bytes: an index shard's is the hash of its bytes, a document
+/// chunk's the hash of its documents' (and its place), the manifest's the hash of its bytes.
+///
+/// `put` is called from one thread of its own, not the caller's: the files of one folder
 /// cannot be created in parallel (the folder is locked for each creation, and a second writer
 /// only spins on the lock), but they can be written while the workers encode the next ones.
-/// `write` must not wait on rayon's pool: its workers may be blocked on the full queue.
-pub fn write_files(site: &Site, write: &(dyn Fn(&str, &[u8]) + Sync)) -> IndexStats {
+/// `put` must not wait on rayon's pool: its workers may be blocked on the full queue.
+pub fn write_reusing(
+    site: &Site,
+    reuse: Option<&Reuse<'_>>,
+    put: &(dyn Fn(&str, &blake3::Hash, FileBytes<'_>) + Sync),
+) -> (IndexStats, IndexState) {
     let started = std::time::Instant::now();
     let docs = docs(site);
     let starts = chunk_starts(&docs);
     let n_shards = shard_count(&docs);
+    let doc_keys: Vec<blake3::Hash> = docs.par_iter().map(doc_key).collect();
     std::thread::scope(|scope| {
-        let (queue, queued) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(WRITE_QUEUE);
-        let (docs, starts) = (&docs, &starts);
+        let (queue, queued) = std::sync::mpsc::sync_channel::<Queued>(WRITE_QUEUE);
+        let (docs, starts, doc_keys) = (&docs, &starts, &doc_keys);
         let writer = scope.spawn(move || {
-            for (path, bytes) in queued {
-                write(&path, &bytes);
+            for Queued(path, key, bytes) in queued {
+                match &bytes {
+                    QueuedBytes::New(b) => put(&path, &key, FileBytes::New(b)),
+                    QueuedBytes::Previous(p) => put(&path, &key, FileBytes::Previous(p)),
+                }
             }
         });
 
-        let (tokens, index_bytes) = build_index(docs, n_shards, &queue);
+        let previous = reuse.and_then(|r| Some((r.state?, r.file)));
+        let delta = previous.and_then(|(state, file)| delta::shards(docs, doc_keys, state, file));
+        let shards = match delta {
+            Some(files) => queue_shards(files, &queue),
+            None => build_index(docs, n_shards, &queue),
+        };
         let index_time = started.elapsed();
-        let text_bytes = (0..starts.len())
-            .into_par_iter()
-            .map(|n| {
-                let (s, e) = (starts[n], starts.get(n + 1).copied().unwrap_or(docs.len()));
-                let bytes = chunk_js(n, &docs[s..e], s);
-                let len = bytes.len();
-                let _ = queue.send((format!("{DIR}/d/{n}.js"), bytes));
-                len
-            })
-            .sum();
+        let file = reuse.map(|r| r.file);
+        let (text_bytes, chunks_reused) = write_chunks(docs, starts, doc_keys, file, &queue);
         let manifest = manifest_js(site, docs, n_shards, starts);
         let manifest_bytes = manifest.len();
+        let manifest_reused = queue_file(&queue, format!("{DIR}/index.js"), manifest, file);
         // A send fails only when the writer has panicked; `join` reports that below.
-        let _ = queue.send((format!("{DIR}/index.js"), manifest));
         drop(queue);
         if let Err(panic) = writer.join() {
             std::panic::resume_unwind(panic);
@@ -1003,8 +1120,10 @@ pub fn write_files(site: &Site, write: &(dyn Fn(&str, &[u8]) + Sync)) -> IndexSt
             shards: n_shards,
             chunks: starts.len(),
             files: n_shards + starts.len() + 1,
-            tokens,
-            index_bytes,
+            reused: shards.reused + chunks_reused + manifest_reused as usize,
+            shards_made: n_shards - shards.reused,
+            tokens: shards.tokens,
+            index_bytes: shards.bytes,
             text_bytes,
             manifest_bytes,
             index_time,
@@ -1013,17 +1132,99 @@ pub fn write_files(site: &Site, write: &(dyn Fn(&str, &[u8]) + Sync)) -> IndexSt
         if std::env::var_os("STUDYSITE_SEARCH_STATS").is_some() {
             eprintln!("search: {stats:?}");
         }
-        stats
+        (stats, IndexState::new(doc_keys, &shards.keys))
     })
 }
 
-/// Builds the index shards and queues each for writing as soon as it is encoded, freeing it.
-/// Returns the number of tokens and of bytes.
-fn build_index(
+/// The index shards a build handed over: each one's key, and how many were made (their tokens
+/// and bytes) and how many were the previous build's.
+#[derive(Default)]
+struct ShardsMade {
+    keys: Vec<blake3::Hash>,
+    reused: usize,
+    tokens: usize,
+    bytes: usize,
+}
+
+/// Queues the shards [`delta::shards`] gave, the previous build's or made again.
+fn queue_shards(files: Vec<delta::ShardFile>, queue: &Queue) -> ShardsMade {
+    let mut made = ShardsMade::default();
+    for (n, file) in files.into_iter().enumerate() {
+        let path = format!("{DIR}/i/{n}.js");
+        let (key, bytes) = match file {
+            delta::ShardFile::Previous(key, prev) => {
+                made.reused += 1;
+                (key, QueuedBytes::Previous(prev))
+            }
+            delta::ShardFile::New(bytes, tokens) => {
+                made.tokens += tokens;
+                made.bytes += bytes.len();
+                (blake3::hash(&bytes), QueuedBytes::New(bytes))
+            }
+        };
+        made.keys.push(key);
+        let _ = queue.send(Queued(path, key, bytes));
+    }
+    made
+}
+
+/// Queues a file made by this build (keyed by its bytes), or the previous build's file with
+/// the same key; says whether it was the previous one.
+fn queue_file(
+    queue: &Queue,
+    path: String,
+    bytes: Vec<u8>,
+    file: Option<&PreviousFile<'_>>,
+) -> bool {
+    let key = blake3::hash(&bytes);
+    let prev = file.and_then(|f| f(&key, &path));
+    let reused = prev.is_some();
+    let bytes = prev.map_or(QueuedBytes::New(bytes), QueuedBytes::Previous);
+    let _ = queue.send(Queued(path, key, bytes));
+    reused
+}
+
+/// Where a previous build's file may be found ([`Reuse::file`]).
+type PreviousFile<'a> = dyn Fn(&blake3::Hash, &str) -> Option<PathBuf> + Sync + 'a;
+
+/// Queues the document chunks, each the previous build's when its documents are the same
+/// (their keys, `doc_keys`) at the same place; returns the bytes of those made and how many
+/// were the previous build's.
+fn write_chunks(
     docs: &[Doc<'_>],
-    n_shards: usize,
-    queue: &std::sync::mpsc::SyncSender<(String, Vec<u8>)>,
+    starts: &[usize],
+    doc_keys: &[blake3::Hash],
+    file: Option<&PreviousFile<'_>>,
+    queue: &Queue,
 ) -> (usize, usize) {
+    (0..starts.len())
+        .into_par_iter()
+        .map(|n| {
+            let (s, e) = (starts[n], starts.get(n + 1).copied().unwrap_or(docs.len()));
+            let path = format!("{DIR}/d/{n}.js");
+            let mut h = blake3::Hasher::new();
+            h.update(b"studysite search chunk");
+            h.update(&(s as u64).to_le_bytes());
+            h.update(&(e as u64).to_le_bytes());
+            doc_keys[s..e].iter().for_each(|k| {
+                h.update(k.as_bytes());
+            });
+            h.update(path.as_bytes());
+            let key = h.finalize();
+            if let Some(prev) = file.and_then(|f| f(&key, &path)) {
+                let _ = queue.send(Queued(path, key, QueuedBytes::Previous(prev)));
+                return (0, 1);
+            }
+            let bytes = chunk_js(n, &docs[s..e], s);
+            let len = bytes.len();
+            let _ = queue.send(Queued(path, key, QueuedBytes::New(bytes)));
+            (len, 0)
+        })
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+}
+
+/// Builds the index shards and queues each for writing as soon as it is encoded, freeing it.
+fn build_index(docs: &[Doc<'_>], n_shards: usize, queue: &Queue) -> ShardsMade {
     let mask = (n_shards - 1) as u32;
     let mut shards: Vec<Shard> = (0..n_shards).map(|_| Shard::default()).collect();
     let mut words: KeyMap<String> = KeyMap::default();
@@ -1050,18 +1251,28 @@ fn build_index(
             .for_each(|(w, owned)| merge(owned, w, (w * per_worker) as u32, &tokens, first));
     }
 
-    shards
+    let made: Vec<(blake3::Hash, usize, usize)> = shards
         .into_par_iter()
         .enumerate()
         .map(|(n, shard)| {
             let bytes = shard_js(n, &shard, &words);
             let tokens = shard.tokens.len();
             drop(shard);
-            let len = bytes.len();
-            let _ = queue.send((format!("{DIR}/i/{n}.js"), bytes));
-            (tokens, len)
+            let (key, len) = (blake3::hash(&bytes), bytes.len());
+            let _ = queue.send(Queued(
+                format!("{DIR}/i/{n}.js"),
+                key,
+                QueuedBytes::New(bytes),
+            ));
+            (key, tokens, len)
         })
-        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+        .collect();
+    ShardsMade {
+        tokens: made.iter().map(|m| m.1).sum(),
+        bytes: made.iter().map(|m| m.2).sum(),
+        keys: made.into_iter().map(|m| m.0).collect(),
+        reused: 0,
+    }
 }
 
 /// Adds the postings of a batch of documents (the first is `first`) to the shards of worker
@@ -1078,24 +1289,6 @@ fn merge(owned: &mut [Shard], w: usize, lo: u32, tokens: &[DocTokens], first: us
                 .add(doc, e.fields, field_bits(e.key));
         }
     }
-}
-
-/// [`write_files`] into an output sink. Returns the files that could not be written (path and
-/// error, ordered by path) instead of stopping at the first.
-pub fn write_to(
-    site: &Site,
-    sink: &dyn crate::output::Sink,
-) -> (IndexStats, Vec<(String, anyhow::Error)>) {
-    let failed = std::sync::Mutex::new(Vec::new());
-    let stats = write_files(site, &|rel, bytes| {
-        if let Err(e) = sink.write(rel, bytes) {
-            let mut failed = failed.lock().unwrap_or_else(|e| e.into_inner());
-            failed.push((rel.to_string(), e));
-        }
-    });
-    let mut failed = failed.into_inner().unwrap_or_else(|e| e.into_inner());
-    failed.sort_by_key(|(p, _)| file_order(p));
-    (stats, failed)
 }
 
 fn manifest_js(site: &Site, docs: &[Doc<'_>], shards: usize, starts: &[usize]) -> Vec<u8> {
@@ -1140,34 +1333,6 @@ fn manifest_js(site: &Site, docs: &[Doc<'_>], shards: usize, starts: &[usize]) -
     }
     out.extend_from_slice(b"]});\n");
     out
-}
-
-/// The key of everything the search files are made from, [`FORMAT`] included, and the paths
-/// of the files [`write_files`] makes (index shards, document chunks, manifest), without making
-/// them: two sites with one key get the same files, so `build` links the previous build's
-/// instead of making them again (the index is made from every document, so it is kept or made
-/// whole).
-pub fn input_key(site: &Site) -> (blake3::Hash, Vec<String>) {
-    let docs = docs(site);
-    let shards = (0..shard_count(&docs)).map(|n| format!("{DIR}/i/{n}.js"));
-    let chunks = (0..chunk_starts(&docs).len()).map(|n| format!("{DIR}/d/{n}.js"));
-    let paths = shards
-        .chain(chunks)
-        .chain([format!("{DIR}/index.js")])
-        .collect();
-    let per_doc: Vec<blake3::Hash> = docs.par_iter().map(doc_key).collect();
-    let mut h = blake3::Hasher::new();
-    h.update(b"studysite search");
-    h.update(&FORMAT.to_le_bytes());
-    h.update(&(site.units.len() as u64).to_le_bytes());
-    for key in per_doc {
-        h.update(key.as_bytes());
-    }
-    for t in &site.topics {
-        put_field(&mut h, &t.title);
-        put_field(&mut h, &t.path);
-    }
-    (h.finalize(), paths)
 }
 
 /// What one document gives the search files: title, topic, path and sections.
@@ -1548,7 +1713,7 @@ mod tests {
     }
 
     /// The model of a site made of `files` (path, text), in a folder removed afterwards.
-    fn site_of(files: &[(&str, &str)]) -> Site {
+    pub(super) fn site_of(files: &[(&str, &str)]) -> Site {
         let dir = tempfile::tempdir().unwrap();
         for (p, text) in files {
             let path = dir.path().join(p);

@@ -1,5 +1,5 @@
 //! Training sessions (班次): reading session files into the model's [`Session`]s and checking
-//! them against the one-third original-text rule ([`load`]), their pages ([`pages`]), and what
+//! them against the one-third original-text rule ([`load()`]), their pages ([`pages()`]), and what
 //! `check` prints of them ([`report`]).
 //!
 //! A session is a file `content/sessions/<slug>.md`: front matter with the session's facts and an

@@ -283,3 +283,73 @@ fn two_units_with_the_same_text_each_keep_it_in_the_search_index() {
     }
     incremental_equals_clean(&site);
 }
+
+/// The inode of each index shard of `site`'s output, by file name.
+#[cfg(unix)]
+fn shard_inodes(site: &TempSite) -> BTreeMap<String, u64> {
+    let dir = site.path().join("public/search/i");
+    (std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap()))
+        .map(|e| {
+            let ino = std::os::unix::fs::MetadataExt::ino(&e.metadata().unwrap());
+            (e.file_name().to_string_lossy().into_owned(), ino)
+        })
+        .collect()
+}
+
+/// Chinese text of `len` characters from 200 characters (a stand-in for real text: its
+/// bigrams repeat across units), seeded by `seed`.
+fn generated_text(seed: u64, len: usize) -> String {
+    let mut x = seed.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (0..len)
+        .map(|i| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            match i % 50 {
+                49 => '。',
+                _ => char::from_u32(0x4E00 + ((x >> 33) % 200) as u32).unwrap(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn after_a_title_edit_only_the_index_shards_it_touches_are_made_again() {
+    // Enough units for several index shards; an edited title changes a handful of tokens,
+    // and the shards that hold none of them are the previous build's files.
+    let site = TempSite::fixture("golden/full");
+    let unit = |u: usize, title: &str| {
+        format!(
+            "---\ntitle: {title}\nkind: explanation\nweight: {}\n---\n\n{}\n",
+            100 + u,
+            generated_text(u as u64, 5000)
+        )
+    };
+    for u in 0..80 {
+        site.write(
+            &format!("content/02-jiedu/gen-{u:02}.md"),
+            &unit(u, &format!("第{u}课 学习")),
+        );
+    }
+    incremental_equals_clean(&site);
+    let before = shard_inodes(&site);
+    assert!(before.len() >= 4, "several shards: {before:?}");
+
+    site.write("content/02-jiedu/gen-07.md", &unit(7, "第7课 复习"));
+    incremental_equals_clean(&site);
+    let after = shard_inodes(&site);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+    let kept = (before.iter())
+        .filter(|(n, ino)| after[*n] == **ino)
+        .count();
+    assert!(
+        kept > 0 && kept < before.len(),
+        "{kept} of {} shards kept",
+        before.len()
+    );
+    assert!(site.read("public/search/index.js").contains("第7课 复习"));
+}
