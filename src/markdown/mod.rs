@@ -277,12 +277,14 @@ pub fn write_escaped(out: &mut dyn std::fmt::Write, s: &str) -> std::fmt::Result
 /// topic's print page, a session's handout), where two units' `task-1` would otherwise be the
 /// same id twice and a link would jump into the wrong unit. One pass to find the ids, one to
 /// write. It relies on the renderer escaping `"` in text and attribute values (it does:
-/// [`write_escaped`], comrak), so `id="` and `href="#` occur nowhere but in tags.
+/// [`write_escaped`], comrak), so `id="` and `href="#` occur nowhere but in tags, or at the
+/// very end of an attribute value (an image's alt text “… id=”), which [`in_value`] tells.
 pub fn prefix_ids(html: &str, prefix: &str) -> String {
     const ID: &str = " id=\"";
     const HREF: &str = " href=\"#";
     let ids: std::collections::HashSet<&str> = html
         .match_indices(ID)
+        .filter(|(at, _)| !in_value(html, *at))
         .filter_map(|(at, _)| {
             let rest = &html[at + ID.len()..];
             rest.find('"').map(|end| &rest[..end])
@@ -307,8 +309,8 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
     let mut last = 0;
     let mut i = 0;
     while let Some((at, attr)) = next() {
-        if at < i {
-            continue; // inside the value just read (it cannot be: values hold no `"`)
+        if at < i || in_value(html, at) {
+            continue;
         }
         let start = at + attr.len();
         let Some(len) = html[start..].find('"') else {
@@ -324,6 +326,18 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
     }
     out.push_str(&html[last..]);
     out
+}
+
+/// Whether byte `at` of `html` is inside an attribute's value: an odd number of `"` between
+/// the tag's `<` and it (values hold no `"`, and text holds none at all).
+fn in_value(html: &str, at: usize) -> bool {
+    let tag = html[..at].rfind('<').unwrap_or(0);
+    html.as_bytes()[tag..at]
+        .iter()
+        .filter(|&&b| b == b'"')
+        .count()
+        % 2
+        == 1
 }
 
 /// HTML-escapes a string.
@@ -767,6 +781,21 @@ mod tests {
         let footnote_links = out.matches("href=\"#u2-fn").count();
         assert!(footnote_links >= 2, "footnotes and their back links: {out}");
         assert_eq!(prefix_ids("<p>无</p>", "u1-"), "<p>无</p>");
+    }
+
+    #[test]
+    fn prefix_ids_leaves_a_value_ending_in_id_as_it_is() {
+        // An alt text ending in “ id=” is followed by its closing quote: ` id="`, in a value.
+        let r = render("## 图 {#fig}\n\n![示意 id=](a.png) 见[图](#fig)。\n");
+        assert!(r.html.contains("alt=\"示意 id=\""), "{}", r.html);
+        let out = prefix_ids(&r.html, "u3-");
+        assert_eq!(
+            out,
+            r.html
+                .replace("\"fig\"", "\"u3-fig\"")
+                .replace("\"#fig\"", "\"#u3-fig\"")
+        );
+        assert!(out.contains("alt=\"示意 id=\""), "{out}");
     }
 
     #[test]

@@ -44,8 +44,9 @@ pub fn hash_of<T: Serialize + ?Sized>(prefix: &[&[u8]], value: &T) -> Option<bla
 /// The pages of the previous `build`, in its output folder, by page key (the same key as
 /// [`PageCache`]'s): a page whose key is here, and whose file is still as that build left it
 /// (its [`Stamp`]), is linked into the new output instead of rendered and written again. Kept
-/// between runs as a pack (see [`crate::cache`]) of key → stamp and path; nothing of a page's
-/// bytes is kept outside the output itself.
+/// between runs as a pack (see [`crate::cache`]) of key → stamp and path, with one more entry:
+/// what the previous build's search index was made from ([`IndexState`]; the search files are
+/// pages here too). Nothing of a page's bytes is kept outside the output itself.
 #[derive(Debug, Default)]
 pub struct OutputPages {
     /// The output folder the previous build wrote.
