@@ -19,6 +19,7 @@
 //! under the first one's text); at the number of distinct words of any real site, about one
 //! chance in ten million.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -103,10 +104,11 @@ pub(super) fn shards(
             }
             let bytes = crate::fs::read(&path).ok()?;
             let entries = parse_shard(std::str::from_utf8(&bytes).ok()?, n)?;
-            if changed_postings(&entries, &changed)? == new {
+            let old = changed_postings(&entries, &changed)?;
+            if old == new {
                 return Some(ShardFile::Previous(key, path));
             }
-            rewrite(n, &entries, &changed, &new)
+            rewrite(n, &entries, &changed, &old, &new)
         })
         .collect()
 }
@@ -148,10 +150,10 @@ fn text_field_bits(token: &str) -> u32 {
 
 /// The entries of shard file `text` (number `n`), token and encoded list, in the file's
 /// order; `None` unless it is exactly what [`shard_bytes`] writes, tokens strictly ascending.
-fn parse_shard(text: &str, n: usize) -> Option<Vec<(String, &str)>> {
+fn parse_shard(text: &str, n: usize) -> Option<Vec<(Cow<'_, str>, &str)>> {
     let mut rest =
         (text.strip_prefix(&format!("__studysiteSearch.i({n},{{"))?).strip_suffix("});\n")?;
-    let mut entries: Vec<(String, &str)> = Vec::new();
+    let mut entries: Vec<(Cow<'_, str>, &str)> = Vec::new();
     while !rest.is_empty() {
         if !entries.is_empty() {
             rest = rest.strip_prefix(',')?;
@@ -168,8 +170,9 @@ fn parse_shard(text: &str, n: usize) -> Option<Vec<(String, &str)>> {
     Some(entries)
 }
 
-/// The JSON string at the start of `s`, decoded, and what follows it.
-fn json_string(s: &str) -> Option<(String, &str)> {
+/// The JSON string at the start of `s`, decoded (borrowed when it has no escapes), and what
+/// follows it.
+fn json_string(s: &str) -> Option<(Cow<'_, str>, &str)> {
     let bytes = s.as_bytes();
     if bytes.first() != Some(&b'"') {
         return None;
@@ -188,15 +191,15 @@ fn json_string(s: &str) -> Option<(String, &str)> {
     }
     let literal = s.get(..=i)?;
     let text = match escaped {
-        true => serde_json::from_str(literal).ok()?,
-        false => literal[1..i].to_string(),
+        true => Cow::Owned(serde_json::from_str(literal).ok()?),
+        false => Cow::Borrowed(&literal[1..i]),
     };
     Some((text, &s[i + 1..]))
 }
 
 /// The postings of the `changed` documents (ascending) in a shard's `entries`, sorted (token,
 /// then document); `None` when a list is damaged.
-fn changed_postings(entries: &[(String, &str)], changed: &[u32]) -> Option<Vec<Posting>> {
+fn changed_postings(entries: &[(Cow<'_, str>, &str)], changed: &[u32]) -> Option<Vec<Posting>> {
     let mut out = Vec::new();
     for (token, list) in entries {
         let mut postings = PostingIter::new(list, text_field_bits(token));
@@ -205,7 +208,7 @@ fn changed_postings(entries: &[(String, &str)], changed: &[u32]) -> Option<Vec<P
             while next.next_if(|&&c| c < doc).is_some() {}
             match next.peek() {
                 None => break,
-                Some(&&c) if c == doc => out.push((token.clone(), doc, f)),
+                Some(&&c) if c == doc => out.push((token.to_string(), doc, f)),
                 Some(_) => {}
             }
         }
@@ -216,40 +219,57 @@ fn changed_postings(entries: &[(String, &str)], changed: &[u32]) -> Option<Vec<P
     Some(out)
 }
 
-/// Shard `n` with the `changed` documents' postings in `entries` replaced by `new` (sorted
-/// by token); `None` when a list is damaged.
+/// Shard `n` with the `changed` documents' postings in `entries` (`old`) replaced by `new`
+/// (both sorted by token); `None` when a list is damaged. Only the lists of tokens in `old` or
+/// `new` are decoded and encoded again; the others are copied as they are.
 fn rewrite(
     n: usize,
-    entries: &[(String, &str)],
+    entries: &[(Cow<'_, str>, &str)],
     changed: &[u32],
+    old: &[Posting],
     new: &[Posting],
 ) -> Option<ShardFile> {
-    let mut tokens: std::collections::BTreeMap<&str, Vec<(u32, u8)>> = Default::default();
+    use std::collections::{BTreeMap, BTreeSet};
+    let touched: BTreeSet<&str> = old.iter().map(|p| &p.0[..]).collect();
+    let mut added: BTreeMap<&str, Vec<(u32, u8)>> = BTreeMap::new();
+    for (token, doc, f) in new {
+        added.entry(token).or_default().push((*doc, *f));
+    }
+    let mut out: Vec<(&str, Cow<'_, [u8]>)> = Vec::with_capacity(entries.len() + added.len());
     for (token, list) in entries {
+        let more = added.remove(&token[..]);
+        if more.is_none() && !touched.contains(&token[..]) {
+            out.push((token, Cow::Borrowed(list.as_bytes())));
+            continue;
+        }
         let mut postings = PostingIter::new(list, text_field_bits(token));
-        let kept = (postings.by_ref())
+        let mut kept: Vec<(u32, u8)> = (postings.by_ref())
             .filter(|(doc, _)| changed.binary_search(doc).is_err())
             .collect();
         if postings.damaged {
             return None;
         }
-        tokens.insert(token, kept);
+        kept.extend(more.into_iter().flatten());
+        if !kept.is_empty() {
+            out.push((token, Cow::Owned(encode(token, kept))));
+        }
     }
-    for (token, doc, f) in new {
-        tokens.entry(token).or_default().push((*doc, *f));
+    // Tokens the shard did not have.
+    for (token, list) in added {
+        out.push((token, Cow::Owned(encode(token, list))));
     }
-    let encoded: Vec<(String, Vec<u8>)> = (tokens.into_iter())
-        .filter(|(_, list)| !list.is_empty())
-        .map(|(token, mut list)| {
-            list.sort_unstable();
-            let bits = text_field_bits(token);
-            let mut p = super::Postings::default();
-            list.iter().for_each(|&(doc, f)| p.push(doc, f, bits));
-            (token.to_string(), p.data)
-        })
-        .collect();
-    let entries: Vec<(&str, &[u8])> = (encoded.iter()).map(|(t, d)| (&t[..], &d[..])).collect();
+    out.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let entries: Vec<(&str, &[u8])> = out.iter().map(|(t, d)| (*t, &d[..])).collect();
     Some(ShardFile::New(shard_bytes(n, &entries), entries.len()))
+}
+
+/// The posting list of `token` with `postings` (any order), encoded.
+fn encode(token: &str, mut postings: Vec<(u32, u8)>) -> Vec<u8> {
+    postings.sort_unstable();
+    let bits = text_field_bits(token);
+    let mut p = super::Postings::default();
+    postings.iter().for_each(|&(doc, f)| p.push(doc, f, bits));
+    p.data
 }
 
 #[cfg(test)]

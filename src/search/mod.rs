@@ -354,6 +354,9 @@ struct Doc<'a> {
     topic: Option<usize>,
     path: &'a str,
     body: &'a [TextSection],
+    /// The key of the Markdown `body` was rendered from, when it came through a cache
+    /// ([`crate::markdown::Rendered::source`]): the body is a function of it.
+    source: Option<&'a blake3::Hash>,
     /// The summary and tags from the front matter, as a last section with no heading and no
     /// anchor (a result found there links to the top of the page).
     about: Option<TextSection>,
@@ -388,6 +391,7 @@ fn docs(site: &Site) -> Vec<Doc<'_>> {
         topic: Some(u.topic),
         path: &u.path,
         body: &u.body.sections,
+        source: u.body.source.as_ref(),
         about: about(&u.summary, &u.tags),
     });
     let topics = site.topics.iter().map(|t| Doc {
@@ -395,6 +399,7 @@ fn docs(site: &Site) -> Vec<Doc<'_>> {
         topic: None,
         path: &t.path,
         body: &t.body.sections,
+        source: t.body.source.as_ref(),
         about: about(&t.summary, &[]),
     });
     units.chain(topics).collect()
@@ -1335,13 +1340,24 @@ fn manifest_js(site: &Site, docs: &[Doc<'_>], shards: usize, starts: &[usize]) -
     out
 }
 
-/// What one document gives the search files: title, topic, path and sections.
+/// What one document gives the search files: title, topic, path and sections. A body that
+/// came through a cache is taken by the key of its Markdown (rendering is a function of the
+/// Markdown alone, as the Markdown cache's keys are, and a cache of another studysite binary is
+/// never used): its text is not hashed again, and may be parked.
 fn doc_key(d: &Doc<'_>) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     put_field(&mut h, d.title);
     put_field(&mut h, d.path);
     h.update(&d.topic.map_or(u64::MAX, |t| t as u64).to_le_bytes());
-    for s in d.sections() {
+    let sections: &mut dyn Iterator<Item = &TextSection> = match d.source {
+        Some(source) => {
+            h.update(&[2]);
+            h.update(source.as_bytes());
+            &mut d.about.iter()
+        }
+        None => &mut d.sections(),
+    };
+    for s in sections {
         match &s.anchor {
             Some(a) => {
                 h.update(&[1]);
