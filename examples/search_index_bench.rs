@@ -19,9 +19,16 @@ fn main() {
     for _ in 0..runs {
         let bytes = std::sync::atomic::AtomicUsize::new(0);
         let cpu = cpu_seconds();
-        let stats = studysite::search::write_files(&site, &|_, b| {
+        let written = studysite::search::write_files(&site, &|_, b| {
             bytes.fetch_add(b.len(), std::sync::atomic::Ordering::Relaxed);
         });
+        let stats = match written {
+            Ok(stats) => stats,
+            Err(e) => {
+                eprintln!("the search index could not be made: {e:#}");
+                std::process::exit(1);
+            }
+        };
         let bytes = bytes.into_inner();
         eprintln!(
             "index {:.2?}, total {:.2?} (CPU {:.2} s): {} shards, {} chunks, {} bytes",

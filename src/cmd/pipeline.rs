@@ -181,15 +181,9 @@ fn render_all(
     };
     let mut report = render_with(site, theme, sink, &render_opts)?;
     site.release_body_html();
-    if let Some(spill) = opts.build_cache().and_then(|c| c.spill.as_ref()) {
-        site.restore_body_text(spill).map_err(|e| {
-            let mut d = Diagnostics::new();
-            d.push(crate::diag::Diagnostic::error("search", format!("{e:#}")));
-            d
-        })?;
-    }
     if opts.search == SearchIndex::Write {
-        report.files += write_search(site, sink, render_opts.output_pages)?;
+        let spill = opts.build_cache().and_then(|c| c.spill.as_ref());
+        report.files += write_search(site, sink, render_opts.output_pages, spill)?;
     }
     Ok(report)
 }

@@ -145,7 +145,7 @@ pub fn build_in_memory(
 pub fn search_files(site: &Site) -> SiteFiles {
     let output = MemoryOutput::new();
     // Writing into memory cannot fail.
-    let _ = write_search(site, &output, None);
+    let _ = write_search(site, &output, None, None);
     SiteFiles::new(output.into_files())
 }
 

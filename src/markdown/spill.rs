@@ -28,6 +28,13 @@ pub struct Parked {
     lens: Vec<u32>,
 }
 
+impl Parked {
+    /// The length of the parked text, in bytes.
+    pub fn text_len(&self) -> usize {
+        self.lens.iter().map(|&l| l as usize).sum()
+    }
+}
+
 /// The unnamed temporary file the text is parked in.
 #[derive(Debug)]
 pub struct TextSpill {
@@ -96,6 +103,16 @@ impl TextSpill {
             self.fill(parked, &mut sections)?;
         }
         Ok(sections)
+    }
+
+    /// The parked text of each of `doc`'s sections (empty when it is not parked), leaving
+    /// `doc` as it is.
+    pub fn restored_texts(&self, doc: &Rendered) -> Result<Vec<String>> {
+        let mut sections = vec![TextSection::default(); doc.sections.len()];
+        if let Some(parked) = &doc.parked {
+            self.fill(parked, &mut sections)?;
+        }
+        Ok(sections.into_iter().map(|s| s.text).collect())
     }
 
     fn fill(&self, parked: &Parked, sections: &mut [TextSection]) -> Result<()> {

@@ -157,21 +157,10 @@ impl Site {
         self.question_offsets[range.start]..self.question_offsets[range.end]
     }
 
-    /// Every unit's and topic's body: what the search index reads.
+    /// Every unit's and topic's body.
     fn bodies_mut(&mut self) -> impl Iterator<Item = &mut Arc<Rendered>> {
         let units = self.units.iter_mut().map(|u| &mut u.body);
         units.chain(self.topics.iter_mut().map(|t| &mut t.body))
-    }
-
-    /// Puts back the text `build` parked during the load into every unit's and topic's body
-    /// (a body two pages share is copied, so each has its own).
-    pub fn restore_body_text(&mut self, spill: &crate::markdown::TextSpill) -> anyhow::Result<()> {
-        use rayon::prelude::*;
-        let mut parked: Vec<&mut Arc<Rendered>> =
-            self.bodies_mut().filter(|b| b.parked.is_some()).collect();
-        parked
-            .par_iter_mut()
-            .try_for_each(|body| spill.restore(Arc::make_mut(body)))
     }
 
     /// Frees the body HTML of every unit and topic, once every page is written: the search

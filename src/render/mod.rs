@@ -119,11 +119,13 @@ pub fn render_with(
 /// Writes the search index of `site` into `sink`; returns how many files it has, or a problem
 /// for every file that could not be written. With the previous build's pages (`reuse`), each
 /// search file that would be what that build wrote is linked from its output, and only the
-/// index shards an edit changed are made ([`crate::search::write_reusing`]).
+/// index shards an edit changed are made ([`crate::search::write_reusing`]). The bodies' text
+/// parked in `spill` is read back for what is made.
 pub fn write_search(
     site: &Site,
     sink: &dyn Sink,
     reuse: Option<&OutputPages>,
+    spill: Option<&crate::markdown::TextSpill>,
 ) -> Result<usize, Diagnostics> {
     use crate::search::FileBytes;
     let failed = Mutex::new(Vec::new());
@@ -145,16 +147,25 @@ pub fn write_search(
             failed.push((path.to_string(), e));
         }
     };
-    let (stats, state) = crate::search::write_reusing(site, previous.as_ref(), &put);
-    if let Some(pages) = reuse {
-        pages.record_search(state);
-    }
+    let written = crate::search::write_reusing(site, previous.as_ref(), spill, &put);
+    let mut diags = Diagnostics::new();
+    let files = match written {
+        Ok((stats, state)) => {
+            if let Some(pages) = reuse {
+                pages.record_search(state);
+            }
+            stats.files
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(crate::search::DIR, format!("{e:#}")));
+            0
+        }
+    };
     let mut failed = failed.into_inner().unwrap_or_else(|e| e.into_inner());
-    if failed.is_empty() {
-        return Ok(stats.files);
+    if failed.is_empty() && !diags.has_errors() {
+        return Ok(files);
     }
     failed.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut diags = Diagnostics::new();
     for (rel, e) in failed {
         diags.push(Diagnostic::error(rel, format!("{e:#}")));
     }

@@ -70,16 +70,15 @@ pub(super) enum ShardFile {
 /// A changed document's posting: token, document, stored fields ([`posting_fields`]).
 type Posting = (String, u32, u8);
 
-/// Every index shard of this build from the previous build's, or `None` when the index is to
-/// be made whole (see the module doc). `keys` are the documents' keys.
-pub(super) fn shards(
+/// The documents whose keys (`keys`) changed since the build of `state`, ascending; `None`
+/// when the index is to be made whole: documents added, removed or reordered, the shard count
+/// moved, or most documents changed.
+pub(super) fn changed(
     docs: &[Doc<'_>],
     keys: &[blake3::Hash],
     state: &IndexState,
-    file: &PreviousFile<'_>,
-) -> Option<Vec<ShardFile>> {
-    let n_shards = state.shards.len();
-    if state.docs.len() != docs.len() || shard_count(docs) != n_shards {
+) -> Option<Vec<u32>> {
+    if state.docs.len() != docs.len() || shard_count(docs) != state.shards.len() {
         return None;
     }
     let changed: Vec<u32> = (0..docs.len())
@@ -87,16 +86,26 @@ pub(super) fn shards(
         .map(|i| i as u32)
         .collect();
     // Reading every shard costs about what tokenising a tenth of the documents does.
-    if changed.len() * 2 > docs.len() {
-        return None;
-    }
+    (changed.len() * 2 <= docs.len()).then_some(changed)
+}
+
+/// Every index shard of this build from the previous build's (`state`), the `changed`
+/// documents' text read back; `None` when a previous shard is missing, changed or damaged
+/// (the index is then made whole).
+pub(super) fn shards(
+    docs: &[Doc<'_>],
+    changed: &[u32],
+    state: &IndexState,
+    file: &PreviousFile<'_>,
+) -> Option<Vec<ShardFile>> {
+    let n_shards = state.shards.len();
     let previous: Vec<(blake3::Hash, PathBuf)> = (state.shards.iter().enumerate())
         .map(|(n, key)| {
             let key = blake3::Hash::from(*key);
             Some((key, file(&key, &format!("{DIR}/i/{n}.js"))?))
         })
         .collect::<Option<_>>()?;
-    let new = new_postings(docs, &changed, n_shards);
+    let new = new_postings(docs, changed, n_shards);
     (previous.into_par_iter().zip(new).enumerate())
         .map(|(n, ((key, path), new))| {
             if changed.is_empty() {
@@ -104,11 +113,11 @@ pub(super) fn shards(
             }
             let bytes = crate::fs::read(&path).ok()?;
             let entries = parse_shard(std::str::from_utf8(&bytes).ok()?, n)?;
-            let old = changed_postings(&entries, &changed)?;
+            let old = changed_postings(&entries, changed)?;
             if old == new {
                 return Some(ShardFile::Previous(key, path));
             }
-            rewrite(n, &entries, &changed, &old, &new)
+            rewrite(n, &entries, changed, &old, &new)
         })
         .collect()
 }
@@ -335,6 +344,15 @@ mod tests {
     /// Builds the search files of `site` reusing `previous`'s (when given), into a folder;
     /// returns the build and its stats.
     fn build(site: &Site, previous: Option<&Previous>) -> (Previous, IndexStats) {
+        build_parked(site, previous, None)
+    }
+
+    /// [`build`], with the bodies' text parked in `spill` ([`park`]).
+    fn build_parked(
+        site: &Site,
+        previous: Option<&Previous>,
+        spill: Option<&crate::markdown::TextSpill>,
+    ) -> (Previous, IndexStats) {
         let dir = tempfile::tempdir().unwrap();
         let keys = Mutex::new(BTreeMap::new());
         let put = |path: &str, key: &blake3::Hash, bytes: FileBytes<'_>| {
@@ -356,7 +374,7 @@ mod tests {
             state: Some(&p.state),
             file: &file,
         });
-        let (stats, state) = write_reusing(site, reuse.as_ref(), &put);
+        let (stats, state) = write_reusing(site, reuse.as_ref(), spill, &put).unwrap();
         let keys = keys.into_inner().unwrap();
         (Previous { dir, keys, state }, stats)
     }
@@ -377,6 +395,15 @@ mod tests {
         out
     }
 
+    /// Asserts that two sets of files are the same, naming the paths that differ.
+    #[track_caller]
+    fn assert_same(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>, what: &str) {
+        let differ: Vec<&String> = (want.keys().chain(got.keys()))
+            .filter(|p| got.get(*p) != want.get(*p))
+            .collect();
+        assert!(differ.is_empty(), "{what}: these differ: {differ:?}");
+    }
+
     /// The search files of a clean build of `site`.
     fn clean(site: &Site) -> BTreeMap<String, Vec<u8>> {
         let files = Mutex::new(BTreeMap::new());
@@ -385,7 +412,8 @@ mod tests {
                 .lock()
                 .unwrap()
                 .insert(path.to_string(), bytes.to_vec());
-        });
+        })
+        .unwrap();
         files.into_inner().unwrap()
     }
 
@@ -490,6 +518,48 @@ mod tests {
         assert_eq!(stats.shards_made, stats.shards, "{stats:?}");
     }
 
+    /// `site` with every body's text parked in `spill`, as `build` has it when the search
+    /// index is made.
+    fn park(mut site: Site, spill: &crate::markdown::TextSpill) -> Site {
+        let bodies = (site.units.iter_mut().map(|u| &mut u.body))
+            .chain(site.topics.iter_mut().map(|t| &mut t.body));
+        for body in bodies {
+            let body = std::sync::Arc::make_mut(body);
+            // As a body has it from the Markdown cache: the key of its Markdown.
+            body.source = Some(blake3::hash(format!("{:?}", body.sections).as_bytes()));
+            spill.park(body);
+            assert!(body.sections.iter().all(|s| s.text.is_empty()));
+        }
+        site
+    }
+
+    #[test]
+    fn with_the_text_parked_the_files_are_the_same_and_only_what_is_made_reads_it() {
+        let spill = crate::markdown::TextSpill::new().expect("a temporary file");
+        let before = site(UNITS, &unchanged);
+        let after = site(UNITS, &|u, t, b| match u {
+            9 => (t, b.replacen('。', "。补充的一句。", 1)),
+            _ => (t, b),
+        });
+        let want = clean(&after);
+        let (first, _) = build_parked(&park(site(UNITS, &unchanged), &spill), None, Some(&spill));
+        assert_same(
+            &files_in(first.dir.path()),
+            &clean(&before),
+            "a clean build",
+        );
+        let (second, stats) = build_parked(&park(after, &spill), Some(&first), Some(&spill));
+        assert_same(&files_in(second.dir.path()), &want, "a build after an edit");
+        assert!(
+            0 < stats.shards_made && stats.shards_made < stats.shards,
+            "{stats:?}"
+        );
+        assert!(
+            stats.reused > stats.shards - stats.shards_made,
+            "chunks kept: {stats:?}"
+        );
+    }
+
     #[test]
     fn nothing_changed_every_file_is_the_previous_builds() {
         let site = site(UNITS, &unchanged);
@@ -515,7 +585,7 @@ mod tests {
                 std::fs::write(&path, bytes).unwrap();
             }
             let (second, stats) = build(&after, Some(&first));
-            assert_eq!(files_in(second.dir.path()), clean(&after), "{damage:?}");
+            assert_same(&files_in(second.dir.path()), &clean(&after), damage);
             assert_eq!(stats.shards_made, stats.shards, "{stats:?}");
         }
     }

@@ -86,7 +86,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::markdown::{TextSection, is_cjk};
+use crate::markdown::{Rendered, TextSection, TextSpill, is_cjk};
 use crate::model::Site;
 
 mod delta;
@@ -353,7 +353,11 @@ struct Doc<'a> {
     /// Index of the unit's topic; `None` for a topic page.
     topic: Option<usize>,
     path: &'a str,
+    /// The body's sections; without their text while it is parked ([`Doc::restore`]).
     body: &'a [TextSection],
+    rendered: &'a Rendered,
+    /// The text of each section of `body`, read back from where it was parked.
+    restored: Option<Vec<String>>,
     /// The key of the Markdown `body` was rendered from, when it came through a cache
     /// ([`crate::markdown::Rendered::source`]): the body is a function of it.
     source: Option<&'a blake3::Hash>,
@@ -362,11 +366,71 @@ struct Doc<'a> {
     about: Option<TextSection>,
 }
 
+/// A section of a document as indexed and shipped.
+#[derive(Clone, Copy)]
+struct Section<'a> {
+    anchor: Option<&'a str>,
+    heading: &'a str,
+    text: &'a str,
+}
+
+impl<'a> Section<'a> {
+    fn of(s: &'a TextSection) -> Section<'a> {
+        Section {
+            anchor: s.anchor.as_deref(),
+            heading: &s.heading,
+            text: &s.text,
+        }
+    }
+}
+
 impl Doc<'_> {
     /// The sections as indexed and shipped: the body's, then the summary and tags.
-    fn sections(&self) -> impl Iterator<Item = &TextSection> {
-        self.body.iter().chain(self.about.as_ref())
+    fn sections(&self) -> impl Iterator<Item = Section<'_>> {
+        let body = self.body.iter().enumerate().map(|(i, s)| Section {
+            text: self.restored.as_ref().map_or(&s.text[..], |t| &t[i]),
+            ..Section::of(s)
+        });
+        body.chain(self.about.as_ref().map(Section::of))
     }
+
+    /// Whether the body's text is still parked ([`Doc::restore`]).
+    fn parked(&self) -> bool {
+        self.restored.is_none() && self.rendered.parked.is_some()
+    }
+
+    /// The length in bytes of the sections' text, parked or not.
+    fn text_len(&self) -> usize {
+        let about = self.about.as_ref().map_or(0, |s| s.text.len());
+        match (self.parked(), &self.rendered.parked) {
+            (true, Some(parked)) => parked.text_len() + about,
+            _ => self.sections().map(|s| s.text.len()).sum(),
+        }
+    }
+
+    /// Reads the body's parked text back from `spill` (`build` parks every body's text while
+    /// it renders the pages, [`crate::markdown::spill`]); the text of a body that is not
+    /// parked is where it was.
+    fn restore(&mut self, spill: Option<&TextSpill>) -> anyhow::Result<()> {
+        if self.parked() {
+            let spill = spill.ok_or_else(|| {
+                anyhow::anyhow!("a body's text is parked, and no spill was given")
+            })?;
+            self.restored = Some(spill.restored_texts(self.rendered)?);
+        }
+        Ok(())
+    }
+}
+
+/// Restores the parked text ([`Doc::restore`]) of the documents `which` picks.
+fn restore(
+    docs: &mut [Doc<'_>],
+    which: impl Fn(usize) -> bool + Sync,
+    spill: Option<&TextSpill>,
+) -> anyhow::Result<()> {
+    (docs.par_iter_mut().enumerate())
+        .filter(|(i, d)| d.parked() && which(*i))
+        .try_for_each(|(_, d)| d.restore(spill))
 }
 
 /// The section of a summary and tags: the summary, then the tags on a line of their own.
@@ -391,6 +455,8 @@ fn docs(site: &Site) -> Vec<Doc<'_>> {
         topic: Some(u.topic),
         path: &u.path,
         body: &u.body.sections,
+        rendered: &u.body,
+        restored: None,
         source: u.body.source.as_ref(),
         about: about(&u.summary, &u.tags),
     });
@@ -399,6 +465,8 @@ fn docs(site: &Site) -> Vec<Doc<'_>> {
         topic: None,
         path: &t.path,
         body: &t.body.sections,
+        rendered: &t.body,
+        restored: None,
         source: t.body.source.as_ref(),
         about: about(&t.summary, &[]),
     });
@@ -619,9 +687,9 @@ fn doc_tokens(
     tokenize_into(doc.title, &mut scratch, &mut sink);
     for s in doc.sections() {
         sink.field = FIELD_HEADING;
-        tokenize_into(&s.heading, &mut scratch, &mut sink);
+        tokenize_into(s.heading, &mut scratch, &mut sink);
         sink.field = FIELD_BODY;
-        tokenize_into(&s.text, &mut scratch, &mut sink);
+        tokenize_into(s.text, &mut scratch, &mut sink);
     }
     let DocSink { dedup, words, .. } = sink;
     // Straight into a list per worker, with room for an even share and some (the shards are
@@ -914,10 +982,10 @@ fn chunk_starts(docs: &[Doc<'_>]) -> Vec<usize> {
             starts.push(i);
             size = 0;
         }
-        size += d
-            .sections()
-            .map(|s| s.heading.len() + s.text.len() + s.anchor.as_ref().map_or(0, |a| a.len()) + 12)
-            .sum::<usize>();
+        size += d.text_len()
+            + d.sections()
+                .map(|s| s.heading.len() + s.anchor.map_or(0, str::len) + 12)
+                .sum::<usize>();
     }
     starts
 }
@@ -935,11 +1003,11 @@ fn chunk_js(n: usize, docs: &[Doc<'_>], first: usize) -> Vec<u8> {
                 out.push(b',');
             }
             out.push(b'[');
-            push_json_str(&mut out, s.anchor.as_deref().unwrap_or(""));
+            push_json_str(&mut out, s.anchor.unwrap_or(""));
             out.push(b',');
-            push_json_compact(&mut out, &s.heading);
+            push_json_compact(&mut out, s.heading);
             out.push(b',');
-            push_json_compact(&mut out, &s.text);
+            push_json_compact(&mut out, s.text);
             out.push(b']');
         }
         out.push(b']');
@@ -995,10 +1063,7 @@ fn shard_count(docs: &[Doc<'_>]) -> usize {
     let chars: usize = docs
         .iter()
         .map(|d| {
-            d.title.len()
-                + d.sections()
-                    .map(|s| s.heading.len() + s.text.len())
-                    .sum::<usize>()
+            d.title.len() + d.text_len() + d.sections().map(|s| s.heading.len()).sum::<usize>()
         })
         .sum::<usize>()
         / 3;
@@ -1059,20 +1124,25 @@ pub struct Reuse<'a> {
 
 /// Builds the search index of `site` and hands every file to `write` (path below the site
 /// root, bytes) as soon as it is made, in no particular order. See [`write_reusing`].
-pub fn write_files(site: &Site, write: &(dyn Fn(&str, &[u8]) + Sync)) -> IndexStats {
+pub fn write_files(
+    site: &Site,
+    write: &(dyn Fn(&str, &[u8]) + Sync),
+) -> anyhow::Result<IndexStats> {
     let put = |path: &str, _: &blake3::Hash, bytes: FileBytes<'_>| {
         if let FileBytes::New(b) = bytes {
             write(path, b)
         }
     };
-    write_reusing(site, None, &put).0
+    Ok(write_reusing(site, None, None, &put)?.0)
 }
 
 /// Builds the search index of `site` and hands every file to `put` (path below the site root,
 /// key, bytes) as soon as it is made, in no particular order; with `reuse`, each file that
 /// would be what the previous build wrote is the previous build's file, and an index shard
 /// that an edit changed is the previous one with the changed documents' postings replaced
-/// ([`delta`]). Returns what was done and what the next build reuses.
+/// ([`delta`]). The bodies' text parked in `spill` is read back only for the documents whose
+/// files are made. Returns what was done and what the next build reuses; fails only when the
+/// parked text cannot be read back.
 ///
 /// A file's key names its bytes: an index shard's is the hash of its bytes, a document
 /// chunk's the hash of its documents' (and its place), the manifest's the hash of its bytes.
@@ -1084,16 +1154,43 @@ pub fn write_files(site: &Site, write: &(dyn Fn(&str, &[u8]) + Sync)) -> IndexSt
 pub fn write_reusing(
     site: &Site,
     reuse: Option<&Reuse<'_>>,
+    spill: Option<&TextSpill>,
     put: &(dyn Fn(&str, &blake3::Hash, FileBytes<'_>) + Sync),
-) -> (IndexStats, IndexState) {
+) -> anyhow::Result<(IndexStats, IndexState)> {
     let started = std::time::Instant::now();
-    let docs = docs(site);
+    let mut docs = docs(site);
     let starts = chunk_starts(&docs);
     let n_shards = shard_count(&docs);
+    // A body is keyed by its text when it has no Markdown key ([`doc_key`]).
+    let unkeyed: Vec<bool> = docs.iter().map(|d| d.source.is_none()).collect();
+    restore(&mut docs, |i| unkeyed[i], spill)?;
     let doc_keys: Vec<blake3::Hash> = docs.par_iter().map(doc_key).collect();
+    let file = reuse.map(|r| r.file);
+    // What is the previous build's is decided first: the text is read back only for what is
+    // made again.
+    let delta = match reuse.and_then(|r| Some((r.state?, r.file))) {
+        Some((state, file)) => match delta::changed(&docs, &doc_keys, state) {
+            Some(changed) => {
+                let is_changed = |i: usize| changed.binary_search(&(i as u32)).is_ok();
+                restore(&mut docs, is_changed, spill)?;
+                delta::shards(&docs, &changed, state, file)
+            }
+            None => None,
+        },
+        None => None,
+    };
+    let chunks = chunk_plan(&docs, &starts, &doc_keys, file);
+    let mut needed = vec![delta.is_none(); docs.len()];
+    for (n, chunk) in chunks.iter().enumerate() {
+        if chunk.previous.is_none() {
+            let end = starts.get(n + 1).copied().unwrap_or(docs.len());
+            needed[starts[n]..end].fill(true);
+        }
+    }
+    restore(&mut docs, |i| needed[i], spill)?;
+    let (docs, starts, doc_keys) = (&docs, &starts, &doc_keys);
     std::thread::scope(|scope| {
         let (queue, queued) = std::sync::mpsc::sync_channel::<Queued>(WRITE_QUEUE);
-        let (docs, starts, doc_keys) = (&docs, &starts, &doc_keys);
         let writer = scope.spawn(move || {
             for Queued(path, key, bytes) in queued {
                 match &bytes {
@@ -1102,16 +1199,12 @@ pub fn write_reusing(
                 }
             }
         });
-
-        let previous = reuse.and_then(|r| Some((r.state?, r.file)));
-        let delta = previous.and_then(|(state, file)| delta::shards(docs, doc_keys, state, file));
         let shards = match delta {
             Some(files) => queue_shards(files, &queue),
             None => build_index(docs, n_shards, &queue),
         };
         let index_time = started.elapsed();
-        let file = reuse.map(|r| r.file);
-        let (text_bytes, chunks_reused) = write_chunks(docs, starts, doc_keys, file, &queue);
+        let (text_bytes, chunks_reused) = write_chunks(docs, starts, chunks, &queue);
         let manifest = manifest_js(site, docs, n_shards, starts);
         let manifest_bytes = manifest.len();
         let manifest_reused = queue_file(&queue, format!("{DIR}/index.js"), manifest, file);
@@ -1137,7 +1230,7 @@ pub fn write_reusing(
         if std::env::var_os("STUDYSITE_SEARCH_STATS").is_some() {
             eprintln!("search: {stats:?}");
         }
-        (stats, IndexState::new(doc_keys, &shards.keys))
+        Ok((stats, IndexState::new(doc_keys, &shards.keys)))
     })
 }
 
@@ -1192,16 +1285,20 @@ fn queue_file(
 /// Where a previous build's file may be found ([`Reuse::file`]).
 type PreviousFile<'a> = dyn Fn(&blake3::Hash, &str) -> Option<PathBuf> + Sync + 'a;
 
-/// Queues the document chunks, each the previous build's when its documents are the same
-/// (their keys, `doc_keys`) at the same place; returns the bytes of those made and how many
-/// were the previous build's.
-fn write_chunks(
+/// A document chunk of this build: its path, its key (its documents' keys, `doc_keys`, and
+/// its place), and the previous build's file when that is the same.
+struct Chunk {
+    path: String,
+    key: blake3::Hash,
+    previous: Option<PathBuf>,
+}
+
+fn chunk_plan(
     docs: &[Doc<'_>],
     starts: &[usize],
     doc_keys: &[blake3::Hash],
     file: Option<&PreviousFile<'_>>,
-    queue: &Queue,
-) -> (usize, usize) {
+) -> Vec<Chunk> {
     (0..starts.len())
         .into_par_iter()
         .map(|n| {
@@ -1216,15 +1313,45 @@ fn write_chunks(
             });
             h.update(path.as_bytes());
             let key = h.finalize();
-            if let Some(prev) = file.and_then(|f| f(&key, &path)) {
-                let _ = queue.send(Queued(path, key, QueuedBytes::Previous(prev)));
-                return (0, 1);
+            let previous = file.and_then(|f| f(&key, &path));
+            Chunk {
+                path,
+                key,
+                previous,
             }
-            let bytes = chunk_js(n, &docs[s..e], s);
-            let len = bytes.len();
-            let _ = queue.send(Queued(path, key, QueuedBytes::New(bytes)));
-            (len, 0)
         })
+        .collect()
+}
+
+/// Queues the document chunks, the previous build's or made; returns the bytes of those made
+/// and how many were the previous build's.
+fn write_chunks(
+    docs: &[Doc<'_>],
+    starts: &[usize],
+    chunks: Vec<Chunk>,
+    queue: &Queue,
+) -> (usize, usize) {
+    (chunks.into_par_iter().enumerate())
+        .map(
+            |(
+                n,
+                Chunk {
+                    path,
+                    key,
+                    previous,
+                },
+            )| {
+                if let Some(prev) = previous {
+                    let _ = queue.send(Queued(path, key, QueuedBytes::Previous(prev)));
+                    return (0, 1);
+                }
+                let (s, e) = (starts[n], starts.get(n + 1).copied().unwrap_or(docs.len()));
+                let bytes = chunk_js(n, &docs[s..e], s);
+                let len = bytes.len();
+                let _ = queue.send(Queued(path, key, QueuedBytes::New(bytes)));
+                (len, 0)
+            },
+        )
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
 }
 
@@ -1349,16 +1476,16 @@ fn doc_key(d: &Doc<'_>) -> blake3::Hash {
     put_field(&mut h, d.title);
     put_field(&mut h, d.path);
     h.update(&d.topic.map_or(u64::MAX, |t| t as u64).to_le_bytes());
-    let sections: &mut dyn Iterator<Item = &TextSection> = match d.source {
+    let sections: &mut dyn Iterator<Item = Section<'_>> = match d.source {
         Some(source) => {
             h.update(&[2]);
             h.update(source.as_bytes());
-            &mut d.about.iter()
+            &mut d.about.iter().map(Section::of)
         }
         None => &mut d.sections(),
     };
     for s in sections {
-        match &s.anchor {
+        match s.anchor {
             Some(a) => {
                 h.update(&[1]);
                 put_field(&mut h, a);
@@ -1367,8 +1494,8 @@ fn doc_key(d: &Doc<'_>) -> blake3::Hash {
                 h.update(&[0]);
             }
         }
-        put_field(&mut h, &s.heading);
-        put_field(&mut h, &s.text);
+        put_field(&mut h, s.heading);
+        put_field(&mut h, s.text);
     }
     h.finalize()
 }
@@ -1392,16 +1519,16 @@ pub fn is_search_file(path: &str) -> bool {
 
 /// Every search file of `site`, collected (tests and tools; the build streams them through
 /// [`write_files`]).
-pub fn data_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+pub fn data_files(site: &Site) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let files = std::sync::Mutex::new(Vec::new());
     write_files(site, &|rel, bytes| {
         let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
         files.push((rel.to_string(), bytes.to_vec()));
-    });
+    })?;
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     // In the order the files were once written: shards, chunks, manifest.
     files.sort_by_key(|(p, _)| file_order(p));
-    files
+    Ok(files)
 }
 
 /// Sort key of a search file: index shards, then document chunks by number, then the
@@ -1757,7 +1884,7 @@ mod tests {
                 "---\ntitle: 解读\nkind: explanation\nminutes: 5\nquiz:\n  - id: q1\n    type: truefalse\n    prompt: 测验独有词汇\n    answer: true\n---\n正文。\n",
             ),
         ]);
-        let files = data_files(&site);
+        let files = data_files(&site).unwrap();
         let all: String = files
             .iter()
             .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
@@ -1803,7 +1930,7 @@ mod tests {
             ),
         ]);
         let id = |title: &str| site.units.iter().position(|u| u.title == title).unwrap() as u32;
-        let files = data_files(&site);
+        let files = data_files(&site).unwrap();
         let shard =
             String::from_utf8_lossy(&files.iter().find(|(p, _)| p == "search/i/0.js").unwrap().1)
                 .into_owned();
