@@ -12,12 +12,13 @@
 //! the previous build wrote them. A document whose key is unchanged has the same tokens, so
 //! its postings stand; a previous shard is read only through [`super::Reuse::file`], which
 //! gives it only when it is still the file written under that key. When the documents were
-//! added, removed or reordered (a document's number is its place), the shard count moved,
-//! most documents changed, or a previous shard is missing, changed or does not parse, the
-//! index is made whole instead ([`shards`] gives `None`). The result equals a clean build's
-//! but for one case: two different words with the same 62-bit key (a clean build files both
-//! under the first one's text); at the number of distinct words of any real site, about one
-//! chance in ten million.
+//! added, removed or reordered (a document's number is its place), the shard count moved or
+//! most documents changed ([`changed`] gives `None`), or a previous shard is missing, changed
+//! or does not parse ([`shards`] gives `None`), the index is made whole instead. Only the
+//! changed documents' text is read back from where `build` parked it. The result equals a
+//! clean build's but for one case: two different words with the same 62-bit key (a clean
+//! build files both under the first one's text); at the number of distinct words of any real
+//! site, about one chance in ten million.
 
 use std::borrow::Cow;
 use std::path::PathBuf;
