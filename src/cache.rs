@@ -331,6 +331,10 @@ impl PackIndex {
         self.entries.is_empty()
     }
 
+    pub fn contains(&self, key: &blake3::Hash) -> bool {
+        self.entries.contains_key(key)
+    }
+
     /// The bytes of `key`'s entry (`None` when the pack has none, or it cannot be read).
     pub fn get(&self, key: &blake3::Hash) -> Option<Vec<u8>> {
         let &(at, len) = self.entries.get(key)?;

@@ -3,11 +3,13 @@
 //!
 //! A build keeps a cache beside the site, in [`CACHE_DIR`] (never inside the output; the content
 //! walk and the watcher skip hidden folders), and the next build starts from it unless
-//! `--clean` is given. Two packs, both keyed by content as `serve --watch`'s caches are (see
+//! `--clean` is given. Packs, all keyed by content as `serve --watch`'s caches are (see
 //! [`crate::cache`]), so no list of what depends on what is kept:
 //!
-//! - `markdown.bin`: every rendered Markdown body by the BLAKE3 of its text (HTML, headings,
-//!   text by section): a body that did not change is not parsed or highlighted again. The
+//! - `markdown.bin` and `markdown-more.bin`: every rendered Markdown body by the BLAKE3 of its
+//!   text (HTML, headings, text by section): a body that did not change is not parsed or
+//!   highlighted again. The second pack holds what was rendered since the first was written,
+//!   so an edit writes a few kilobytes, not the whole (see [`crate::markdown::pack`]). A
 //!   pack is checked whole when the build starts, then each body is read from it only when
 //!   met ([`crate::cache::PackIndex`]), so a build holds no more than a clean build does.
 //! - `pages.bin`: every page's key (the hash of its template inputs, as in `serve`'s page
@@ -32,6 +34,7 @@ use anyhow::Result;
 use super::pipeline::{self, BuildCache, PipelineOptions};
 use crate::cli::BuildArgs;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::{MarkdownPack, PackPaths, PackUpdate};
 use crate::output::DiskOutput;
 use crate::render::{OutputPages, RenderReport};
 
@@ -85,6 +88,8 @@ fn check_out_dir(root: &Path, out: &Path) -> Option<Diagnostic> {
 /// The build cache's folder, relative to the site root.
 pub const CACHE_DIR: &str = ".studysite/cache";
 const MARKDOWN_PACK: &str = "markdown.bin";
+/// What was rendered since `markdown.bin` was written ([`crate::markdown::pack`]).
+const MARKDOWN_MORE: &str = "markdown-more.bin";
 
 /// The most bytes the build cache may take: 1 GiB, or `STUDYSITE_CACHE_LIMIT` (bytes).
 pub fn cache_limit() -> u64 {
@@ -104,22 +109,26 @@ fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
             ..BuildCache::default()
         };
     }
-    let mut discarded = |file: &str, why: Option<String>| {
-        if let Some(why) = why {
-            diags.push(Diagnostic::warning(
-                dir.join(file).display().to_string(),
-                format!("the build cache was discarded, and is made again: {why}"),
-            ));
-        }
+    let mut discarded = |path: &Path, why: String| {
+        diags.push(Diagnostic::warning(
+            path.display().to_string(),
+            format!("the build cache was discarded, and is made again: {why}"),
+        ));
     };
-    let markdown_pack = crate::markdown::MarkdownPack::open(&dir.join(MARKDOWN_PACK))
-        .unwrap_or_else(|why| {
-            discarded(MARKDOWN_PACK, Some(why));
-            None
-        });
-    let pages_pack = OutputPages::pack_name(&paths.out);
-    let (pages, why) = OutputPages::load(&paths.out, &dir.join(&pages_pack));
-    discarded(&pages_pack, why);
+    let (base, more) = (dir.join(MARKDOWN_PACK), dir.join(MARKDOWN_MORE));
+    let packs = PackPaths {
+        base: &base,
+        more: &more,
+    };
+    let (markdown_pack, warnings) = MarkdownPack::open(packs);
+    for (path, why) in warnings {
+        discarded(&path, why);
+    }
+    let pages_pack = dir.join(OutputPages::pack_name(&paths.out));
+    let (pages, why) = OutputPages::load(&paths.out, &pages_pack);
+    if let Some(why) = why {
+        discarded(&pages_pack, why);
+    }
     BuildCache {
         markdown: Default::default(),
         markdown_pack,
@@ -128,23 +137,32 @@ fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
     }
 }
 
-/// Writes the rendered Markdown this build used into the cache (unless it is what the cache
-/// already holds), then empties the table, so the build's own copies are the only ones and
-/// can be freed once the pages are written.
+/// Writes the rendered Markdown this build used into the cache (only what the packs lack,
+/// [`crate::markdown::pack`]), then empties the table, so the build's own copies are the only
+/// ones and can be freed once the pages are written.
 fn save_markdown(paths: &BuildPaths, cache: &BuildCache, diags: &mut Diagnostics) {
     let dir = paths.root.join(CACHE_DIR);
-    let same = (cache.markdown_pack.as_ref()).is_some_and(|p| p.holds_exactly(&cache.markdown));
-    let unchanged = same && others_size(&dir, "") <= cache_limit();
-    let saved = match unchanged {
-        true => Ok(0),
-        false => crate::fs::create_dir_all(&dir).and_then(|()| {
-            let limit = cache_limit().saturating_sub(others_size(&dir, MARKDOWN_PACK));
-            crate::markdown::save_pack(
-                &cache.markdown,
-                &dir.join(MARKDOWN_PACK),
-                limit,
-                cache.spill.as_ref(),
-            )
+    let (base, more) = (dir.join(MARKDOWN_PACK), dir.join(MARKDOWN_MORE));
+    let packs = PackPaths {
+        base: &base,
+        more: &more,
+    };
+    let pack = cache.markdown_pack.as_ref();
+    let update = match others_size(&dir, &[]) <= cache_limit() {
+        true => crate::markdown::pack::update(pack, &cache.markdown),
+        // Over the bound (it was lowered): written again, within it.
+        false => PackUpdate::Whole,
+    };
+    let rewritten: &[&str] = match update {
+        PackUpdate::Whole => &[MARKDOWN_PACK, MARKDOWN_MORE],
+        _ => &[MARKDOWN_MORE],
+    };
+    let limit = cache_limit().saturating_sub(others_size(&dir, rewritten));
+    let saved = match update {
+        PackUpdate::Nothing => Ok(0),
+        _ => crate::fs::create_dir_all(&dir).and_then(|()| {
+            let spill = cache.spill.as_ref();
+            crate::markdown::pack::save(&cache.markdown, pack, update, packs, limit, spill)
         }),
     };
     cache.markdown.clear();
@@ -153,14 +171,14 @@ fn save_markdown(paths: &BuildPaths, cache: &BuildCache, diags: &mut Diagnostics
     }
 }
 
-/// The bytes of every file in the cache folder `dir` but `name`: what a pack written as
-/// `name` must leave room for.
-fn others_size(dir: &Path, name: &str) -> u64 {
+/// The bytes of every file in the cache folder `dir` but those named in `but`: what packs
+/// written under those names must leave room for.
+fn others_size(dir: &Path, but: &[&str]) -> u64 {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
     (entries.filter_map(Result::ok))
-        .filter(|e| e.file_name() != name)
+        .filter(|e| !but.iter().any(|name| e.file_name() == *name))
         .filter_map(|e| e.metadata().ok())
         .map(|m| m.len())
         .sum()
@@ -178,7 +196,7 @@ fn not_written(dir: &Path, e: &anyhow::Error, diags: &mut Diagnostics) {
 fn save_pages(paths: &BuildPaths, cache: BuildCache, diags: &mut Diagnostics) {
     let dir = paths.root.join(CACHE_DIR);
     let pages_pack = OutputPages::pack_name(&paths.out);
-    let limit = cache_limit().saturating_sub(others_size(&dir, &pages_pack));
+    let limit = cache_limit().saturating_sub(others_size(&dir, &[&pages_pack]));
     let saved = crate::fs::create_dir_all(&dir)
         .and_then(|()| cache.pages.save(&paths.out, &dir.join(&pages_pack), limit));
     if let Err(e) = saved {

@@ -11,8 +11,10 @@
 //! text, keeping Chinese characters, so ids are stable across builds and readable in URLs.
 
 pub mod highlight;
+pub mod pack;
 pub mod spill;
 
+pub use pack::{MarkdownPack, PackPaths, PackUpdate};
 pub use spill::TextSpill;
 
 use std::collections::HashSet;
@@ -489,47 +491,6 @@ pub fn render_cached(cache: Option<&RenderCache>, markdown: &str) -> Arc<Rendere
     render_cached_from(cache, None, None, markdown)
 }
 
-/// The kind of [`RenderCache`] pack `build` keeps between runs (see [`crate::cache`]).
-pub const PACK_KIND: &str = "markdown 1";
-
-/// The rendered documents of an earlier `build`, in the build cache's pack (see
-/// [`crate::cache`]): checked whole when opened, then each read and decoded only when a body
-/// with its text is met, by the thread that meets it.
-#[derive(Debug)]
-pub struct MarkdownPack {
-    index: crate::cache::PackIndex,
-    /// Documents taken from the pack by this build.
-    hits: std::sync::atomic::AtomicUsize,
-}
-
-impl MarkdownPack {
-    /// The pack at `path`: `Ok(None)` when there is none, the warning's text when it was
-    /// discarded.
-    pub fn open(path: &std::path::Path) -> Result<Option<MarkdownPack>, String> {
-        match crate::cache::PackIndex::open(path, PACK_KIND) {
-            Ok(index) => Ok(Some(MarkdownPack {
-                index,
-                hits: Default::default(),
-            })),
-            Err(crate::cache::PackProblem::Missing) => Ok(None),
-            Err(crate::cache::PackProblem::Discarded(why)) => Err(why),
-        }
-    }
-
-    fn take(&self, key: &blake3::Hash) -> Option<Rendered> {
-        let doc = postcard::from_bytes(&self.index.get(key)?).ok()?;
-        self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Some(doc)
-    }
-
-    /// Whether `cache` (this build's documents) holds exactly the pack's: then there is
-    /// nothing to write.
-    pub fn holds_exactly(&self, cache: &RenderCache) -> bool {
-        let hits = self.hits.load(std::sync::atomic::Ordering::Relaxed);
-        hits == self.index.len() && cache.len() == hits
-    }
-}
-
 /// [`render_cached`], looking in `pack` too before rendering, and parking the text of what it
 /// renders or takes from the pack in `spill` when there is one.
 pub fn render_cached_from(
@@ -554,58 +515,6 @@ pub fn render_cached_from(
     let rendered = Arc::new(rendered);
     cache.insert(key, rendered.clone());
     rendered
-}
-
-/// Writes the documents `cache` gave this build as a pack at `path`, within `limit` bytes;
-/// returns the pack's size.
-/// A document whose text is parked is written with its text, read back from `spill`.
-pub fn save_pack(
-    cache: &RenderCache,
-    path: &std::path::Path,
-    limit: u64,
-    spill: Option<&TextSpill>,
-) -> anyhow::Result<u64> {
-    use rayon::prelude::*;
-    let used = cache.used_entries();
-    // Encoded on every core, a batch at a time (what is held at once), written in order.
-    let entries = used.chunks(256).flat_map(|batch| {
-        (batch.par_iter())
-            .filter_map(|(k, doc)| Some((*k, pack_bytes(doc, spill)?)))
-            .collect::<Vec<_>>()
-    });
-    crate::cache::write_pack(path, PACK_KIND, entries, limit)
-}
-
-/// What the pack keeps of `doc`: all of it, its parked text read back from `spill`.
-fn pack_bytes(doc: &Rendered, spill: Option<&TextSpill>) -> Option<Vec<u8>> {
-    /// [`Rendered`] as it is encoded, by reference (its fields in its order).
-    #[derive(Serialize)]
-    struct Whole<'a> {
-        html: &'a str,
-        toc: &'a [TocEntry],
-        anchors: &'a [String],
-        sections: &'a [TextSection],
-        reading_units: usize,
-        highlighted: bool,
-    }
-    let restored;
-    let sections = match (&doc.parked, spill) {
-        (None, _) => &doc.sections,
-        (Some(_), Some(spill)) => {
-            restored = spill.restored_sections(doc).ok()?;
-            &restored
-        }
-        (Some(_), None) => return None,
-    };
-    let whole = Whole {
-        html: &doc.html,
-        toc: &doc.toc,
-        anchors: &doc.anchors,
-        sections,
-        reading_units: doc.reading_units,
-        highlighted: doc.highlighted,
-    };
-    postcard::to_allocvec(&whole).ok()
 }
 
 /// Renders a short Markdown string (a quiz prompt, an option) as inline HTML: the outer
@@ -674,20 +583,6 @@ fn push_text(sections: &mut [TextSection], s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_pack_keeps_a_document_as_it_was_rendered_even_with_its_text_parked() {
-        let md = "引言。\n\n## 第一节 {#one}\n\n一是**重点**。\n\n```rust\nfn a() {}\n```\n";
-        let doc = render(md);
-        let want = postcard::to_allocvec(&doc).unwrap();
-        assert_eq!(pack_bytes(&doc, None).unwrap(), want);
-        let spill = TextSpill::new().expect("a temporary file");
-        let mut parked = render(md);
-        spill.park(&mut parked);
-        assert!(parked.parked.is_some());
-        assert_eq!(pack_bytes(&parked, Some(&spill)).unwrap(), want);
-        assert_eq!(pack_bytes(&parked, None), None, "no text, no entry");
-    }
 
     #[test]
     fn render_cache_gives_what_render_gives_and_sweeps_what_a_build_did_not_use() {

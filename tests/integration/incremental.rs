@@ -353,3 +353,67 @@ fn after_a_title_edit_only_the_index_shards_it_touches_are_made_again() {
     );
     assert!(site.read("public/search/index.js").contains("第7课 复习"));
 }
+
+#[cfg(unix)]
+#[test]
+fn after_a_body_edit_only_what_was_rendered_since_is_written_to_the_cache() {
+    // The rendered Markdown is kept in two packs: `markdown.bin`, written whole now and then,
+    // and `markdown-more.bin`, what was rendered since. One edited body is written to the
+    // second only; once more than a quarter of what a build uses is there, both are one again.
+    let site = TempSite::fixture("golden/full");
+    let cache = site.path().join(CACHE);
+    let (base, more) = (cache.join("markdown.bin"), cache.join("markdown-more.bin"));
+    let ino = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let assert_clean = |run: &Run| {
+        assert_eq!(
+            snapshot(&site.path().join("public")),
+            clean_build(&site),
+            "{}",
+            run.stderr
+        );
+    };
+    build_with(&site, &[], &[]).ok();
+    let first = ino(&base);
+    assert!(!more.exists());
+
+    let unit = "content/02-jiedu/jiedu.md";
+    let text = site.read(unit);
+    site.write(unit, &format!("{text}\n新加的一段正文。\n"));
+    let run = build_with(&site, &[], &[]);
+    run.ok();
+    assert_eq!(ino(&base), first, "the base pack is kept");
+    assert!(more.is_file(), "the edited body is in the second pack");
+    assert!(std::fs::metadata(&more).unwrap().len() < std::fs::metadata(&base).unwrap().len());
+    // (`clean_build` writes fresh packs: the next checks start from a build of its own.)
+    build_with(&site, &[], &[]).ok();
+
+    // A damaged second pack: a warning, and the build is still right.
+    site.write(unit, &format!("{text}\n又一段正文。\n"));
+    build_with(&site, &[], &[]).ok();
+    std::fs::write(&more, b"not a cache").unwrap();
+    let run = build_with(&site, &[], &[]);
+    run.ok();
+    assert!(
+        run.stderr.contains("markdown-more.bin") && run.stderr.contains("discarded"),
+        "{}",
+        run.stderr
+    );
+    assert_clean(&run);
+
+    // Most bodies edited: one pack again.
+    build_with(&site, &[], &[]).ok();
+    let before = ino(&base);
+    for unit in [
+        "content/01-yuanwen/yuanwen.md",
+        "content/01-yuanwen/daima.md",
+        "content/02-jiedu/yantao.md",
+    ] {
+        let text = site.read(unit);
+        site.write(unit, &format!("{text}\n每个单元都改了。\n"));
+    }
+    let run = build_with(&site, &[], &[]);
+    run.ok();
+    assert!(!more.exists(), "{}", run.stderr);
+    assert_ne!(ino(&base), before, "the base pack was written again");
+    assert_clean(&run);
+}
