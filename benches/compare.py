@@ -13,7 +13,7 @@ Usage:
     python3 benches/compare.py --sizes 1000 --runs 9
     python3 benches/compare.py --tools studysite,hugo --sizes 10000 --runs 3
     python3 benches/compare.py --out-base /dev/shm/studysite-bench   # outputs on tmpfs
-    python3 benches/compare.py --second               # also studysite's build after one edit
+    python3 benches/compare.py --second               # also studysite's builds after one edit (title, paragraph)
 
 Peers are used when found: hugo (PATH), zola (PATH), mdbook (PATH or /opt/mdbook/bin).
 mdBook is run only up to --mdbook-max pages (default 1,000: at 10,000 it takes minutes).
@@ -241,8 +241,9 @@ def main():
     ap.add_argument("--json", help="write every measurement here")
     ap.add_argument("--second", action="store_true",
                     help="after the rounds, time studysite's second build (from its cache) after "
-                    "one unit's title is edited, --runs times per size, and check once that it "
-                    "equals a clean build byte for byte")
+                    "one unit's title is edited and after a paragraph is added to it, --runs "
+                    "times per size and kind, and check once per kind that it equals a clean "
+                    "build byte for byte")
     a = ap.parse_args()
 
     sizes = [int(s) for s in a.sizes.split(",") if s]
