@@ -87,9 +87,6 @@ fn check_out_dir(root: &Path, out: &Path) -> Option<Diagnostic> {
 
 /// The build cache's folder, relative to the site root.
 pub const CACHE_DIR: &str = ".studysite/cache";
-const MARKDOWN_PACK: &str = "markdown.bin";
-/// What was rendered since `markdown.bin` was written ([`crate::markdown::pack`]).
-const MARKDOWN_MORE: &str = "markdown-more.bin";
 
 /// The most bytes the build cache may take: 1 GiB, or `STUDYSITE_CACHE_LIMIT` (bytes).
 pub fn cache_limit() -> u64 {
@@ -115,12 +112,7 @@ fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
             format!("the build cache was discarded, and is made again: {why}"),
         ));
     };
-    let (base, more) = (dir.join(MARKDOWN_PACK), dir.join(MARKDOWN_MORE));
-    let packs = PackPaths {
-        base: &base,
-        more: &more,
-    };
-    let (markdown_pack, warnings) = MarkdownPack::open(packs);
+    let (markdown_pack, warnings) = MarkdownPack::open(&PackPaths::in_folder(&dir));
     for (path, why) in warnings {
         discarded(&path, why);
     }
@@ -142,29 +134,22 @@ fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
 /// ones and can be freed once the pages are written.
 fn save_markdown(paths: &BuildPaths, cache: &BuildCache, diags: &mut Diagnostics) {
     let dir = paths.root.join(CACHE_DIR);
-    let (base, more) = (dir.join(MARKDOWN_PACK), dir.join(MARKDOWN_MORE));
-    let packs = PackPaths {
-        base: &base,
-        more: &more,
-    };
     let pack = cache.markdown_pack.as_ref();
+    let used = cache.markdown.used_entries();
     let update = match others_size(&dir, &[]) <= cache_limit() {
-        true => crate::markdown::pack::update(pack, &cache.markdown),
+        true => crate::markdown::pack::update(pack, &used),
         // Over the bound (it was lowered): written again, within it.
         false => PackUpdate::Whole,
     };
-    let rewritten: &[&str] = match update {
-        PackUpdate::Whole => &[MARKDOWN_PACK, MARKDOWN_MORE],
-        _ => &[MARKDOWN_MORE],
-    };
-    let limit = cache_limit().saturating_sub(others_size(&dir, rewritten));
+    let limit = cache_limit().saturating_sub(others_size(&dir, PackPaths::written_by(update)));
     let saved = match update {
         PackUpdate::Nothing => Ok(0),
         _ => crate::fs::create_dir_all(&dir).and_then(|()| {
-            let spill = cache.spill.as_ref();
-            crate::markdown::pack::save(&cache.markdown, pack, update, packs, limit, spill)
+            let (packs, spill) = (PackPaths::in_folder(&dir), cache.spill.as_ref());
+            crate::markdown::pack::save(&used, pack, update, &packs, limit, spill)
         }),
     };
+    drop(used);
     cache.markdown.clear();
     if let Err(e) = saved {
         not_written(&dir, &e, diags);

@@ -16,17 +16,39 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{RenderCache, Rendered, TextSection, TextSpill, TocEntry};
+use super::{Rendered, TextSection, TextSpill, TocEntry};
 use crate::cache::{PackIndex, PackProblem};
 
 /// The kind of [`RenderCache`] pack `build` keeps between runs (see [`crate::cache`]).
 pub const PACK_KIND: &str = "markdown 1";
 
 /// Where the two packs are.
-#[derive(Debug, Clone, Copy)]
-pub struct PackPaths<'a> {
-    pub base: &'a Path,
-    pub more: &'a Path,
+#[derive(Debug, Clone)]
+pub struct PackPaths {
+    pub base: PathBuf,
+    pub more: PathBuf,
+}
+
+impl PackPaths {
+    pub const BASE: &str = "markdown.bin";
+    pub const MORE: &str = "markdown-more.bin";
+
+    /// The two packs in the cache folder `dir`.
+    pub fn in_folder(dir: &Path) -> PackPaths {
+        PackPaths {
+            base: dir.join(Self::BASE),
+            more: dir.join(Self::MORE),
+        }
+    }
+
+    /// The names of the files `update` writes (or removes).
+    pub fn written_by(update: PackUpdate) -> &'static [&'static str] {
+        match update {
+            PackUpdate::Nothing => &[],
+            PackUpdate::More => &[Self::MORE],
+            PackUpdate::Whole => &[Self::BASE, Self::MORE],
+        }
+    }
 }
 
 /// The rendered documents of earlier builds, from the two packs.
@@ -50,7 +72,7 @@ pub enum PackUpdate {
 impl MarkdownPack {
     /// The packs at `paths`, either of which may be missing; `None` when there is neither.
     /// Each discarded pack gives its path and the warning's text.
-    pub fn open(paths: PackPaths<'_>) -> (Option<MarkdownPack>, Vec<(PathBuf, String)>) {
+    pub fn open(paths: &PackPaths) -> (Option<MarkdownPack>, Vec<(PathBuf, String)>) {
         let mut warnings = Vec::new();
         let mut open = |path: &Path| match PackIndex::open(path, PACK_KIND) {
             Ok(index) => Some(index),
@@ -60,7 +82,7 @@ impl MarkdownPack {
                 None
             }
         };
-        let (base, more) = (open(paths.base), open(paths.more));
+        let (base, more) = (open(&paths.base), open(&paths.more));
         let pack = (base.is_some() || more.is_some()).then_some(MarkdownPack { base, more });
         (pack, warnings)
     }
@@ -79,16 +101,18 @@ impl MarkdownPack {
     }
 }
 
-/// What to write after a build that used the documents of `cache`, having started from `pack`
+/// The documents a build used (`RenderCache::used_entries`), key and document.
+pub type Used = [(blake3::Hash, Arc<Rendered>)];
+
+/// What to write after a build that used the documents `used`, having started from `pack`
 /// (see the module doc for the rule).
-pub fn update(pack: Option<&MarkdownPack>, cache: &RenderCache) -> PackUpdate {
+pub fn update(pack: Option<&MarkdownPack>, used: &Used) -> PackUpdate {
     let Some(pack) = pack else {
         return PackUpdate::Whole;
     };
     let Some(base) = &pack.base else {
         return PackUpdate::Whole;
     };
-    let used = cache.used_entries();
     let in_base = used.iter().filter(|(k, _)| base.contains(k)).count();
     let rest = used.len() - in_base;
     if in_base * 4 < base.len() * 3 || rest * 4 > used.len() {
@@ -106,28 +130,30 @@ pub fn update(pack: Option<&MarkdownPack>, cache: &RenderCache) -> PackUpdate {
     }
 }
 
-/// Writes what `update` names of the documents `cache` gave this build into the packs at
-/// `paths`, the pack written within `limit` bytes; returns its size. A document whose text is
-/// parked is written with its text, read back from `spill`.
+/// Writes what `update` names of the documents this build used into the packs at `paths`,
+/// the pack written within `limit` bytes; returns its size. A document whose text is parked is
+/// written with its text, read back from `spill`.
 pub fn save(
-    cache: &RenderCache,
+    used: &Used,
     pack: Option<&MarkdownPack>,
     update: PackUpdate,
-    paths: PackPaths<'_>,
+    paths: &PackPaths,
     limit: u64,
     spill: Option<&TextSpill>,
 ) -> anyhow::Result<u64> {
-    let used = cache.used_entries();
     match update {
         PackUpdate::Nothing => Ok(0),
         PackUpdate::More => {
             let in_base = |k: &blake3::Hash| pack.is_some_and(|p| p.in_base(k));
-            let rest: Vec<_> = used.into_iter().filter(|(k, _)| !in_base(k)).collect();
-            write(&rest, paths.more, limit, spill)
+            let rest: Vec<_> = (used.iter())
+                .filter(|(k, _)| !in_base(k))
+                .cloned()
+                .collect();
+            write(&rest, &paths.more, limit, spill)
         }
         PackUpdate::Whole => {
-            let size = write(&used, paths.base, limit, spill)?;
-            match std::fs::remove_file(paths.more) {
+            let size = write(used, &paths.base, limit, spill)?;
+            match std::fs::remove_file(&paths.more) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(anyhow::Error::from(e)
                     .context(format!("failed to remove `{}`", paths.more.display()))),
                 _ => Ok(size),

@@ -4,8 +4,9 @@
 //! text by section (for the search index, made after the pages, and for the build cache's
 //! pack). Nothing between the Markdown pass and the search index reads the text, only the
 //! headings and anchors beside it; so `build` moves each document's text into an unnamed
-//! temporary file the moment the document is rendered, and reads it back once the pages'
-//! HTML is freed: the two are never all in memory at once. At 10,000 units that is the ~75 MB
+//! temporary file the moment the document is rendered; the search index, made once the pages'
+//! HTML is freed, reads back the text of what it makes files from, and the pack the text of
+//! what it writes: the text and the HTML are never all in memory at once. At 10,000 units that is the ~75 MB
 //! of text (BENCHMARKS.md "build"). The file lives in the kernel's page cache, which the
 //! system may reclaim, and vanishes with the process however it ends.
 //!
@@ -88,14 +89,6 @@ impl TextSpill {
         doc.parked = Some(Parked { at, lens });
     }
 
-    /// Puts the parked text of `doc` back into its sections.
-    pub fn restore(&self, doc: &mut Rendered) -> Result<()> {
-        let Some(parked) = doc.parked.take() else {
-            return Ok(());
-        };
-        self.fill(&parked, &mut doc.sections)
-    }
-
     /// `doc`'s sections with their text, leaving `doc` as it is.
     pub fn restored_sections(&self, doc: &Rendered) -> Result<Vec<TextSection>> {
         let mut sections = doc.sections.clone();
@@ -160,11 +153,10 @@ mod tests {
         assert!(docs[0].sections.iter().all(|s| s.text.is_empty()));
         assert_eq!(docs[0].sections[1].heading, "第一节");
         assert_eq!(docs[0].sections[2].anchor.as_deref(), Some("two"));
-        for d in &mut docs {
-            spill.restore(d).unwrap();
+        for (d, want) in docs.iter().zip(&want) {
+            assert_eq!(&spill.restored_sections(d).unwrap(), want);
+            let texts: Vec<&str> = want.iter().map(|s| &s.text[..]).collect();
+            assert_eq!(spill.restored_texts(d).unwrap(), texts);
         }
-        assert_eq!(docs[0].sections, want[0]);
-        assert_eq!(docs[1].sections, want[1]);
-        assert!(docs[0].parked.is_none());
     }
 }

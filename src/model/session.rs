@@ -4,7 +4,6 @@
 //! also holds the calendar dates and clock times they are written in.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -12,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::share::RuleOutcome;
 use crate::content::Kind;
 use crate::markdown::Rendered;
+use crate::time::CivilDate;
 
 /// What a block of a session is; the Chinese words are accepted as aliases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
@@ -74,87 +74,6 @@ impl From<Kind> for BlockKind {
     }
 }
 
-/// A calendar date (proleptic Gregorian), written `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl Date {
-    /// Parses `YYYY-MM-DD` strictly (a real calendar date).
-    pub fn parse(s: &str) -> Option<Date> {
-        let s = s.trim();
-        let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-            let part = &s[r];
-            if part.bytes().all(|c| c.is_ascii_digit()) {
-                part.parse().ok()
-            } else {
-                None
-            }
-        };
-        let year = digits(0..4)? as i32;
-        let (month, day) = (digits(5..7)?, digits(8..10)?);
-        let date = Date { year, month, day };
-        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(date)
-    }
-
-    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-    pub fn days(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    }
-
-    /// The date `days` after 1970-01-01 (`civil_from_days`).
-    pub fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
-    }
-
-    /// ISO weekday: 1 = Monday … 7 = Sunday.
-    pub fn weekday(self) -> u32 {
-        // 1970-01-01 was a Thursday.
-        (self.days() + 3).rem_euclid(7) as u32 + 1
-    }
-
-    pub fn plus_days(self, n: i64) -> Date {
-        Date::from_days(self.days() + n)
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
 /// Parses a clock time `H:MM` or `HH:MM` (00:00–23:59) into minutes after midnight.
 pub fn parse_clock(s: &str) -> Option<u32> {
     let (h, m) = s.trim().split_once(':')?;
@@ -210,7 +129,7 @@ pub struct Block {
 pub struct Day {
     /// 1-based.
     pub number: usize,
-    pub date: Option<Date>,
+    pub date: Option<CivilDate>,
     pub start_time: Option<u32>,
     pub blocks: Vec<Block>,
 }
@@ -225,8 +144,8 @@ pub struct Session {
     pub audience: String,
     pub place: String,
     /// The first and last day (equal for a one-day session); `None` when not given correctly.
-    pub start: Option<Date>,
-    pub end: Option<Date>,
+    pub start: Option<CivilDate>,
+    pub end: Option<CivilDate>,
     pub start_time: Option<u32>,
     pub days: Vec<Day>,
     pub notice: Rendered,
@@ -250,14 +169,15 @@ impl Session {
         format!("sessions/{}-handout.html", self.slug)
     }
 
-    pub fn blocks(&self) -> impl Iterator<Item = &Block> {
+    /// Every block of every day, in timetable order.
+    pub fn all_blocks(&self) -> impl Iterator<Item = &Block> {
         self.days.iter().flat_map(|d| d.blocks.iter())
     }
 
     /// The original units of the session, each once, in timetable order.
     pub fn original_units(&self) -> Vec<usize> {
         let mut seen = BTreeSet::new();
-        self.blocks()
+        self.all_blocks()
             .filter(|b| b.kind == BlockKind::Original)
             .filter_map(|b| b.unit)
             .filter(|u| seen.insert(*u))
@@ -305,30 +225,6 @@ mod tests {
             "24:00", "8:60", "0830", "8.30", "08:3", "", "ab:cd", "-1:00", "008:30",
         ] {
             assert_eq!(parse_clock(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn dates_parse_strictly_and_count_days() {
-        let d = Date::parse("2026-12-15").unwrap();
-        assert_eq!(d.to_string(), "2026-12-15");
-        assert_eq!(d.weekday(), 2, "2026-12-15 is a Tuesday");
-        assert_eq!(d.plus_days(17).to_string(), "2027-01-01");
-        assert_eq!(
-            Date::parse("2024-02-29").unwrap().plus_days(1).to_string(),
-            "2024-03-01"
-        );
-        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
-        for bad in [
-            "2026-02-29",
-            "2026-13-01",
-            "2026-12-32",
-            "2026-1-5",
-            "26-12-05",
-            "2026/12/05",
-            "2026-12-0x",
-        ] {
-            assert_eq!(Date::parse(bad), None, "{bad}");
         }
     }
 }

@@ -106,12 +106,15 @@ pub(super) fn shards(
             Some((key, file(&key, &format!("{DIR}/i/{n}.js"))?))
         })
         .collect::<Option<_>>()?;
+    if changed.is_empty() {
+        let kept = previous
+            .into_iter()
+            .map(|(key, path)| ShardFile::Previous(key, path));
+        return Some(kept.collect());
+    }
     let new = new_postings(docs, changed, n_shards);
     (previous.into_par_iter().zip(new).enumerate())
         .map(|(n, ((key, path), new))| {
-            if changed.is_empty() {
-                return Some(ShardFile::Previous(key, path));
-            }
             let bytes = crate::fs::read(&path).ok()?;
             let entries = parse_shard(std::str::from_utf8(&bytes).ok()?, n)?;
             let old = changed_postings(&entries, changed)?;

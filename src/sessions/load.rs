@@ -16,7 +16,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::model::session::{clock_times, format_clock, parse_clock};
 use crate::model::share::{RuleOutcome, evaluate, rule_message};
-use crate::model::{BlockKind, Date, Day, Session, Site};
+use crate::model::{BlockKind, Day, Session, Site};
+use crate::time::CivilDate;
 
 /// Loads every session file; problems go into `diags`. Sessions with problems are kept (with
 /// what could be understood of them), so that `check` can still show their figures.
@@ -107,8 +108,8 @@ fn read_date(
     key: &str,
     v: &Spanned<String>,
     diags: &mut Diagnostics,
-) -> Option<Date> {
-    let d = Date::parse(&v.value);
+) -> Option<CivilDate> {
+    let d = CivilDate::parse(&v.value);
     if d.is_none() {
         diags.push(file.error_at(
             v.referenced,
@@ -126,7 +127,7 @@ fn read_dates(
     file: &FileRef<'_>,
     fm: &SessionFrontMatter,
     diags: &mut Diagnostics,
-) -> (Option<Date>, Option<Date>) {
+) -> (Option<CivilDate>, Option<CivilDate>) {
     match (&fm.date, &fm.start, &fm.end) {
         (Some(d), None, None) => {
             let d = read_date(file, "date", d, diags);
@@ -196,7 +197,7 @@ fn split_days(
     site: &Site,
     file: &FileRef<'_>,
     fm: &SessionFrontMatter,
-    start: Option<Date>,
+    start: Option<CivilDate>,
     start_time: Option<u32>,
     diags: &mut Diagnostics,
 ) -> Vec<Day> {
@@ -299,8 +300,8 @@ fn day_break(
 /// The number of days the blocks make against the dates.
 fn check_day_count(
     file: &FileRef<'_>,
-    start: Option<Date>,
-    end: Option<Date>,
+    start: Option<CivilDate>,
+    end: Option<CivilDate>,
     day_count: usize,
     diags: &mut Diagnostics,
 ) {

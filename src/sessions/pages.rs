@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::content::Kind;
 use crate::model::session::format_clock;
 use crate::model::share::{share_text, threshold_text};
-use crate::model::{BlockKind, Date, Session, Site};
+use crate::model::{BlockKind, Session, Site};
+use crate::time::CivilDate;
 use crate::view::{FeaturePage, PageContext};
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,7 +81,7 @@ pub(super) fn session_view<'a>(site: &'a Site, s: &'a Session) -> SessionView<'a
         .map(|d| DayView {
             number: d.number,
             date: d.date.map(|x| x.to_string()),
-            weekday: d.date.map(Date::weekday),
+            weekday: d.date.map(CivilDate::weekday),
             start: d.blocks.first().and_then(|b| b.start).map(format_clock),
             end: d.blocks.last().and_then(|b| b.end).map(format_clock),
             study_minutes: d
@@ -123,7 +124,7 @@ pub(super) fn session_view<'a>(site: &'a Site, s: &'a Session) -> SessionView<'a
         } else {
             None
         },
-        weekday: s.start.map(Date::weekday),
+        weekday: s.start.map(CivilDate::weekday),
         start_time: s.start_time.map(format_clock),
         day_count: s.days.len(),
         days,
@@ -190,7 +191,7 @@ fn coverage_view(site: &Site) -> CoverageView<'_> {
     // unit index → sessions that have it as a block (any kind).
     let mut by_unit: BTreeMap<usize, Vec<&Session>> = BTreeMap::new();
     for s in &site.sessions {
-        let units: BTreeSet<usize> = s.blocks().filter_map(|b| b.unit).collect();
+        let units: BTreeSet<usize> = s.all_blocks().filter_map(|b| b.unit).collect();
         for u in units {
             by_unit.entry(u).or_default().push(s);
         }
