@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::{Rendered, TextSection, TextSpill, TocEntry};
 use crate::cache::{PackIndex, PackProblem};
 
-/// The kind of [`RenderCache`] pack `build` keeps between runs (see [`crate::cache`]).
+/// The kind of [`super::RenderCache`] pack `build` keeps between runs (see [`crate::cache`]).
 pub const PACK_KIND: &str = "markdown 1";
 
 /// Where the two packs are.
@@ -101,7 +101,7 @@ impl MarkdownPack {
     }
 }
 
-/// The documents a build used (`RenderCache::used_entries`), key and document.
+/// The documents a build used ([`super::RenderCache`]'s used entries), key and document.
 pub type Used = [(blake3::Hash, Arc<Rendered>)];
 
 /// What to write after a build that used the documents `used`, having started from `pack`
