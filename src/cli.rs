@@ -129,6 +129,10 @@ pub struct ServeArgs {
     /// The results database (default: ROOT/.studysite/results.sqlite).
     #[arg(long, value_name = "FILE", requires = "collect")]
     pub db: Option<PathBuf>,
+    /// With --collect, also answer requests that name this server NAME (a DNS name pointing
+    /// at it); its addresses, localhost and the machine's name are always allowed. Repeatable.
+    #[arg(long, value_name = "NAME", requires = "collect")]
+    pub allow_host: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -126,14 +126,14 @@ impl Diagnostic {
 
     /// `path:line:col` as an editor understands it, or `path: Sheet!G7` for a cell.
     pub fn location(&self) -> String {
-        let path = self.path.display();
+        let path = crate::fs::shown(&self.path.display().to_string());
         if let Some(cell) = &self.cell {
             return format!("{path}: {cell}");
         }
         match (self.line, self.column) {
             (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
             (Some(l), None) => format!("{path}:{l}"),
-            _ => path.to_string(),
+            _ => path,
         }
     }
 

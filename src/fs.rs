@@ -7,7 +7,7 @@
 //! walk, the theme) call `std::fs` directly; everything else reads and writes through here, so
 //! every `anyhow` error carries its path.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -21,6 +21,192 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name.ends_with(".tmp")
         || name.ends_with(".bak")
         || name == "4913"
+}
+
+/// `path` made absolute, with every symbolic link and `.`/`..` resolved as far as the path
+/// exists; the part that does not exist yet (an output folder to be made) is appended with
+/// `.`/`..` applied as text, which is right because a name that does not exist is no link.
+/// Decisions about where a path lies are made on this, never on the path as typed.
+pub fn resolve(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let parts: Vec<Component<'_>> = abs.components().collect();
+    for keep in (1..=parts.len()).rev() {
+        let head: PathBuf = parts[..keep].iter().collect();
+        let Ok(mut out) = head.canonicalize() else {
+            continue;
+        };
+        for part in &parts[keep..] {
+            match part {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::Normal(name) => out.push(name),
+                _ => {}
+            }
+        }
+        return out;
+    }
+    abs
+}
+
+/// Are `a` and `b` the same existing file or folder (the same device and inode on Unix), however
+/// each is spelled — a link, `..`, or another case on a file system that folds case?
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => identity(&x) == identity(&y) && identity(&x).is_some(),
+        _ => false,
+    }
+}
+
+#[cfg(unix)]
+fn identity(m: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+/// The device and inode of the file at `path`, following links; `None` when there is none
+/// (or the system cannot tell). The results database compares it before every write.
+pub fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    identity(&std::fs::metadata(path).ok()?)
+}
+
+/// Is `inner` the folder `outer`, or inside it? Both are resolved first ([`resolve`]) and every
+/// existing folder on the way from `inner` up is compared with `outer` by identity, so no
+/// spelling of either hides the answer.
+pub fn is_within(inner: &Path, outer: &Path) -> bool {
+    let (inner, outer) = (resolve(inner), resolve(outer));
+    if inner.starts_with(&outer) {
+        return true;
+    }
+    inner.ancestors().any(|a| same_file(a, &outer))
+}
+
+/// What a name in a site's folder is, under the site's rule for symbolic links: a link whose
+/// target lies inside the site folder is followed (it is what it points to); one whose target
+/// lies outside, or that points nowhere, is not followed, and [`site_entry`] says why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Dir,
+    /// A socket, a device, a pipe: never read.
+    Other,
+}
+
+/// [`EntryKind`] of `path`, a name inside the site at `root`, or why it is not read: a link out
+/// of the site (to keep files such as `/etc/passwd` out of `public/` and `serve`), a link to
+/// nothing, or a name that cannot be read. The message names the link's target.
+pub fn site_entry(root: &Path, path: &Path) -> Result<EntryKind, String> {
+    let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.file_type().is_symlink() {
+        return Ok(kind_of(&meta));
+    }
+    let target = std::fs::read_link(path)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    let Ok(resolved) = path.canonicalize() else {
+        return Err(format!(
+            "a link to `{}`, which does not exist: not followed",
+            shown(&target)
+        ));
+    };
+    let root = root.canonicalize().unwrap_or_else(|_| resolve(root));
+    if !resolved.starts_with(&root) {
+        return Err(format!(
+            "a link to `{}`, outside the site folder: not followed (links are followed only when they point inside the site)",
+            shown(&resolved.display().to_string())
+        ));
+    }
+    std::fs::metadata(path)
+        .map(|m| kind_of(&m))
+        .map_err(|e| format!("cannot read: {e}"))
+}
+
+fn kind_of(m: &std::fs::Metadata) -> EntryKind {
+    if m.is_dir() {
+        EntryKind::Dir
+    } else if m.is_file() {
+        EntryKind::File
+    } else {
+        EntryKind::Other
+    }
+}
+
+/// A file or folder name as text, or why it is not read: a name that is not UTF-8 cannot be a
+/// page's address and is never renamed behind the author's back.
+pub fn name_text(name: &std::ffi::OsStr) -> Result<&str, String> {
+    name.to_str().ok_or_else(|| {
+        format!(
+            "the name `{}` is not UTF-8 text: not read (rename it)",
+            shown(&name.to_string_lossy())
+        )
+    })
+}
+
+/// `text` with control characters escaped (`\n`, `\u{1b}`), for names printed to a terminal.
+pub fn shown(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
+/// Every file below `dir` (a folder of the site at `root`), in name order, under the site's
+/// rules: hidden and temporary names skipped ([`is_ignored_name`]), links followed only inside
+/// the site ([`site_entry`]), each folder entered once (a link back up is no loop). Names not
+/// read are handed to `skipped` with why; a `dir` that does not exist holds nothing.
+pub fn walk_files(root: &Path, dir: &Path, skipped: &mut dyn FnMut(&Path, String)) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    if dir.is_dir() {
+        walk_into(root, dir, &mut seen, &mut files, skipped);
+    }
+    files
+}
+
+fn walk_into(
+    root: &Path,
+    dir: &Path,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut dyn FnMut(&Path, String),
+) {
+    if !seen.insert(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())) {
+        return;
+    }
+    let mut entries = match std::fs::read_dir(dir) {
+        Ok(e) => e.flatten().collect::<Vec<_>>(),
+        Err(e) => return skipped(dir, format!("cannot read the folder: {e}")),
+    };
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let name = match name_text(&e.file_name()) {
+            Ok(n) => n.to_string(),
+            Err(why) => {
+                skipped(&path, why);
+                continue;
+            }
+        };
+        if is_ignored_name(&name) {
+            continue;
+        }
+        match site_entry(root, &path) {
+            Ok(EntryKind::Dir) => walk_into(root, &path, seen, files, skipped),
+            Ok(EntryKind::File) => files.push(path),
+            Ok(EntryKind::Other) => {}
+            Err(why) => skipped(&path, why),
+        }
+    }
 }
 
 /// Why a user file could not be read as text.

@@ -51,6 +51,8 @@ pub trait Sink: Sync {
 pub struct DiskOutput {
     target: PathBuf,
     staging: PathBuf,
+    /// The site folder: the swap never moves a folder that holds it.
+    site: PathBuf,
 }
 
 fn sibling(target: &Path, tag: &str) -> Result<PathBuf> {
@@ -107,9 +109,23 @@ fn remove_stale_staging(target: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Refuses to replace `target` when the site at `site` is inside it: moving it aside would take
+/// the site's own sources with it.
+fn refuse_holding_site(target: &Path, site: &Path) -> Result<()> {
+    if crate::fs::is_within(site, target) {
+        bail!(
+            "the output `{}` is the site folder or holds it: refusing to replace it",
+            target.display()
+        );
+    }
+    Ok(())
+}
+
 impl DiskOutput {
-    /// Prepares a staging folder for `target` (an absolute path).
-    pub fn begin(target: &Path) -> Result<DiskOutput> {
+    /// Prepares a staging folder for `target` (an absolute path) of the site at `site`;
+    /// refuses a target that is the site or holds it (however it is spelled).
+    pub fn begin(target: &Path, site: &Path) -> Result<DiskOutput> {
+        refuse_holding_site(target, site)?;
         if target.exists() {
             if !target.is_dir() {
                 bail!(
@@ -141,6 +157,7 @@ impl DiskOutput {
         Ok(DiskOutput {
             target: target.to_path_buf(),
             staging,
+            site: site.to_path_buf(),
         })
     }
 
@@ -150,6 +167,7 @@ impl DiskOutput {
 
     /// Swaps the staged site in place of the target.
     pub fn commit(self) -> Result<()> {
+        refuse_holding_site(&self.target, &self.site)?;
         if self.target.exists() {
             let old = sibling(&self.target, "studysite-old")?;
             if old.exists() {
@@ -275,7 +293,9 @@ mod tests {
         let target = dir.path().join("mine");
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("thesis.docx"), b"precious").unwrap();
-        let err = DiskOutput::begin(&target).unwrap_err().to_string();
+        let err = DiskOutput::begin(&target, &dir.path().join("site"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not written by studysite"), "{err}");
         assert_eq!(
             std::fs::read(target.join("thesis.docx")).unwrap(),
@@ -287,12 +307,12 @@ mod tests {
     fn commit_swaps_and_abort_keeps_the_previous_output() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
-        let out = DiskOutput::begin(&target).unwrap();
+        let out = DiskOutput::begin(&target, &dir.path().join("site")).unwrap();
         out.write("a/index.html", b"one").unwrap();
         out.commit().unwrap();
         assert_eq!(std::fs::read(target.join("a/index.html")).unwrap(), b"one");
 
-        let out = DiskOutput::begin(&target).unwrap();
+        let out = DiskOutput::begin(&target, &dir.path().join("site")).unwrap();
         out.write("a/index.html", b"two").unwrap();
         out.abort();
         assert_eq!(std::fs::read(target.join("a/index.html")).unwrap(), b"one");
@@ -319,7 +339,7 @@ mod tests {
         }
         std::fs::create_dir_all(&foreign).unwrap();
         std::fs::write(foreign.join("notes.txt"), b"mine").unwrap();
-        let out = DiskOutput::begin(&target).unwrap();
+        let out = DiskOutput::begin(&target, &dir.path().join("site")).unwrap();
         out.commit().unwrap();
         assert!(!stale_new.exists() && !stale_old.exists());
         assert!(foreign.join("notes.txt").exists(), "no marker: left alone");

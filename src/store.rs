@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// The schema this binary reads and writes.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -158,8 +158,16 @@ pub enum Inserted {
 
 /// The results database.
 pub struct Store {
-    conn: Mutex<Connection>,
+    conn: Mutex<Live>,
     path: PathBuf,
+}
+
+/// The open connection and the identity (device, inode) of the file it opened: when the file at
+/// the path is no longer that one (deleted, or replaced by a copy), the connection writes into
+/// a file nobody will read again, so it is closed and a new database made at the path.
+struct Live {
+    conn: Connection,
+    file: Option<(u64, u64)>,
 }
 
 impl std::fmt::Debug for Store {
@@ -168,46 +176,106 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Opens (or creates) the database at `path` and sets it up; refuses a newer schema.
+fn connect(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::fs::create_dir_all(dir)?;
+    }
+    let conn = Connection::open(path)
+        .with_context(|| format!("failed to open the results database `{}`", path.display()))?;
+    let ctx = || format!("failed to set up the results database `{}`", path.display());
+    // A second writer (`report --import` while `serve --collect` runs) waits for the lock.
+    conn.busy_timeout(BUSY_TIMEOUT).with_context(ctx)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .with_context(ctx)?;
+    if version > SCHEMA_VERSION {
+        bail!(
+            "the results database `{}` has schema version {version}, newer than this studysite knows ({SCHEMA_VERSION}): use a newer studysite, or another file with --db",
+            path.display()
+        );
+    }
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .with_context(ctx)?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .with_context(ctx)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .with_context(ctx)?;
+    conn.execute_batch(SCHEMA).with_context(ctx)?;
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+        .with_context(ctx)?;
+    Ok(conn)
+}
+
+/// How long a write waits for another process' lock before it fails.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Why a write was not acknowledged although it may have reached a file: the database file
+/// was removed or replaced while it was written. The caller answers 503, and the browser's
+/// outbox sends the record again, into the new file.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the results database `{0}` was removed or replaced while a record was written; a new one is made there: send the record again"
+)]
+pub struct Replaced(pub PathBuf);
+
 impl Store {
     /// Opens (or creates, with its folder) the database at `path`; refuses a newer schema.
     pub fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            crate::fs::create_dir_all(dir)?;
-        }
-        let conn = Connection::open(path)
-            .with_context(|| format!("failed to open the results database `{}`", path.display()))?;
-        let ctx = || format!("failed to set up the results database `{}`", path.display());
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .with_context(ctx)?;
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .with_context(ctx)?;
-        if version > SCHEMA_VERSION {
-            bail!(
-                "the results database `{}` has schema version {version}, newer than this studysite knows ({SCHEMA_VERSION}): use a newer studysite, or another file with --db",
-                path.display()
-            );
-        }
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .with_context(ctx)?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .with_context(ctx)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .with_context(ctx)?;
-        conn.execute_batch(SCHEMA).with_context(ctx)?;
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION)
-            .with_context(ctx)?;
+        let conn = connect(path)?;
         Ok(Store {
-            conn: Mutex::new(conn),
+            conn: Mutex::new(Live {
+                conn,
+                file: crate::fs::file_identity(path),
+            }),
             path: path.to_path_buf(),
         })
+    }
+
+    /// The connection, for a write: when the file at the path is no longer the one open, the
+    /// old connection is closed and a new database made at the path (keeping the report's
+    /// token, so the organiser's link still works).
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, Live>> {
+        let mut live = self.live();
+        let now = crate::fs::file_identity(&self.path);
+        if now.is_some() && now == live.file {
+            return Ok(live);
+        }
+        let token = read_token(&live.conn);
+        // Closing first: the old connection's WAL must not be taken for the new file's.
+        live.conn = Connection::open_in_memory().with_context(|| self.context())?;
+        live.file = None;
+        let conn = connect(&self.path)?;
+        if let Some(t) = token {
+            conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('report_token', ?1)",
+                params![t],
+            )
+            .with_context(|| self.context())?;
+        }
+        live.file = crate::fs::file_identity(&self.path);
+        live.conn = conn;
+        eprintln!(
+            "warning: the results database `{}` was removed or replaced while serving: a new one was made there (use `studysite report --clear` to clear results)",
+            self.path.display()
+        );
+        Ok(live)
+    }
+
+    /// After a commit: is the file at the path still the one written? If not, what was
+    /// written went into a removed file, and is not acknowledged.
+    fn still_there(&self, written: Option<(u64, u64)>) -> Result<()> {
+        match crate::fs::file_identity(&self.path) {
+            Some(id) if Some(id) == written => Ok(()),
+            _ => Err(Replaced(self.path.clone()).into()),
+        }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    fn live(&self) -> std::sync::MutexGuard<'_, Live> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -217,31 +285,27 @@ impl Store {
 
     /// The report's token: made once (random) and kept in the database.
     pub fn token(&self) -> Result<String> {
-        let conn = self.conn();
-        let found: Option<String> = conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'report_token'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .with_context(|| self.context())?;
-        if let Some(t) = found {
+        let live = self.writer()?;
+        if let Some(t) = read_token(&live.conn) {
             return Ok(t);
         }
         let token = random_hex(16);
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('report_token', ?1)",
-            params![token],
-        )
-        .with_context(|| self.context())?;
+        live.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ('report_token', ?1)",
+                params![token],
+            )
+            .with_context(|| self.context())?;
         Ok(token)
     }
 
     /// Stores `record` in one transaction, committed (durably) before this returns.
     pub fn insert(&self, record: &Record) -> Result<Inserted> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().with_context(|| self.context())?;
+        let mut live = self.writer()?;
+        let file = live.file;
+        let tx = (live.conn)
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .with_context(|| self.context())?;
         let (table, id, digest) = match record {
             Record::Attempt(a) => ("attempts", &a.id, &a.digest),
             Record::Read(r) => ("reads", &r.id, &r.digest),
@@ -267,12 +331,14 @@ impl Store {
         }
         .with_context(|| self.context())?;
         tx.commit().with_context(|| self.context())?;
+        self.still_there(file)?;
         Ok(Inserted::Created)
     }
 
     /// Every attempt, oldest first, with its answers.
     pub fn attempts(&self) -> Result<Vec<Attempt>> {
-        let conn = self.conn();
+        let live = self.live();
+        let conn = &live.conn;
         let mut answers: std::collections::HashMap<String, Vec<AnswerRow>> =
             std::collections::HashMap::new();
         let mut stmt = conn
@@ -331,7 +397,8 @@ impl Store {
 
     /// Every unit marked read, oldest first.
     pub fn reads(&self) -> Result<Vec<Read>> {
-        let conn = self.conn();
+        let live = self.live();
+        let conn = &live.conn;
         let mut stmt = conn
             .prepare("SELECT id, digest, device, name, branch, on_roster, unit, time, received, via FROM reads ORDER BY received, rowid")
             .with_context(|| self.context())?;
@@ -354,8 +421,11 @@ impl Store {
 
     /// Deletes every result (the report's token stays); returns how many records went.
     pub fn clear(&self) -> Result<usize> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().with_context(|| self.context())?;
+        let mut live = self.writer()?;
+        let conn = &mut live.conn;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .with_context(|| self.context())?;
         tx.execute("DELETE FROM answers", [])
             .with_context(|| self.context())?;
         let a = tx
@@ -369,6 +439,18 @@ impl Store {
             .with_context(|| self.context())?;
         Ok(a + r)
     }
+}
+
+/// The report's token kept in `conn`, if any (and readable).
+fn read_token(conn: &Connection) -> Option<String> {
+    conn.query_row(
+        "SELECT value FROM meta WHERE key = 'report_token'",
+        [],
+        |r| r.get(0),
+    )
+    .optional()
+    .ok()
+    .flatten()
 }
 
 fn insert_attempt(tx: &rusqlite::Transaction<'_>, a: &Attempt) -> rusqlite::Result<()> {

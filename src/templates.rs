@@ -25,23 +25,29 @@ pub struct Theme {
     /// BLAKE3 of every template's name and text: two themes with the same fingerprint render
     /// the same context to the same bytes (what the page cache of [`crate::render`] relies on).
     pub fingerprint: blake3::Hash,
+    /// What was not read (a link out of the site, a name that is not UTF-8): warnings for the
+    /// run that loaded the theme to report.
+    pub warnings: Vec<Diagnostic>,
 }
 
-fn read_dir_files(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+/// Every file below `dir` (a theme's `templates/` or `static/`, the site's `templates/`) with
+/// its name below `dir`, under the site's rule for links ([`crate::fs::walk_files`]); what is
+/// not read goes into `warnings`.
+fn read_dir_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, PathBuf)>,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let mut skipped = |path: &Path, why: String| {
+        let rel = crate::diag::relative_to(path, root);
+        warnings.push(Diagnostic::warning(
+            crate::fs::shown(&rel.to_string_lossy()),
+            why,
+        ));
     };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if crate::fs::is_ignored_name(&name) {
-            continue;
-        }
-        let path = e.path();
-        if path.is_dir() {
-            read_dir_files(&path, base, out);
-        } else if let Ok(rel) = path.strip_prefix(base) {
+    for path in crate::fs::walk_files(root, dir, &mut skipped) {
+        if let Ok(rel) = path.strip_prefix(dir) {
             out.push((rel.to_string_lossy().replace('\\', "/"), path.clone()));
         }
     }
@@ -73,13 +79,17 @@ impl Theme {
         let templates = load_templates(root, &theme_dir, &mut problems);
         let strings = load_strings(&config.language, &theme_dir, &rel_theme_dir, &mut problems);
         let static_files = load_static_files(root, &theme_dir, &mut problems);
-        if problems.is_empty() {
+        if !problems
+            .iter()
+            .any(|d| d.severity == crate::diag::Severity::Error)
+        {
             Ok(Theme {
                 tera: templates.tera,
                 origins: templates.origins,
                 strings,
                 static_files,
                 fingerprint: templates.fingerprint,
+                warnings: problems,
             })
         } else {
             Err(problems)
@@ -148,7 +158,7 @@ fn load_templates(root: &Path, theme_dir: &Path, problems: &mut Vec<Diagnostic>)
     }
     for dir in [theme_dir.join("templates"), root.join("templates")] {
         let mut files = Vec::new();
-        read_dir_files(&dir, &dir, &mut files);
+        read_dir_files(root, &dir, &mut files, problems);
         for (name, path) in files {
             let rel = crate::diag::relative_to(&path, root);
             match crate::fs::read_text(&path) {
@@ -212,12 +222,25 @@ fn load_strings(
     problems: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, String> {
     let lang_file = format!("i18n/{language}.yaml");
-    let lang_text = std::fs::read_to_string(theme_dir.join(&lang_file))
-        .ok()
-        .or_else(|| {
-            crate::assets::default_theme_file(&lang_file)
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-        });
+    let lang_path = theme_dir.join(&lang_file);
+    // A theme folder is always `<root>/themes/<name>`: the site is two folders up.
+    let root = theme_dir
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(theme_dir);
+    let on_disk = match crate::fs::site_entry(root, &lang_path) {
+        Ok(crate::fs::EntryKind::File) => std::fs::read_to_string(&lang_path).ok(),
+        Ok(_) => None,
+        Err(why) if lang_path.symlink_metadata().is_ok() => {
+            problems.push(Diagnostic::warning(rel_theme_dir.join(&lang_file), why));
+            None
+        }
+        Err(_) => None,
+    };
+    let lang_text = on_disk.or_else(|| {
+        crate::assets::default_theme_file(&lang_file)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    });
     let mut strings = BTreeMap::new();
     let Some(text) = lang_text else {
         let available: Vec<String> = crate::assets::default_theme_dir("i18n/")
@@ -260,7 +283,7 @@ fn load_static_files(
         .collect();
     let mut files = Vec::new();
     let static_dir = theme_dir.join("static");
-    read_dir_files(&static_dir, &static_dir, &mut files);
+    read_dir_files(root, &static_dir, &mut files, problems);
     for (name, path) in files {
         match crate::fs::read_bytes(&path) {
             Ok(b) => {

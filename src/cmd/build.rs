@@ -48,10 +48,12 @@ pub struct BuildPaths {
 }
 
 impl BuildPaths {
+    /// The paths of the command line, resolved ([`crate::fs::resolve`]: absolute, links and
+    /// `..` followed), so every decision below is made on where they really are.
     pub fn from_args(args: &BuildArgs) -> BuildPaths {
-        let root = super::absolute(&args.root);
+        let root = crate::fs::resolve(&args.root);
         let out = match &args.out {
-            Some(o) => super::absolute(o),
+            Some(o) => crate::fs::resolve(o),
             None => root.join("public"),
         };
         BuildPaths {
@@ -62,20 +64,26 @@ impl BuildPaths {
     }
 }
 
-/// Where the output may not go: inside the sources, or over the site itself.
+/// The folders of a site that a build reads: an output inside one would be read back.
+pub const SOURCE_DIRS: [&str; 5] = ["content", "themes", "templates", "static", ".studysite"];
+
+/// Where the output may not go: over the site or a folder holding it, or inside the sources,
+/// whatever spelling or link leads there (both paths resolved, folders compared by identity).
 fn check_out_dir(root: &Path, out: &Path) -> Option<Diagnostic> {
-    let norm = |p: &Path| -> PathBuf { p.components().collect() };
-    let (root, out) = (norm(root), norm(out));
-    if root.starts_with(&out) {
+    let shown = crate::fs::shown(&out.display().to_string());
+    if crate::fs::is_within(root, out) {
         return Some(Diagnostic::error(
-            out.display().to_string(),
-            "--out must not be the site folder or a folder that contains it",
+            shown,
+            format!(
+                "--out must not be the site folder or a folder that contains it (the site is `{}`): the build replaces its output folder whole; choose a folder such as `public`",
+                crate::fs::shown(&root.display().to_string())
+            ),
         ));
     }
-    for src in ["content", "themes", "templates", "static", ".studysite"] {
-        if out.starts_with(root.join(src)) {
+    for src in SOURCE_DIRS {
+        if crate::fs::is_within(out, &root.join(src)) {
             return Some(Diagnostic::error(
-                out.display().to_string(),
+                shown,
                 format!(
                     "--out must not be inside `{src}/`: the build would read its own output; choose a folder such as `public`"
                 ),
@@ -207,7 +215,7 @@ pub fn build_site(paths: &BuildPaths) -> (Result<RenderReport, ()>, Diagnostics)
         return (Err(()), diags);
     }
     save_markdown(paths, &cache, &mut diags);
-    let output = match DiskOutput::begin(&paths.out) {
+    let output = match DiskOutput::begin(&paths.out, &paths.root) {
         Ok(o) => o,
         Err(e) => {
             diags.extend(run.diags.iter().cloned());
@@ -242,6 +250,11 @@ pub fn build_site(paths: &BuildPaths) -> (Result<RenderReport, ()>, Diagnostics)
 pub fn run(args: BuildArgs) -> Result<u8> {
     let start = Instant::now();
     let paths = BuildPaths::from_args(&args);
+    if let Some(refused) = check_out_dir(&paths.root, &paths.out) {
+        // A mistake on the command line: nothing was read or written.
+        eprintln!("{refused}");
+        return Ok(crate::cli::EXIT_USAGE);
+    }
     let (result, diags) = build_site(&paths);
     diags.print();
     match result {

@@ -9,7 +9,7 @@ use crate::cli::{CheckArgs, Format};
 use crate::output::NullOutput;
 
 pub fn run(args: CheckArgs) -> Result<u8> {
-    let root = super::absolute(&args.root);
+    let root = crate::fs::resolve(&args.root);
     // The model is kept even when the content has errors, so that the sessions' figures are
     // reported either way; templates are only tried on a model without errors.
     let opts = PipelineOptions {

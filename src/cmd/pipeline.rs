@@ -124,7 +124,10 @@ impl Run {
         };
         let t = Instant::now();
         match render_all(site, theme, sink, opts) {
-            Ok(report) => self.report = Some(report),
+            Ok(mut report) => {
+                self.diags.extend(std::mem::take(&mut report.warnings));
+                self.report = Some(report);
+            }
             Err(ds) => self.diags.extend(ds.iter().cloned()),
         }
         self.phases.render = t.elapsed().as_millis();
@@ -151,9 +154,16 @@ pub fn load(root: &Path, opts: &PipelineOptions<'_>) -> Run {
     };
     let (site, mut diags) = load_site_keeping_errors(root, &load);
     let theme = match site.as_ref().filter(|_| !diags.has_errors()) {
-        Some(site) => Theme::load(root, &site.config)
-            .map_err(|ds| diags.extend(ds))
-            .ok(),
+        Some(site) => match Theme::load(root, &site.config) {
+            Ok(mut theme) => {
+                diags.extend(std::mem::take(&mut theme.warnings));
+                Some(theme)
+            }
+            Err(ds) => {
+                diags.extend(ds);
+                None
+            }
+        },
         None => None,
     };
     Run {

@@ -21,13 +21,14 @@ use crate::templates::Theme;
 /// output or the sources (the build or the watcher would see it).
 pub fn db_path(root: &Path, db: Option<&Path>) -> Result<PathBuf> {
     let path = match db {
-        Some(p) => super::absolute(p),
+        Some(p) => crate::fs::resolve(p),
         None => root.join(".studysite").join("results.sqlite"),
     };
     for dir in ["public", "content", "themes", "templates", "static"] {
-        if path.starts_with(root.join(dir)) {
+        if crate::fs::is_within(&path, &root.join(dir)) {
             return Err(super::UsageError(format!(
-                "--db must not be inside `{dir}/`: the results would be built or watched as part of the site; use the default `.studysite/results.sqlite`"
+                "--db `{}` is inside `{dir}/`: the results (learners' names, the report's token) would be published or watched as part of the site; use the default `.studysite/results.sqlite`",
+                crate::fs::shown(&path.display().to_string())
             ))
             .into());
         }
@@ -58,7 +59,7 @@ pub fn quiz_table(root: &Path, site: &Site) -> QuizTable {
 }
 
 pub fn run(args: ReportArgs) -> Result<u8> {
-    let root = super::absolute(&args.root);
+    let root = crate::fs::resolve(&args.root);
     let db = db_path(&root, args.db.as_deref())?;
     if args.clear {
         return clear(&db, args.yes);

@@ -28,7 +28,7 @@ use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::model::Site;
 use crate::output::MemoryOutput;
 use crate::render::{RenderReport, write_search};
-use crate::server::{LiveSite, ServerConfig, SiteFiles};
+use crate::server::{HostNames, LiveSite, ServerConfig, SiteFiles};
 use crate::store::Store;
 use crate::templates::Theme;
 use crate::watch::{SiteWatcher, describe};
@@ -52,6 +52,8 @@ pub struct ServeOptions {
     pub server: ServerConfig,
     /// `--collect`: the results database.
     pub collect: Option<PathBuf>,
+    /// `--allow-host`: more names the server answers to while collecting.
+    pub allow_host: Vec<String>,
 }
 
 impl ServeOptions {
@@ -70,7 +72,7 @@ impl ServeOptions {
             })?;
             server.idle_timeout = Duration::from_millis(ms.max(1));
         }
-        let root = super::absolute(&args.root);
+        let root = crate::fs::resolve(&args.root);
         let collect = if args.collect {
             Some(super::report::db_path(&root, args.db.as_deref())?)
         } else {
@@ -78,6 +80,7 @@ impl ServeOptions {
         };
         Ok(ServeOptions {
             collect,
+            allow_host: args.allow_host.clone(),
             root,
             addr,
             port: args.port,
@@ -235,6 +238,36 @@ async fn bind(addr: IpAddr, port: u16) -> Result<tokio::net::TcpListener> {
         "no free port from {port} to {port_now}: choose another with --port"
     ))
     .into())
+}
+
+/// The names the server answers to while collecting ([`HostNames`]): the address it listens
+/// on (every address of the machine, loopback included, when that is all of them),
+/// `localhost`, the machine's host name (and `NAME.local`), and `--allow-host`.
+fn host_names(local: SocketAddr, allow: &[String]) -> HostNames {
+    let mut names: Vec<String> = vec!["localhost".into()];
+    if local.ip().is_unspecified() {
+        let all = if_addrs::get_if_addrs().unwrap_or_default();
+        names.extend(all.iter().map(|i| i.ip().to_string()));
+        names.extend(["127.0.0.1".to_string(), "::1".to_string()]);
+    } else {
+        names.push(local.ip().to_string());
+    }
+    if let Some(host) = machine_name() {
+        names.push(format!("{host}.local"));
+        names.push(host);
+    }
+    names.extend(allow.iter().cloned());
+    HostNames::new(names)
+}
+
+/// This machine's host name, when the system tells it.
+fn machine_name() -> Option<String> {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())?;
+    let name = name.trim();
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 fn url(addr: IpAddr, port: u16) -> String {
@@ -410,7 +443,11 @@ pub fn run(args: ServeArgs) -> Result<u8> {
             }
             eprintln!("stopping");
         };
-        crate::server::serve(listener, shared, opts.server, shutdown).await;
+        let hosts = opts
+            .collect
+            .as_ref()
+            .map(|_| Arc::new(host_names(local, &opts.allow_host)));
+        crate::server::serve(listener, shared, opts.server, hosts, shutdown).await;
         Ok::<(), anyhow::Error>(())
     })?;
     runtime.shutdown_timeout(Duration::from_millis(200));

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::fs::{ReadTextError, decode_text, is_ignored_name};
+use crate::fs::{EntryKind, ReadTextError, decode_text, is_ignored_name};
 
 pub use bank::{BankCell, BankRow, BankSource, CellPos};
 pub use schema::{
@@ -256,6 +256,36 @@ fn raw_file(rel: &Path, slug: String, bytes: Vec<u8>) -> Result<RawFile, Vec<Dia
     })
 }
 
+/// The name of `entry` (in the folder `rel_dir` of the site at `root`) and what it is, or
+/// `None` when it is not read: an ignored name quietly; a name that is not UTF-8, or a link
+/// out of the site or to nothing, with a warning naming it ([`crate::fs::site_entry`]).
+fn site_name(
+    root: &Path,
+    entry: &std::fs::DirEntry,
+    rel_dir: &Path,
+    diags: &mut Diagnostics,
+) -> Option<(String, EntryKind)> {
+    let file_name = entry.file_name();
+    let name = match crate::fs::name_text(&file_name) {
+        Ok(n) => n.to_string(),
+        Err(why) => {
+            let shown = crate::fs::shown(&file_name.to_string_lossy());
+            diags.push(Diagnostic::warning(rel_dir.join(shown), why));
+            return None;
+        }
+    };
+    if is_ignored_name(&name) {
+        return None;
+    }
+    match crate::fs::site_entry(root, &entry.path()) {
+        Ok(kind) => Some((name, kind)),
+        Err(why) => {
+            diags.push(Diagnostic::warning(rel_dir.join(&name), why));
+            None
+        }
+    }
+}
+
 fn sorted_entries(dir: &Path) -> std::io::Result<Vec<std::fs::DirEntry>> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
@@ -332,12 +362,11 @@ fn plan(root: &Path, diags: &mut Diagnostics) -> Plan {
         }
     };
     for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if is_ignored_name(&name) {
+        let Some((name, kind)) = site_name(root, &entry, Path::new("content"), diags) else {
             continue;
-        }
+        };
         let rel = Path::new("content").join(&name);
-        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        let is_dir = kind == EntryKind::Dir;
         if !is_dir {
             if name.ends_with(".md") {
                 diags.push(Diagnostic::error(
@@ -398,7 +427,8 @@ fn read_topic(
 ) -> (Option<TopicSource>, Vec<Diagnostic>) {
     let mut local = Vec::new();
     let index_rel = plan.dir.join("_index.md");
-    let index = if root.join(&index_rel).is_file() {
+    let index_kind = crate::fs::site_entry(root, &root.join(&index_rel));
+    let index = if index_kind == Ok(EntryKind::File) {
         match load_file::<TopicFrontMatter>(root, &index_rel, plan.slug.clone(), cache) {
             Ok(f) => Some(f),
             Err(ds) => {
@@ -470,12 +500,14 @@ fn folder_files(root: &Path, rel_dir: &Path, banks: bool, diags: &mut Diagnostic
         }
     };
     for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if is_ignored_name(&name) || name == "_index.md" {
+        let Some((name, kind)) = site_name(root, &entry, rel_dir, diags) else {
+            continue;
+        };
+        if name == "_index.md" || kind == EntryKind::Other {
             continue;
         }
         let rel = rel_dir.join(&name);
-        if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+        if kind == EntryKind::Dir {
             diags.push(Diagnostic::error(
                 &rel,
                 "folders inside a topic are not supported: put units directly in the topic folder",

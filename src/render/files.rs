@@ -2,6 +2,8 @@
 //! stylesheet, the files beside a topic's units (images…), the site's own `static/` folder, and
 //! the quiz data files. Each is handed to the sink; every problem is collected.
 
+use std::path::Path;
+
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::model::Site;
@@ -51,31 +53,23 @@ fn copy_topic_assets(site: &Site, write: &mut dyn FnMut(&str, &[u8]), diags: &mu
     }
 }
 
-/// The site's `static/` folder, as it is.
+/// The site's `static/` folder, as it is, under the site's rule for links
+/// ([`crate::fs::walk_files`]): what is not copied is named in a warning.
 fn copy_site_static(site: &Site, write: &mut dyn FnMut(&str, &[u8]), diags: &mut Diagnostics) {
     let dir = site.root.join("static");
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(Diagnostic::error("static", format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        let name = entry.file_name().to_string_lossy();
-        if crate::fs::is_ignored_name(&name) && entry.depth() > 0 {
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(&site.root) else {
+    let mut skipped = |path: &Path, why: String| {
+        let rel = crate::diag::relative_to(path, &site.root);
+        diags.push(Diagnostic::warning(
+            crate::fs::shown(&rel.to_string_lossy()),
+            why,
+        ));
+    };
+    let files = crate::fs::walk_files(&site.root, &dir, &mut skipped);
+    for path in files {
+        let Ok(rel) = path.strip_prefix(&site.root) else {
             continue;
         };
-        match crate::fs::read_bytes(entry.path()) {
+        match crate::fs::read_bytes(&path) {
             Ok(b) => write(&rel.to_string_lossy().replace('\\', "/"), &b),
             Err(e) => diags.push(Diagnostic::error(rel, format!("{e:#}"))),
         }

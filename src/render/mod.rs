@@ -40,6 +40,10 @@ pub struct RenderReport {
     pub files: usize,
     /// Pages taken unchanged from [`RenderOptions::page_cache`].
     pub reused: usize,
+    /// What was not written and why, when the render succeeded (a link out of the site in
+    /// `static/`): for the command to report.
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What [`render_with`] reuses.
@@ -112,6 +116,7 @@ pub fn render_with(
     if diags.has_errors() {
         Err(diags)
     } else {
+        report.warnings = diags.iter().cloned().collect();
         Ok(report)
     }
 }

@@ -10,6 +10,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -72,7 +73,7 @@ pub trait Collector: Send + Sync {
 /// `html` with `tag` before its last `</body>` (at the end when there is none).
 pub fn inject_tag(html: &[u8], tag: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(html.len() + tag.len());
-    match super::find_ci(html, b"</body", true) {
+    match super::live::find_ci(html, b"</body", true) {
         Some(at) => {
             out.extend_from_slice(&html[..at]);
             out.extend_from_slice(tag.as_bytes());
@@ -137,7 +138,11 @@ where
 
 /// Reads the body (POST only, at most [`BODY_LIMIT`]) and lets the collector answer, on a
 /// blocking thread; a panic there is a 500, never the server's end.
-pub async fn respond(collector: Arc<dyn Collector>, req: Request) -> Response {
+pub async fn respond(
+    collector: Arc<dyn Collector>,
+    req: Request,
+    body_timeout: Duration,
+) -> Response {
     let (parts, body) = req.into_parts();
     let header = |name: header::HeaderName| {
         parts
@@ -147,9 +152,16 @@ pub async fn respond(collector: Arc<dyn Collector>, req: Request) -> Response {
             .map(str::to_string)
     };
     let body = if parts.method == Method::POST {
-        match axum::body::to_bytes(body, BODY_LIMIT).await {
-            Ok(b) => b.to_vec(),
+        match tokio::time::timeout(body_timeout, axum::body::to_bytes(body, BODY_LIMIT)).await {
+            Ok(Ok(b)) => b.to_vec(),
             Err(_) => {
+                let msg = format!(
+                    "{{\"error\":\"the body did not arrive within {} s\"}}",
+                    body_timeout.as_secs()
+                );
+                return finish(CollectResponse::json(408, msg));
+            }
+            Ok(Err(_)) => {
                 let msg = format!("{{\"error\":\"the body is larger than {BODY_LIMIT} bytes\"}}");
                 return finish(CollectResponse::json(413, msg));
             }

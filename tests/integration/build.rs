@@ -273,7 +273,8 @@ fn out_inside_content_is_refused() {
     let site = TempSite::minimal();
     let out = site.path().join("content/public");
     let run = site.run(&["build", "--out", out.to_str().unwrap()]);
-    run.fails(1);
+    // A mistake on the command line (issue 23): exit 2, nothing read or written.
+    run.fails(2);
     assert!(run.stderr.lines().any(|l| l.ends_with("--out must not be inside `content/`: the build would read its own output; choose a folder such as `public`")), "{}", run.stderr);
     assert!(!out.exists());
 }

@@ -21,15 +21,15 @@ const WAIT: Duration = Duration::from_secs(20);
 
 /// `studysite serve --collect` on `port` (0: any), its port and report URL read from stdout;
 /// killed (SIGKILL) on drop.
-struct Collecting {
-    child: Child,
-    port: u16,
-    report: String,
+pub(crate) struct Collecting {
+    pub(crate) child: Child,
+    pub(crate) port: u16,
+    pub(crate) report: String,
 }
 
 impl Collecting {
     #[track_caller]
-    fn start(root: &Path, port: u16) -> Collecting {
+    pub(crate) fn start(root: &Path, port: u16) -> Collecting {
         let mut child = bin()
             .args(["serve", "--collect", "--port", &port.to_string(), "--root"])
             .arg(root)
@@ -60,15 +60,15 @@ impl Collecting {
         }
     }
 
-    fn base(&self) -> String {
+    pub(crate) fn base(&self) -> String {
         format!("http://127.0.0.1:{}/", self.port)
     }
 
-    fn origin(&self) -> String {
+    pub(crate) fn origin(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -81,7 +81,7 @@ impl Drop for Collecting {
 }
 
 /// One request over a fresh connection: the status and the body.
-fn request(port: u16, head: &str, body: &[u8]) -> (u16, String) {
+pub(crate) fn request(port: u16, head: &str, body: &[u8]) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(WAIT)).unwrap();
     let _ = s.write_all(head.as_bytes());
@@ -113,7 +113,7 @@ fn post(
     request(server.port, &head, body)
 }
 
-fn post_json(server: &Collecting, body: &Value) -> (u16, String) {
+pub(crate) fn post_json(server: &Collecting, body: &Value) -> (u16, String) {
     post(
         server,
         "application/json",
@@ -123,7 +123,7 @@ fn post_json(server: &Collecting, body: &Value) -> (u16, String) {
 }
 
 /// `studysite report --format FORMAT` of `site`.
-fn report(site: &Path, format: &str) -> String {
+pub(crate) fn report(site: &Path, format: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_studysite"))
         .args(["report", "--format", format, "--root"])
         .arg(site)
@@ -137,7 +137,7 @@ fn report(site: &Path, format: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn attempts_stored(site: &Path) -> u64 {
+pub(crate) fn attempts_stored(site: &Path) -> u64 {
     let doc: Value = serde_json::from_str(&report(site, "json")).unwrap();
     doc["learners"]
         .as_array()
@@ -147,12 +147,12 @@ fn attempts_stored(site: &Path) -> u64 {
         .sum()
 }
 
-fn fixture() -> TempSite {
+pub(crate) fn fixture() -> TempSite {
     TempSite::fixture("quiz/basic")
 }
 
 /// A good record of the fixture's topic quiz `topic:02-b` (one true/false question).
-fn good(id: &str, name: &str) -> Value {
+pub(crate) fn good(id: &str, name: &str) -> Value {
     json!({
         "attempt_id": id, "kind": "quiz", "device": "device-0001", "name": name, "branch": "一支部",
         "quiz": "topic:02-b", "started": "2024-05-01T08:00:00.000Z", "finished": "2024-05-01T08:01:00.000Z",

@@ -15,6 +15,7 @@ mod import;
 mod incremental;
 mod phones;
 mod quiz;
+mod safety;
 mod search;
 mod serve;
 mod sessions;

@@ -1,0 +1,278 @@
+//! Accepting connections and the limits that keep one client from holding the server: the
+//! connection loop is hyper's HTTP/1 server driven directly (instead of `axum::serve`),
+//! because that is where the header-read timeout is set.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
+use tokio::time::Sleep;
+
+use super::collect;
+use super::router::{App, HostNames, handle};
+use super::site::LiveSite;
+
+/// Knobs of the HTTP server: the limits that keep a slow or idle client from holding a
+/// connection, and a room of clients from running the process out of files.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerConfig {
+    /// A connection that sends no (complete) request head for this long is closed: a new
+    /// connection's first request, and an idle keep-alive connection's next one.
+    pub idle_timeout: Duration,
+    /// How often an idle event stream gets a comment, so proxies and phones keep it open.
+    pub keep_alive: Duration,
+    /// A request body (a posted result) must have arrived whole within this time.
+    pub body_timeout: Duration,
+    /// A response write that makes no progress for this long drops the connection (a reader
+    /// that stopped reading).
+    pub write_stall: Duration,
+    /// The most connections open at once; the server also keeps [`FILES_KEPT`] below the
+    /// process' file limit. A connection past the cap waits to be accepted.
+    pub max_connections: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            idle_timeout: Duration::from_secs(10),
+            keep_alive: Duration::from_secs(15),
+            body_timeout: Duration::from_secs(30),
+            write_stall: Duration::from_secs(60),
+            max_connections: 4096,
+        }
+    }
+}
+
+/// File descriptors kept free for everything but connections: the results database and its
+/// journal, the watcher, the build's files, the runtime.
+pub const FILES_KEPT: u64 = 64;
+
+/// Raises the process' soft limit of open files to its hard limit (macOS starts programs at
+/// 256) and returns the soft limit now in force; `None` where it cannot be read.
+#[cfg(unix)]
+pub fn raise_file_limit() -> Option<u64> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into the struct it is given.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return None;
+    }
+    if lim.rlim_cur < lim.rlim_max {
+        let raised = libc::rlimit {
+            rlim_cur: lim.rlim_max,
+            rlim_max: lim.rlim_max,
+        };
+        // SAFETY: setrlimit reads one rlimit; a refusal leaves the old limit, read below.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            lim = raised;
+        }
+    }
+    // `rlim_t` is not `u64` on every Unix.
+    #[allow(clippy::unnecessary_cast)]
+    Some(lim.rlim_cur as u64)
+}
+
+/// See the Unix version: elsewhere the limit is not known.
+#[cfg(not(unix))]
+pub fn raise_file_limit() -> Option<u64> {
+    None
+}
+
+/// The cap on open connections: `config.max_connections`, and [`FILES_KEPT`] below the file
+/// limit `files` (one descriptor a connection).
+pub fn connection_cap(config: &ServerConfig, files: Option<u64>) -> usize {
+    let room = files.map_or(usize::MAX, |f| {
+        usize::try_from(f.saturating_sub(FILES_KEPT)).unwrap_or(usize::MAX)
+    });
+    config.max_connections.min(room).max(1)
+}
+
+/// Serves on `listener` until `shutdown` completes, then lets running requests finish (open
+/// event streams end at once) for up to two seconds. With `hosts`, a request whose `Host` is
+/// not one of the server's own names is refused ([`super::router::HostNames`]).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    shared: Arc<LiveSite>,
+    config: ServerConfig,
+    hosts: Option<Arc<HostNames>>,
+    shutdown: impl Future<Output = ()>,
+) {
+    let (close_tx, close_rx) = watch::channel(false);
+    let app = App {
+        shared,
+        config,
+        hosts,
+        closing: close_rx.clone(),
+    };
+    let router = Router::new().fallback(handle).with_state(app);
+    let slots = Arc::new(Semaphore::new(connection_cap(&config, raise_file_limit())));
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut shutdown => break,
+            a = accept(&listener, &slots) => a,
+        };
+        let Some((stream, peer, slot)) = accepted else {
+            // Out of file descriptors or an aborted handshake: wait a moment, go on.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let service = collect::WithPeer {
+            inner: TowerToHyperService::new(router.clone()),
+            peer,
+        };
+        let mut closing = close_rx.clone();
+        let io = TokioIo::new(Stalling::new(stream, config.write_stall));
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(config.idle_timeout)
+                .keep_alive(true);
+            let conn = builder.serve_connection(io, service);
+            tokio::pin!(conn);
+            let closed = tokio::select! {
+                _ = conn.as_mut() => false,
+                _ = closing.wait_for(|c| *c) => true,
+            };
+            if closed {
+                conn.as_mut().graceful_shutdown();
+                let _ = conn.await;
+            }
+            drop(closing);
+            drop(slot);
+        });
+    }
+    drop(listener);
+    let _ = close_tx.send(true);
+    drop(close_rx);
+    drop(router);
+    let _ = tokio::time::timeout(Duration::from_secs(2), close_tx.closed()).await;
+}
+
+/// The next connection, once one of the connection slots is free (the slot is held for as
+/// long as the connection is open); `None` when accepting failed.
+async fn accept(
+    listener: &tokio::net::TcpListener,
+    slots: &Arc<Semaphore>,
+) -> Option<(
+    tokio::net::TcpStream,
+    std::net::SocketAddr,
+    OwnedSemaphorePermit,
+)> {
+    let slot = slots.clone().acquire_owned().await.ok()?;
+    let (stream, peer) = listener.accept().await.ok()?;
+    Some((stream, peer, slot))
+}
+
+/// A connection whose writes may not stall: a write (or flush) that makes no progress for
+/// `limit` fails with `TimedOut`, and hyper drops the connection. Reads are not timed here:
+/// an event stream's client sends nothing for hours, and a request's head and body have
+/// limits of their own.
+struct Stalling<S> {
+    inner: S,
+    limit: Duration,
+    since: Option<Pin<Box<Sleep>>>,
+}
+
+impl<S> Stalling<S> {
+    fn new(inner: S, limit: Duration) -> Self {
+        Stalling {
+            inner,
+            limit,
+            since: None,
+        }
+    }
+
+    /// After a write attempt: progress disarms the timer; waiting arms it (once) and fails
+    /// when it has run out.
+    fn watch<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        polled: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if polled.is_ready() {
+            self.since = None;
+            return polled;
+        }
+        let limit = self.limit;
+        let timer = self
+            .since
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Stalling<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Stalling<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.watch(cx, polled)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.watch(cx, polled)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let polled = Pin::new(&mut self.inner).poll_flush(cx);
+        self.watch(cx, polled)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_stays_below_the_file_limit() {
+        let config = ServerConfig::default();
+        assert_eq!(connection_cap(&config, Some(256)), 192);
+        assert_eq!(connection_cap(&config, Some(1 << 20)), 4096);
+        assert_eq!(connection_cap(&config, None), 4096);
+        assert_eq!(connection_cap(&config, Some(10)), 1);
+    }
+}
