@@ -149,6 +149,10 @@ fn site_with_links() -> (TempSite, TempSite) {
         "content/01-a/inside.txt",
     );
     link(Path::new("../notes/inside.txt"), "static/inside.txt");
+    // A name that is not UTF-8 (as a USB stick formatted elsewhere may carry).
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"\xff\xfe.txt");
+    std::fs::write(site.path().join("content/01-a").join(bad), "x").unwrap();
     (site, outside)
 }
 
@@ -185,6 +189,10 @@ fn links_out_of_the_site_are_not_followed_and_are_named() {
     assert!(
         !err.contains('\u{1b}'),
         "no raw escape reaches the terminal"
+    );
+    assert!(
+        err.contains("warning: content/01-a/\u{fffd}\u{fffd}.txt: the name `\u{fffd}\u{fffd}.txt` is not UTF-8 text: not read (rename it)"),
+        "a name that is not UTF-8 is named: {err}"
     );
     // Nothing of the outside file is in any output file; the inside link is followed.
     for (path, bytes) in snapshot(&site.path().join("public")) {
