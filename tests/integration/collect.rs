@@ -161,7 +161,7 @@ pub(crate) fn good(id: &str, name: &str) -> Value {
     })
 }
 
-fn hash_of(qid: &str) -> String {
+pub(crate) fn hash_of(qid: &str) -> String {
     static QUIZZES: OnceLock<Value> = OnceLock::new();
     let doc = QUIZZES.get_or_init(|| {
         let site = fixture();

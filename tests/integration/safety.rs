@@ -442,3 +442,54 @@ fn allow_host_adds_a_name() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn report_import_while_collecting_waits_for_the_lock_and_succeeds() {
+    let site = fixture();
+    site.build().ok();
+    let html = site.read("public/index.html");
+    let key = html
+        .split("data-site-key=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let export = json!({
+        "format": "studysite-progress", "version": 1, "site": key,
+        "read": {"01-a/yuanwen": "2024-05-01T08:00:00.000Z"},
+        "quizzes": {"topic:02-b": {"best": 100, "last": 100, "score": 1, "total": 1, "attempts": 1, "passed": true, "time": "2024-05-01T09:00:00.000Z"}},
+        "answers": {format!("b-tf@{}", crate::collect::hash_of("b-tf")): false},
+        "learner": {"name": "孙八", "branch": "第二支部", "device": "usb-device-1"}
+    });
+    site.write("export.json", &export.to_string());
+    let server = Collecting::start(site.path(), 0);
+    // Phones keep posting while the organiser imports.
+    let posted = std::thread::scope(|scope| {
+        let poster = scope.spawn(|| {
+            (0..60)
+                .filter(|i| {
+                    post_json(&server, &good(&format!("during-import-{i}"), "王一")).0 == 201
+                })
+                .count()
+        });
+        let file = site.path().join("export.json");
+        let import = site.run(&[
+            "report",
+            "--format",
+            "json",
+            "--import",
+            file.to_str().unwrap(),
+        ]);
+        import.ok();
+        assert!(
+            import.stderr.contains("2 records added, 0 already there"),
+            "{}",
+            import.stderr
+        );
+        poster.join().unwrap()
+    });
+    assert_eq!(posted, 60, "every post during the import was stored");
+    drop(server);
+    assert_eq!(attempts_stored(site.path()), 61);
+}
