@@ -2,7 +2,7 @@
 //! `If-None-Match`), byte ranges, the 404 page.
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::collect;
@@ -68,6 +68,59 @@ fn decode_segment(seg: &str) -> Result<String, BadPath> {
     if odd { Err(BadPath) } else { Ok(name) }
 }
 
+/// Files smaller than this are sent as they are: the header costs more than gzip saves.
+const GZIP_MIN: usize = 512;
+
+/// Is a file of this type text that gzip makes smaller (pages, styles, scripts, data)?
+fn compressible(content_type: &HeaderValue) -> bool {
+    let ct = content_type.to_str().unwrap_or("");
+    ct.starts_with("text/")
+        || ["javascript", "json", "svg", "xml"]
+            .iter()
+            .any(|t| ct.contains(t))
+}
+
+/// `bytes` gzip-compressed, when `content_type` is text and the result is smaller.
+pub(super) fn gzip(content_type: &HeaderValue, bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    if !compressible(content_type) || bytes.len() < GZIP_MIN {
+        return None;
+    }
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    enc.write_all(bytes).ok()?;
+    let packed = enc.finish().ok()?;
+    (packed.len() < bytes.len()).then_some(packed)
+}
+
+/// The strong ETag of the gzip encoding of the file whose identity ETag is `etag`: another
+/// representation, another tag (RFC 9110, 8.8.3).
+pub(super) fn gzip_etag(etag: &str) -> String {
+    format!("{}-gz\"", etag.trim_end_matches('"'))
+}
+
+/// Does the request accept gzip (`Accept-Encoding: gzip`, `x-gzip` or `*`, with a quality above
+/// zero)?
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    let mut star = false;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        for item in value.to_str().unwrap_or("").split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .filter_map(|q| q.trim().parse::<f32>().ok())
+                .next_back()
+                .unwrap_or(1.0);
+            match name.as_str() {
+                "gzip" | "x-gzip" => return q > 0.0,
+                "*" => star = q > 0.0,
+                _ => {}
+            }
+        }
+    }
+    star
+}
+
 pub(super) const FALLBACK_404: &str = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><p>This page does not exist.</p></body></html>\n";
 
 fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
@@ -89,7 +142,8 @@ pub(super) fn send(
     head: bool,
 ) -> Response {
     let collector = app.shared.collector.get().filter(|_| entry.html);
-    let (bytes, etag) = if entry.html && (base || app.shared.watch || collector.is_some()) {
+    let injected = entry.html && (base || app.shared.watch || collector.is_some());
+    let (bytes, etag) = if injected {
         let generation = app.shared.generation();
         let error = app.shared.error();
         let title = app.shared.overlay_title();
@@ -107,8 +161,27 @@ pub(super) fn send(
     } else {
         (entry.bytes.clone(), entry.etag().to_string())
     };
+    // Text goes gzip-compressed to a browser that accepts it (a branch's Wi-Fi is busy);
+    // ranges are answered from the identity encoding only, so their offsets stay right.
+    let varies = compressible(&entry.content_type) && bytes.len() >= GZIP_MIN;
+    let wanted = varies && !req_headers.contains_key(header::RANGE) && accepts_gzip(req_headers);
+    let gzipped = match (wanted, injected) {
+        (false, _) => None,
+        (true, false) => entry.gzipped().cloned(),
+        (true, true) => {
+            gzip(&entry.content_type, &bytes).map(|g| (Bytes::from(g), gzip_etag(&etag)))
+        }
+    };
+    let (bytes, etag, encoded) = match gzipped {
+        Some((g, e)) => (g, e, true),
+        None => (bytes, etag, false),
+    };
     if status == StatusCode::OK && !etag.is_empty() && if_none_match(req_headers, &etag) {
-        return base_headers(Response::builder().status(StatusCode::NOT_MODIFIED))
+        let mut builder = base_headers(Response::builder().status(StatusCode::NOT_MODIFIED));
+        if varies {
+            builder = builder.header(header::VARY, "Accept-Encoding");
+        }
+        return builder
             .header(header::ETAG, etag)
             .body(Body::empty())
             .unwrap_or_else(|_| StatusCode::NOT_MODIFIED.into_response());
@@ -123,6 +196,12 @@ pub(super) fn send(
         .header(header::CONTENT_LENGTH, bytes.len());
     if status == StatusCode::OK {
         builder = builder.header(header::ACCEPT_RANGES, "bytes");
+    }
+    if varies {
+        builder = builder.header(header::VARY, "Accept-Encoding");
+    }
+    if encoded {
+        builder = builder.header(header::CONTENT_ENCODING, "gzip");
     }
     if !etag.is_empty() {
         builder = builder.header(header::ETAG, etag);
@@ -226,7 +305,6 @@ fn ranged(entry: &Entry, bytes: &Bytes, etag: &str, answer: RangeAnswer, head: b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
     #[test]
     fn resolves_pages_and_folders() {
@@ -270,6 +348,35 @@ mod tests {
         ] {
             assert_eq!(resolve(p), Err(BadPath), "{p}");
         }
+    }
+
+    #[test]
+    fn gzip_is_taken_when_accepted_with_a_quality_above_zero() {
+        let accepts = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+            accepts_gzip(&h)
+        };
+        assert!(accepts("gzip, deflate, br"));
+        assert!(accepts("br;q=1.0, GZIP;q=0.5"));
+        assert!(accepts("*"));
+        assert!(!accepts("gzip;q=0"));
+        assert!(!accepts("gzip;q=0, *"));
+        assert!(!accepts("br, deflate"));
+        assert!(!accepts_gzip(&HeaderMap::new()));
+        assert_eq!(gzip_etag("\"abc\""), "\"abc-gz\"");
+        let html = HeaderValue::from_static("text/html; charset=utf-8");
+        let page = "<p>学习贯彻</p>".repeat(200);
+        let packed = gzip(&html, page.as_bytes()).unwrap();
+        let mut back = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&packed[..]), &mut back)
+            .unwrap();
+        assert_eq!(back, page);
+        assert_eq!(
+            gzip(&HeaderValue::from_static("image/png"), page.as_bytes()),
+            None
+        );
+        assert_eq!(gzip(&html, b"<p>short</p>"), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `serve --collect`), the live-reload event stream, then the site's files. The `Host` check
 //! against DNS rebinding is made here, before anything of the request is read.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -158,12 +158,10 @@ pub(super) async fn handle(State(app): State<App>, req: Request) -> Response {
             head,
         ),
         None => {
-            let fallback = Entry {
-                bytes: Bytes::from_static(FALLBACK_404.as_bytes()),
-                etag: OnceLock::new(),
-                content_type: HeaderValue::from_static("text/html; charset=utf-8"),
-                html: true,
-            };
+            let fallback = Entry::new(
+                Bytes::from_static(FALLBACK_404.as_bytes()),
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
             send(
                 &app,
                 &fallback,

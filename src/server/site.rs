@@ -22,6 +22,9 @@ pub(super) struct Entry {
     pub(super) etag: OnceLock<String>,
     pub(super) content_type: HeaderValue,
     pub(super) html: bool,
+    /// The gzip encoding and its ETag, made on first request by a browser that accepts it;
+    /// `None` when the type is not text or compressing does not make it smaller.
+    pub(super) gzip: OnceLock<Option<(Bytes, String)>>,
 }
 
 /// A quoted strong ETag for `bytes`.
@@ -30,6 +33,28 @@ pub(super) fn etag_of(bytes: &[u8]) -> String {
 }
 
 impl Entry {
+    /// A file of `content_type`, its ETag and gzip encoding made when first asked for.
+    pub(super) fn new(bytes: Bytes, content_type: HeaderValue) -> Entry {
+        let html = content_type.as_bytes().starts_with(b"text/html");
+        Entry {
+            bytes,
+            etag: OnceLock::new(),
+            content_type,
+            html,
+            gzip: OnceLock::new(),
+        }
+    }
+
+    /// The gzip encoding of the file with its ETag (the identity's, marked), if it pays.
+    pub(super) fn gzipped(&self) -> Option<&(Bytes, String)> {
+        self.gzip
+            .get_or_init(|| {
+                let packed = super::files::gzip(&self.content_type, &self.bytes)?;
+                Some((Bytes::from(packed), super::files::gzip_etag(self.etag())))
+            })
+            .as_ref()
+    }
+
     pub(super) fn etag(&self) -> &str {
         self.etag.get_or_init(|| etag_of(&self.bytes))
     }
@@ -67,14 +92,9 @@ impl SiteFiles {
         let entries = files
             .into_iter()
             .map(|(path, bytes)| {
-                let ct = content_type(&path);
-                let entry = Entry {
-                    bytes: Bytes::from_owner(bytes),
-                    etag: OnceLock::new(),
-                    content_type: HeaderValue::from_str(&ct)
-                        .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-                    html: ct.starts_with("text/html"),
-                };
+                let ct = HeaderValue::from_str(&content_type(&path))
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+                let entry = Entry::new(Bytes::from_owner(bytes), ct);
                 (path, entry)
             })
             .collect();
