@@ -17,8 +17,8 @@ const LAYERS: &[(usize, &[&str])] = &[
     (
         0,
         &[
-            "diag", "fs", "yaml", "cache", "assets", "cli", "output", "server", "store", "time",
-            "watch",
+            "diag", "fs", "html", "yaml", "cache", "assets", "cli", "output", "server", "store",
+            "time", "watch",
         ],
     ),
     (1, &["config", "content", "markdown", "templates", "import"]),
