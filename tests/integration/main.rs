@@ -11,6 +11,7 @@
 mod aloud;
 mod architecture;
 mod bank;
+mod bench_corpus;
 mod browser;
 mod build;
 mod collect;
