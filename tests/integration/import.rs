@@ -1279,3 +1279,125 @@ fn issue_24_word_files_made_by_pandoc_and_libreoffice() {
     run_in(dir.path(), &["build", "--root", "lo"]).ok();
     no_duplicate_ids(&lo.join("public"));
 }
+
+/// A law in 编 (written for this test, in the shape of 刑法 and 民法典): 章 numbers restart in
+/// each 编, 分编 and 节 inside, `第X条之一` articles, an unnumbered 附则.
+const LAW_IN_BIAN: &str = "示例协会管理法\n\
+第一编　总则\n\
+第一章　基本规定\n\
+第一条　为了规范示例协会的管理，制定本法。\n\
+第二条　示例协会应当遵守本法。\n\
+第二章　成立\n\
+第三条　成立示例协会，应当经过登记。\n\
+第三条之一　登记机关应当公开登记事项。\n\
+第二编　组织\n\
+第一分编　一般规定\n\
+第一章　会员\n\
+第一节　会员资格\n\
+第四条　会员应当遵守章程。\n\
+第二节　会员权利\n\
+第五条　会员享有下列权利：\n\
+（一）选举权；\n\
+（二）监督权。\n\
+第二分编　特别规定\n\
+第二章　理事会\n\
+第六条　理事会对会员大会负责。\n\
+第六条之一　理事会每年至少召开一次会议。\n\
+第六条之二　理事会会议应当制作记录。\n\
+附　　则\n\
+第七条　本法自公布之日起施行。\n";
+
+#[test]
+fn issue_24_a_law_in_bian_has_a_topic_per_bian_every_chapter_and_article_anchored_once() {
+    let dir = TempSite::empty();
+    std::fs::write(dir.path().join("law.txt"), LAW_IN_BIAN).unwrap();
+    // The same law as Markdown: `#` title, `##` 编, `###` 章.
+    let md: String = LAW_IN_BIAN
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let hashes = if i == 0 {
+                "# "
+            } else if l.contains('编') && l.starts_with('第') && !l.contains("分编") {
+                "## "
+            } else if l.starts_with('第') && l.contains('章') {
+                "### "
+            } else {
+                ""
+            };
+            format!("{hashes}{l}\n\n")
+        })
+        .collect();
+    std::fs::write(dir.path().join("law.md"), md).unwrap();
+    let r = run_in(dir.path(), &["import", "law.txt", "--into", "law"]);
+    r.ok();
+    stderr_is(
+        &r,
+        "imported law.txt into law: 3 topics, 4 units, 243 characters (read as UTF-8)\n\
+         next: studysite serve --watch --root law   (or studysite build --root law); add explanations, discussions and quizzes beside the original units\n",
+    );
+    let site = dir.path().join("law");
+    assert_eq!(
+        topic_titles(&site),
+        ["第一编　总则", "第二编　组织", "附　　则"]
+    );
+    assert_eq!(
+        read(&site, "content/01-zongze/yuanwen.md"),
+        "---\ntitle: \"原文：总则\"\nweight: 1\nkind: original\nsource: \"第一编\"\n---\n\
+         **第一编　总则**\n\n\
+         ## 第一章　基本规定 {#chapter-1}\n\n\
+         ### 第一条 {#article-1}\n\n为了规范示例协会的管理，制定本法。\n\n\
+         ### 第二条 {#article-2}\n\n示例协会应当遵守本法。\n\n\
+         ## 第二章　成立 {#chapter-2}\n\n\
+         ### 第三条 {#article-3}\n\n成立示例协会，应当经过登记。\n\n\
+         ### 第三条之一 {#article-3-1}\n\n登记机关应当公开登记事项。\n\n"
+    );
+    assert_eq!(
+        read(&site, "content/02-zuzhi/yuanwen.md"),
+        "---\ntitle: \"原文：组织\"\nweight: 1\nkind: original\nsource: \"第二编\"\n---\n\
+         **第二编　组织**\n\n\
+         ## 第一分编　一般规定 {#subpart-1}\n\n\
+         ## 第一章　会员 {#chapter-1}\n\n\
+         ### 第一节　会员资格 {#section-1}\n\n\
+         #### 第四条 {#article-4}\n\n会员应当遵守章程。\n\n\
+         ### 第二节　会员权利 {#section-2}\n\n\
+         #### 第五条 {#article-5}\n\n会员享有下列权利：\n\n（一）选举权；\n\n（二）监督权。\n\n\
+         ## 第二分编　特别规定 {#subpart-2}\n\n\
+         ## 第二章　理事会 {#chapter-2}\n\n\
+         ### 第六条 {#article-6}\n\n理事会对会员大会负责。\n\n\
+         ### 第六条之一 {#article-6-1}\n\n理事会每年至少召开一次会议。\n\n\
+         ### 第六条之二 {#article-6-2}\n\n理事会会议应当制作记录。\n\n"
+    );
+    assert_eq!(
+        read(&site, "content/03-fuze/yuanwen.md"),
+        "---\ntitle: \"原文：附　　则\"\nweight: 1\nkind: original\nsource: \"附　　则\"\n---\n\
+         **附　　则**\n\n\
+         ## 第七条 {#article-7}\n\n本法自公布之日起施行。\n\n"
+    );
+    assert_eq!(original_text(&site), no_whitespace(LAW_IN_BIAN));
+    run_in(dir.path(), &["build", "--root", "law"]).ok();
+    no_duplicate_ids(&site.join("public"));
+
+    // Markdown headings are read as headings: the same topics and units.
+    let r = run_in(dir.path(), &["import", "law.md", "--into", "law-md"]);
+    r.ok()
+        .has_line("imported law.md into law-md: 3 topics, 4 units, 243 characters (read as UTF-8)");
+    assert_eq!(
+        snapshot(&dir.path().join("law-md/content")),
+        snapshot(&site.join("content"))
+    );
+}
+
+/// Without 编 lines, a chapter numbered at or below the one before is kept as text, with a
+/// warning (it was silent).
+#[test]
+fn issue_24_a_chapter_numbered_backwards_is_a_warning() {
+    let dir = TempSite::empty();
+    std::fs::write(
+        dir.path().join("law.txt"),
+        "示例法\n第一章　总则\n第一条　甲。\n第二章　组织\n第二条　乙。\n第一章　一般规定\n第三条　丙。\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["import", "law.txt", "--into", "law"]);
+    r.ok().has_line("warning: law.txt:6: `第一章` is numbered at or below the chapter before it (第二章) and is kept as text: if the law has 编, is a `第X编` line missing?");
+}
