@@ -386,7 +386,13 @@
       given.push({ id: q.id, hash: q.hash, answer: v });
       fs.setAttribute("data-result", ok ? "correct" : "wrong");
       fs.classList.add(ok ? "is-correct" : "is-wrong");
-      fs.querySelectorAll("input").forEach(function (i) { i.disabled = true; });
+      /* Locked, not disabled: a disabled box is drawn faint grey (1.5:1), and what was ticked
+       * must stay plain to see. Clicks on a locked box are undone (see render). */
+      fs.querySelectorAll("input").forEach(function (i) {
+        i.setAttribute("aria-disabled", "true");
+        i.setAttribute("data-locked", "");
+        if (i.type === "text") i.readOnly = true;
+      });
       if (q.type !== "fill") markOptions(q, fs, v);
       var fb = fs.querySelector(".q-feedback");
       fb.textContent = "";
@@ -466,6 +472,9 @@
       var blank = unanswered();
       if (blank.length) confirmBlanks(blank);
       else grade();
+    });
+    form.addEventListener("click", function (e) {
+      if (e.target && e.target.hasAttribute && e.target.hasAttribute("data-locked")) e.preventDefault();
     });
     form.addEventListener("change", saveFrom);
     form.addEventListener("input", saveFrom);
