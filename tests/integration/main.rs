@@ -13,6 +13,7 @@ mod collect;
 mod golden;
 mod import;
 mod incremental;
+mod learners;
 mod phones;
 mod quiz;
 mod search;
