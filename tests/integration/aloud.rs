@@ -33,7 +33,7 @@ fn aloud_browser() -> Option<(&'static Browser, MutexGuard<'static, ()>)> {
 /// The stand-in, configured by `CONFIG` (JSON): `voices`, `late` (the list arrives 300 ms after
 /// the page, with `voiceschanged`), `hold` (utterances end only on `__tts.next()`), `none` (no
 /// speechSynthesis at all). `__tts.spoken` lists `{text, rate, lang, voice, reading}`.
-const STAND_IN: &str = r#"(() => {
+pub(crate) const STAND_IN: &str = r#"(() => {
   const cfg = Object.assign({ voices: [], late: false, hold: false, none: false }, CONFIG);
   if (cfg.none) {
     Object.defineProperty(window, "speechSynthesis", { value: undefined, configurable: true });
@@ -80,7 +80,7 @@ const STAND_IN: &str = r#"(() => {
 
 /// A voice list as phones and desktops report them: a network zh-CN voice, a local zh-TW one,
 /// an English one and the local zh-CN voice that should be chosen.
-fn voices() -> Value {
+pub(crate) fn voices() -> Value {
     serde_json::json!([
         { "name": "Google 普通话", "lang": "zh-CN", "localService": false },
         { "name": "Mei-Jia", "lang": "zh-TW", "localService": true },

@@ -89,7 +89,7 @@ fn search(page: &Page, query: &str) -> Vec<Hit> {
         WAIT,
     );
     let json = page.eval_str(
-        "JSON.stringify([...document.querySelectorAll('#site-search-results [role=option] a')].map(a => ({
+        "JSON.stringify([...document.querySelectorAll('#site-search-results a[role=option]')].map(a => ({
             title: a.querySelector('.search-title').textContent,
             href: a.href,
             marks: [...a.querySelectorAll('mark')].map(m => m.textContent)
