@@ -10,27 +10,21 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::MutexGuard;
 
 use headless_chrome::Browser;
 
 use crate::browser::{Page, file_url, shipped_site};
 use crate::support::TempSite;
+use crate::support::WAIT;
 
-const WAIT: Duration = Duration::from_secs(10);
 const PHONE: (u32, u32) = (360, 740);
 const DESKTOP: (u32, u32) = (1280, 800);
 
 /// This module's own Chromium, used by one test at a time: its tests set the text size and
 /// answers in localStorage, which other modules' tests must not see (nor theirs these).
 fn learners_browser() -> Option<(&'static Browser, MutexGuard<'static, ()>)> {
-    static BROWSER: OnceLock<Option<Browser>> = OnceLock::new();
-    static LOCK: Mutex<()> = Mutex::new(());
-    let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let browser = BROWSER
-        .get_or_init(crate::browser::launch_for_the_run)
-        .as_ref()?;
-    Some((browser, guard))
+    crate::module_browser!()
 }
 
 fn url(rel: &str) -> String {
@@ -101,6 +95,7 @@ fn lowest_contrast(page: &Page) -> f64 {
 /// answers show what was typed against what is accepted; the score comes before 重新作答; and
 /// blank questions are named before anything is graded.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn a_submitted_quiz_shows_each_option_state_in_words_with_enough_contrast() {
     let Some((b, _one_at_a_time)) = learners_browser() else {
         return;
@@ -247,6 +242,7 @@ const CLS: &str = "window.__cls = 0; try { new PerformanceObserver(l => l.getEnt
 /// compact, the breadcrumb one line, the page's contents collapsed; without a voice the
 /// read-aloud control is one button that opens the explanation, and nothing shifts (CLS < 0.05).
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn the_text_of_an_original_unit_starts_on_the_first_screen_with_and_without_a_voice() {
     let Some((b, _one_at_a_time)) = learners_browser() else {
         return;
@@ -398,6 +394,7 @@ fn axe_violations(page: &Page, axe: &str) -> Vec<String> {
 /// about blanks and submitted (unit, topic quiz, final test), a checklist ticked, the no-voice
 /// explanation open.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn axe_finds_nothing_on_any_page_kind_in_any_state() {
     let Some((b, _one_at_a_time)) = learners_browser() else {
         return;
@@ -507,6 +504,7 @@ fn axe_finds_nothing_on_any_page_kind_in_any_state() {
 /// itself works in an engine without the newer regular-expression features (a stand-in
 /// RegExp that throws on Unicode property escapes, lookbehind, named groups and the `s` flag).
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn the_search_box_says_search_is_unavailable_when_its_script_cannot_run() {
     let Some((b, _one_at_a_time)) = learners_browser() else {
         return;
@@ -580,6 +578,7 @@ fn the_search_box_says_search_is_unavailable_when_its_script_cannot_run() {
 /// is not shown on a phone; checklist boxes can be ticked, are named, and keep their ticks;
 /// controls are thumb-sized (44×44 CSS px) and grow with the text size.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn menu_links_checklists_and_thumb_sized_controls() {
     let Some((b, _one_at_a_time)) = learners_browser() else {
         return;
