@@ -9,7 +9,7 @@
 //! cache never holds more than two builds' values. `check` uses none.
 //!
 //! `build` keeps its tables between runs in files beside the site (`ROOT/.studysite/cache/`,
-//! see `cmd::build`): a *pack* ([`write_pack`], [`read_pack`]) is a header naming the format,
+//! see [`crate::reuse`]): a *pack* ([`write_pack`], [`read_pack`]) is a header naming the format,
 //! the build of studysite that wrote it ([`binary_id`]: another one may render differently,
 //! so its entries are foreign) and what the entries are, then the entries (key, length, bytes), then
 //! the BLAKE3 of all that. A pack is trusted only whole: a wrong header, a short file or a wrong

@@ -14,7 +14,7 @@
 //! templates are checked too) and makes no search index; `build` writes through
 //! [`output::DiskOutput`], which stages the whole site beside the target folder and swaps it in
 //! only when everything succeeded (starting from the build cache beside the site, see
-//! `cmd::build`); `serve` renders into [`output::MemoryOutput`] and serves
+//! [`reuse`]); `serve` renders into [`output::MemoryOutput`] and serves
 //! that.
 //!
 //! ## Layers
@@ -32,7 +32,7 @@
 //! | 2 model | `model` | `Site`, `Topic`, `Unit` and lookups; questions, quizzes, sessions, days, blocks, dates; the original-text share rule |
 //! | 3 view | `view` | the typed template contract, feature pages and their keys, JSON inside pages |
 //! | 4 features | `quiz`, `sessions`, `search`, `collect` | each takes the model and gives checks, pages and files: questions; training sessions; the offline search index; results gathered by `serve --collect` and their report |
-//! | 5 phases | `load`, `render` | `site.yaml` + library → model, then the features' checks; the model → every page and file, in named steps |
+//! | 5 phases | `load`, `render`, `reuse` | `site.yaml` + library → model, then the features' checks; the model → every page and file, in named steps; what a run may reuse from the runs before it (`serve`'s caches in memory, `build`'s packs beside the site, the text parked while pages render), one value each command constructs |
 //! | 6 commands | `cmd` | one function per subcommand, and the one pipeline they share |
 //!
 //! Problems with user content are collected as [`diag::Diagnostic`]s (file, line, column,
@@ -73,6 +73,7 @@ pub mod sessions;
 
 pub mod load;
 pub mod render;
+pub mod reuse;
 
 pub mod cmd;
 

@@ -1,42 +1,21 @@
 //! `studysite build`: the pipeline into a staged output folder, swapped in only when everything
 //! succeeded.
 //!
-//! A build keeps a cache beside the site, in [`CACHE_DIR`] (never inside the output; the content
-//! walk and the watcher skip hidden folders), and the next build starts from it unless
-//! `--clean` is given. Packs, all keyed by content as `serve --watch`'s caches are (see
-//! [`crate::cache`]), so no list of what depends on what is kept:
-//!
-//! - `markdown.bin` and `markdown-more.bin`: every rendered Markdown body by the BLAKE3 of its
-//!   text (HTML, headings, text by section): a body that did not change is not parsed or
-//!   highlighted again. The second pack holds what was rendered since the first was written,
-//!   so an edit writes a few kilobytes, not the whole (see [`crate::markdown::pack`]). A
-//!   pack is checked whole when the build starts, then each body is read from it only when
-//!   met ([`crate::cache::PackIndex`]), so a build holds no more than a clean build does.
-//! - `pages.bin`: every page's key (the hash of its template inputs, as in `serve`'s page
-//!   cache) with its path and the [`crate::fs::Stamp`] of its file in the output: a page
-//!   whose key is unchanged, and whose file is as the build left it, is hard-linked from the
-//!   previous output into the new one instead of rendered and written.
-//!
-//! The search files are keyed like pages (a document chunk by its documents, an index shard
-//! by its bytes); `pages.bin` also holds the search index's state
-//! ([`crate::search::IndexState`]), so that after an edit only the index shards whose postings
-//! changed are made again ([`crate::search::write_reusing`]).
-//! The assets are written anew every time. While the pages render, every page's text waits
-//! in a temporary file ([`crate::markdown::spill`]). A pack written by another
-//! studysite binary, damaged or cut short is discarded with a warning; the packs together stay
-//! under [`cache_limit`] bytes (what does not fit is left out and made again next time).
+//! A build starts from the cache beside the site ([`crate::reuse::Reuse::on_disk`]: rendered
+//! Markdown and the previous output's pages, unless `--clean`) and writes it back after the
+//! output was swapped in.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Result;
 
-use super::pipeline::{self, BuildCache, Outcome, PipelineOptions};
+use super::pipeline::{self, Outcome, PipelineOptions};
 use crate::cli::BuildArgs;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::markdown::{MarkdownPack, PackPaths, PackUpdate};
 use crate::output::DiskOutput;
-use crate::render::{OutputPages, RenderReport};
+use crate::render::RenderReport;
+use crate::reuse::Reuse;
 
 /// Where a build reads and writes, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -91,110 +70,6 @@ fn check_out_dir(root: &Path, out: &Path) -> Option<Diagnostic> {
     None
 }
 
-/// The build cache's folder, relative to the site root.
-pub const CACHE_DIR: &str = ".studysite/cache";
-
-/// The most bytes the build cache may take: 1 GiB, or `STUDYSITE_CACHE_LIMIT` (bytes).
-pub fn cache_limit() -> u64 {
-    std::env::var("STUDYSITE_CACHE_LIMIT")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(1 << 30)
-}
-
-/// The cache of the build before, unless `--clean`; a discarded pack is a warning.
-fn open_cache(paths: &BuildPaths, diags: &mut Diagnostics) -> BuildCache {
-    let dir = paths.root.join(CACHE_DIR);
-    let spill = crate::markdown::TextSpill::new();
-    if paths.clean {
-        return BuildCache {
-            spill,
-            ..BuildCache::default()
-        };
-    }
-    let mut discarded = |path: &Path, why: String| {
-        diags.push(Diagnostic::warning(
-            path.display().to_string(),
-            format!("the build cache was discarded, and is made again: {why}"),
-        ));
-    };
-    let (markdown_pack, warnings) = MarkdownPack::open(&PackPaths::in_folder(&dir));
-    for (path, why) in warnings {
-        discarded(&path, why);
-    }
-    let pages_pack = dir.join(OutputPages::pack_name(&paths.out));
-    let (pages, why) = OutputPages::load(&paths.out, &pages_pack);
-    if let Some(why) = why {
-        discarded(&pages_pack, why);
-    }
-    BuildCache {
-        markdown: Default::default(),
-        markdown_pack,
-        pages,
-        spill,
-    }
-}
-
-/// Writes the rendered Markdown this build used into the cache (only what the packs lack,
-/// [`crate::markdown::pack`]), then empties the table, so the build's own copies are the only
-/// ones and can be freed once the pages are written.
-fn save_markdown(paths: &BuildPaths, cache: &BuildCache, diags: &mut Diagnostics) {
-    let dir = paths.root.join(CACHE_DIR);
-    let pack = cache.markdown_pack.as_ref();
-    let used = cache.markdown.used_entries();
-    let update = match others_size(&dir, &[]) <= cache_limit() {
-        true => crate::markdown::pack::update(pack, &used),
-        // Over the bound (it was lowered): written again, within it.
-        false => PackUpdate::Whole,
-    };
-    let limit = cache_limit().saturating_sub(others_size(&dir, PackPaths::written_by(update)));
-    let saved = match update {
-        PackUpdate::Nothing => Ok(0),
-        _ => crate::fs::create_dir_all(&dir).and_then(|()| {
-            let (packs, spill) = (PackPaths::in_folder(&dir), cache.spill.as_ref());
-            crate::markdown::pack::save(&used, pack, update, &packs, limit, spill)
-        }),
-    };
-    drop(used);
-    cache.markdown.clear();
-    if let Err(e) = saved {
-        not_written(&dir, &e, diags);
-    }
-}
-
-/// The bytes of every file in the cache folder `dir` but those named in `but`: what packs
-/// written under those names must leave room for.
-fn others_size(dir: &Path, but: &[&str]) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    (entries.filter_map(Result::ok))
-        .filter(|e| !but.iter().any(|name| e.file_name() == *name))
-        .filter_map(|e| e.metadata().ok())
-        .map(|m| m.len())
-        .sum()
-}
-
-fn not_written(dir: &Path, e: &anyhow::Error, diags: &mut Diagnostics) {
-    diags.push(Diagnostic::warning(
-        dir.display().to_string(),
-        format!("the build cache could not be written: {e:#}"),
-    ));
-}
-
-/// Writes the pages of this build, as they are in the output now, into the cache, within what
-/// the Markdown pack left of the bound.
-fn save_pages(paths: &BuildPaths, cache: BuildCache, diags: &mut Diagnostics) {
-    let dir = paths.root.join(CACHE_DIR);
-    let pages_pack = OutputPages::pack_name(&paths.out);
-    let limit = cache_limit().saturating_sub(others_size(&dir, &[&pages_pack]));
-    let saved = crate::fs::create_dir_all(&dir)
-        .and_then(|()| cache.pages.save(&paths.out, &dir.join(&pages_pack), limit));
-    if let Err(e) = saved {
-        not_written(&dir, &e, diags);
-    }
-}
-
 /// Loads, renders and writes the site. Diagnostics (with warnings) are returned either way.
 pub fn build_site(paths: &BuildPaths) -> Outcome<RenderReport> {
     let mut diags = Diagnostics::new();
@@ -213,17 +88,14 @@ fn build_into(paths: &BuildPaths, diags: &mut Diagnostics) -> Option<RenderRepor
         diags.push(d);
         return None;
     }
-    let cache = open_cache(paths, diags);
-    let opts = PipelineOptions {
-        build_cache: Some(&cache),
-        ..PipelineOptions::default()
-    };
+    let reuse = Reuse::on_disk(&paths.root, &paths.out, paths.clean, diags);
+    let opts = PipelineOptions::new(&reuse);
     let mut run = pipeline::load(&paths.root, &opts);
     if !run.loaded() {
         diags.extend(run.diags.iter().cloned());
         return None;
     }
-    save_markdown(paths, &cache, diags);
+    reuse.save_markdown(diags);
     let output = match DiskOutput::begin(&paths.out, &paths.root) {
         Ok(o) => o,
         Err(e) => {
@@ -242,7 +114,7 @@ fn build_into(paths: &BuildPaths, diags: &mut Diagnostics) -> Option<RenderRepor
         diags.push(out_error(e));
         return None;
     }
-    save_pages(paths, cache, diags);
+    reuse.save_pages(diags);
     Some(report)
 }
 

@@ -7,15 +7,16 @@ use anyhow::Result;
 use super::pipeline::{self, PipelineOptions, SearchIndex};
 use crate::cli::{CheckArgs, Format};
 use crate::output::NullOutput;
+use crate::reuse::Reuse;
 
 pub fn run(args: CheckArgs) -> Result<u8> {
     let root = crate::fs::resolve(&args.root);
     // The model is kept even when the content has errors, so that the sessions' figures are
     // reported either way; templates are only tried on a model without errors.
+    let nothing = Reuse::nothing();
     let opts = PipelineOptions {
-        caches: None,
+        reuse: &nothing,
         search: SearchIndex::Skip,
-        ..PipelineOptions::default()
     };
     let run = pipeline::run(&root, &NullOutput, &opts);
     let (site, diags) = (&run.site, &run.diags);

@@ -9,48 +9,13 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::content::SourceCache;
 use crate::diag::Diagnostics;
-use crate::load::{LoadOptions, load_site_keeping_errors};
-use crate::markdown::{MarkdownPack, RenderCache, TextSpill};
+use crate::load::load_site_keeping_errors;
 use crate::model::Site;
 use crate::output::Sink;
-use crate::render::{
-    OutputPages, PageCache, RenderOptions, RenderReport, render_with, write_search,
-};
+use crate::render::{RenderReport, render_with, write_search};
+use crate::reuse::Reuse;
 use crate::templates::Theme;
-
-/// What a run may reuse from the runs before it: owned by `serve --watch`'s rebuild loop,
-/// swept after every good build.
-#[derive(Debug, Default)]
-pub struct Caches {
-    pub sources: SourceCache,
-    pub markdown: RenderCache,
-    pub pages: PageCache,
-}
-
-impl Caches {
-    /// Drops what the last good build did not use.
-    pub fn sweep(&self) {
-        self.sources.sweep();
-        self.markdown.sweep();
-        self.pages.sweep();
-    }
-}
-
-/// What `build` reuses from the build before it, read from and written to the cache beside
-/// the site (`cmd::build`): rendered Markdown, and the previous output's pages.
-#[derive(Debug, Default)]
-pub struct BuildCache {
-    /// This build's rendered Markdown (what the next build's pack is written from).
-    pub markdown: RenderCache,
-    /// The build before's.
-    pub markdown_pack: Option<MarkdownPack>,
-    pub pages: OutputPages,
-    /// Where the units' and topics' text waits, from the Markdown pass to the search index
-    /// (none when no temporary file could be made: the text then stays in memory).
-    pub spill: Option<TextSpill>,
-}
 
 /// What becomes of the search index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -65,18 +30,20 @@ pub enum SearchIndex {
 }
 
 /// How [`run`] runs.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct PipelineOptions<'a> {
-    pub caches: Option<&'a Caches>,
-    /// `build`'s cache (when `caches` is given, this is not used).
-    pub build_cache: Option<&'a BuildCache>,
+    /// What the run may reuse from the runs before it ([`crate::reuse`]).
+    pub reuse: &'a Reuse,
     pub search: SearchIndex,
 }
 
 impl<'a> PipelineOptions<'a> {
-    /// `build`'s cache, unless `serve`'s caches are given (they take its place).
-    fn build_cache(&self) -> Option<&'a BuildCache> {
-        self.build_cache.filter(|_| self.caches.is_none())
+    /// A run reusing `reuse`, writing the search index.
+    pub fn new(reuse: &'a Reuse) -> PipelineOptions<'a> {
+        PipelineOptions {
+            reuse,
+            search: SearchIndex::Write,
+        }
     }
 }
 
@@ -162,13 +129,7 @@ pub fn run(root: &Path, sink: &dyn Sink, opts: &PipelineOptions<'_>) -> Run {
 /// opens its output only once this succeeded.
 pub fn load(root: &Path, opts: &PipelineOptions<'_>) -> Run {
     let t = Instant::now();
-    let load = LoadOptions {
-        source_cache: opts.caches.map(|c| &c.sources),
-        markdown_cache: (opts.caches.map(|c| &c.markdown))
-            .or(opts.build_cache().map(|c| &c.markdown)),
-        markdown_pack: opts.build_cache().and_then(|c| c.markdown_pack.as_ref()),
-        text_spill: opts.build_cache().and_then(|c| c.spill.as_ref()),
-    };
+    let load = opts.reuse.load_options();
     let (site, mut diags) = load_site_keeping_errors(root, &load);
     let theme = match site.as_ref().filter(|_| !diags.has_errors()) {
         Some(site) => match Theme::load(root, &site.config) {
@@ -202,14 +163,11 @@ fn render_all(
     sink: &dyn Sink,
     opts: &PipelineOptions<'_>,
 ) -> Result<RenderReport, Diagnostics> {
-    let render_opts = RenderOptions {
-        page_cache: opts.caches.map(|c| &c.pages),
-        output_pages: opts.build_cache().map(|c| &c.pages),
-    };
+    let render_opts = opts.reuse.render_options();
     let mut report = render_with(site, theme, sink, &render_opts)?;
     site.release_body_html();
     if opts.search == SearchIndex::Write {
-        let spill = opts.build_cache().and_then(|c| c.spill.as_ref());
+        let spill = opts.reuse.spill();
         report.files += write_search(site, sink, render_opts.output_pages, spill)?;
     }
     Ok(report)

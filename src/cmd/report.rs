@@ -14,6 +14,7 @@ use crate::cli::{ReportArgs, ReportFormat};
 use crate::collect::report::{self as tables, Data, Filter};
 use crate::collect::{QuizTable, progress, roster_file};
 use crate::model::Site;
+use crate::reuse::Reuse;
 use crate::store::Store;
 use crate::templates::Theme;
 
@@ -38,7 +39,8 @@ pub fn db_path(root: &Path, db: Option<&Path>) -> Result<PathBuf> {
 
 /// The site's model and theme, for the collector and the report.
 pub fn load_site(root: &Path) -> Result<(Site, Theme)> {
-    let run = pipeline::load(root, &PipelineOptions::default());
+    let nothing = Reuse::nothing();
+    let run = pipeline::load(root, &PipelineOptions::new(&nothing));
     let Some(site) = run.site else {
         run.diags.print();
         anyhow::bail!("cannot read the site at `{}`", root.display());

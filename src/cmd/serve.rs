@@ -4,7 +4,7 @@
 //!
 //! Every build runs the one pipeline ([`super::pipeline`]) into memory. A rebuild reads the
 //! whole site again and makes every page again, with shortcuts for save→reload time: Markdown
-//! bodies and pages whose inputs did not change are taken from the [`Caches`] the rebuild thread
+//! bodies and pages whose inputs did not change are taken from the [`Reuse`] the rebuild thread
 //! owns (keyed by content, see [`crate::cache`]), and the search files are made after the reload
 //! is sent (the last build's stay served until the new ones
 //! replace them, quietly). Once a rebuild has finished, the served files are exactly what
@@ -21,13 +21,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use super::pipeline::{self, Caches, Outcome, Phases, PipelineOptions, SearchIndex};
+use super::pipeline::{self, Outcome, Phases, PipelineOptions, SearchIndex};
 use crate::cli::ServeArgs;
 use crate::collect::SiteCollector;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::model::Site;
 use crate::output::MemoryOutput;
 use crate::render::{RenderReport, write_search};
+use crate::reuse::Reuse;
 use crate::server::{HostNames, LiveSite, ServerConfig, SiteFiles};
 use crate::store::Store;
 use crate::templates::Theme;
@@ -351,13 +352,12 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         None
     };
     // What the last builds made, for the rebuild thread (`--watch` only).
-    let cache = Caches::default();
-    let start = Instant::now();
-    let first = PipelineOptions {
-        caches: opts.watch.then_some(&cache),
-        search: SearchIndex::Write,
-        ..PipelineOptions::default()
+    let cache = match opts.watch {
+        true => Reuse::in_memory(),
+        false => Reuse::nothing(),
     };
+    let start = Instant::now();
+    let first = PipelineOptions::new(&cache);
     let Outcome { made, diags } = build_in_memory(&opts.root, &first);
     diags.print();
     let shared = match made {
@@ -449,7 +449,7 @@ fn spawn_rebuilder(
     mut watcher: SiteWatcher,
     root: PathBuf,
     shared: Arc<LiveSite>,
-    cache: Caches,
+    cache: Reuse,
     collector: Option<Arc<SiteCollector>>,
 ) -> Result<()> {
     std::thread::Builder::new()
@@ -477,14 +477,13 @@ fn spawn_rebuilder(
 fn rebuild_round(
     root: &Path,
     shared: &LiveSite,
-    cache: &Caches,
+    cache: &Reuse,
     changes: &[crate::watch::Change],
 ) -> Option<(Site, Theme)> {
     let start = Instant::now();
     let opts = PipelineOptions {
-        caches: Some(cache),
+        reuse: cache,
         search: SearchIndex::Defer,
-        ..PipelineOptions::default()
     };
     let Outcome { made, diags } = rebuild(root, &opts);
     let ms = start.elapsed().as_millis();

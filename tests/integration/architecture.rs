@@ -25,7 +25,7 @@ const LAYERS: &[(usize, &[&str])] = &[
     (2, &["model"]),
     (3, &["view"]),
     (4, &["quiz", "sessions", "search", "collect"]),
-    (5, &["load", "render"]),
+    (5, &["load", "render", "reuse"]),
     (6, &["cmd"]),
 ];
 
