@@ -139,7 +139,7 @@ pub fn write_search(
     use crate::search::FileBytes;
     let failed = Mutex::new(Vec::new());
     let file = |key: &blake3::Hash, path: &str| reuse.and_then(|pages| pages.reuse(key, path));
-    let previous = reuse.map(|pages| crate::search::Reuse {
+    let previous = reuse.map(|pages| crate::search::PreviousIndex {
         state: pages.search_state(),
         file: &file,
     });

@@ -10,7 +10,7 @@
 //! What makes this exact is [`IndexState`], kept in the build cache: every document's key
 //! (what it gives the index, [`super::documents::doc_key`]) and every shard's (the hash of its bytes), as
 //! the previous build wrote them. A document whose key is unchanged has the same tokens, so
-//! its postings stand; a previous shard is read only through [`super::Reuse::file`], which
+//! its postings stand; a previous shard is read only through [`super::PreviousIndex::file`], which
 //! gives it only when it is still the file written under that key. When the documents were
 //! added, removed or reordered (a document's number is its place), the shard count moved or
 //! most documents changed ([`changed`] gives `None`), or a previous shard is missing, changed
@@ -33,7 +33,7 @@ use super::format::{FORMAT, parse_shard, shard_bytes, shard_path};
 use super::index::shard_count;
 use super::tokens::{KeyMap, token_text};
 
-/// Where a previous build's file may be found ([`super::Reuse::file`]): the file at `path`
+/// Where a previous build's file may be found ([`super::PreviousIndex::file`]): the file at `path`
 /// (below the site root) when it was written under `key` and is still as it was written.
 pub(super) type PreviousFile<'a> = dyn Fn(&blake3::Hash, &str) -> Option<PathBuf> + Sync + 'a;
 
@@ -231,7 +231,7 @@ mod tests {
 
     use super::super::index::SHARD_TARGET;
     use super::super::tests::site_of;
-    use super::super::{FileBytes, IndexStats, Reuse, write_files, write_reusing};
+    use super::super::{FileBytes, IndexStats, PreviousIndex, write_files, write_reusing};
     use super::*;
     use crate::model::Site;
 
@@ -313,7 +313,7 @@ mod tests {
             let p = previous?;
             (p.keys.get(path) == Some(key)).then(|| p.dir.path().join(path))
         };
-        let reuse = previous.map(|p| Reuse {
+        let reuse = previous.map(|p| PreviousIndex {
             state: Some(&p.state),
             file: &file,
         });

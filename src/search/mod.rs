@@ -109,7 +109,7 @@ pub use codec::decode_postings;
 pub use delta::IndexState;
 pub use format::{DIR, FORMAT, is_search_file};
 pub use tokens::{MAX_PREFIX, MIN_PREFIX, Tok, fold, query_tokens, tokenize, word_prefixes};
-pub use writer::{FileBytes, IndexStats, Reuse, data_files, write_files, write_reusing};
+pub use writer::{FileBytes, IndexStats, PreviousIndex, data_files, write_files, write_reusing};
 
 /// The ranking `search.js` does in the browser, restated in Rust as the specification its
 /// unit tests pin down (test builds only: nothing in the build ranks).

@@ -64,7 +64,7 @@ enum QueuedBytes {
 type Queue = std::sync::mpsc::SyncSender<Queued>;
 
 /// What a build may take from the previous build's search files.
-pub struct Reuse<'a> {
+pub struct PreviousIndex<'a> {
     /// What the previous build's index was made from; without it the index is made whole.
     pub state: Option<&'a IndexState>,
     /// The previous build's file at `path` (below the site root), when it was written under
@@ -103,7 +103,7 @@ pub fn write_files(
 /// `put` must not wait on rayon's pool: its workers may be blocked on the full queue.
 pub fn write_reusing(
     site: &Site,
-    reuse: Option<&Reuse<'_>>,
+    reuse: Option<&PreviousIndex<'_>>,
     spill: Option<&TextSpill>,
     put: &(dyn Fn(&str, &blake3::Hash, FileBytes<'_>) + Sync),
 ) -> anyhow::Result<(IndexStats, IndexState)> {
