@@ -111,7 +111,7 @@ const REQUIRED: [(Column, &str); 3] = [
 const EXPECTED: &str = "题型 (type), 题干 (prompt), 答案 (answer), and optionally 选项A…选项H or one 选项 column (options), 解析 (explanation), 出处 (source), 分值 (points), id";
 
 /// Folds a header: no spaces, full-width forms to ASCII, lower case, no trailing colon or `*`.
-fn fold_header(s: &str) -> String {
+pub fn fold_header(s: &str) -> String {
     s.chars()
         .map(|c| match c as u32 {
             0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -162,10 +162,26 @@ fn option_letter(h: &str) -> Option<usize> {
     }
 }
 
-/// A sheet (or a CSV file) as rows of cells: text and position.
-struct Grid {
-    sheet: Option<String>,
-    rows: Vec<Vec<BankCell>>,
+/// A sheet (or a CSV file) as rows of cells: text and position. The sessions' workbooks are
+/// read into these too ([`read_grids`]).
+#[derive(Debug, Clone)]
+pub struct Grid {
+    /// The sheet's name; `None` for CSV.
+    pub sheet: Option<String>,
+    pub rows: Vec<Vec<BankCell>>,
+}
+
+/// Every sheet of a workbook, or the one grid of a CSV file (by the extension of `rel`), as
+/// cells with their positions; the error says why the bytes are not a spreadsheet.
+pub fn read_grids(rel: &Path, bytes: &[u8]) -> Result<Vec<Grid>, String> {
+    let is_csv = rel
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        csv_grid(bytes).map(|g| vec![g])
+    } else {
+        workbook_grids(bytes)
+    }
 }
 
 /// Reads a bank file. Returns the bank (its rows from every sheet whose header could be read)
@@ -173,19 +189,9 @@ struct Grid {
 /// columns that are not read.
 pub fn load_bank(rel: &Path, slug: String, bytes: &[u8]) -> (Option<BankSource>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let is_csv = rel
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let grids = if is_csv {
-        match csv_grid(bytes) {
-            Ok(g) => vec![g],
-            Err(msg) => return (None, vec![Diagnostic::error(rel, msg)]),
-        }
-    } else {
-        match workbook_grids(bytes) {
-            Ok(g) => g,
-            Err(msg) => return (None, vec![Diagnostic::error(rel, msg)]),
-        }
+    let grids = match read_grids(rel, bytes) {
+        Ok(g) => g,
+        Err(msg) => return (None, vec![Diagnostic::error(rel, msg)]),
     };
     let stem = rel
         .file_stem()

@@ -16,6 +16,9 @@ mod file;
 mod load;
 mod pages;
 mod report;
+mod roster;
+mod sheet;
+mod workbook;
 
 pub use load::load;
 pub use pages::pages;

@@ -26,6 +26,19 @@ pub(super) struct RowView<'a> {
     pub(super) unit: Option<&'a str>,
     /// The unit's topic, for unit references.
     pub(super) topic: Option<&'a str>,
+    /// 主讲 and 地点 (from a workbook's row).
+    pub(super) speaker: Option<&'a str>,
+    pub(super) room: Option<&'a str>,
+}
+
+/// A roster member as pages show them: the phone masked.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct LearnerView<'a> {
+    pub(super) name: &'a str,
+    pub(super) branch: &'a str,
+    pub(super) number: Option<&'a str>,
+    pub(super) role: Option<&'a str>,
+    pub(super) phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +82,7 @@ pub(super) struct SessionView<'a> {
     pub(super) ok: bool,
     pub(super) minutes_more: Option<u64>,
     pub(super) notice_html: &'a str,
+    pub(super) roster: Vec<LearnerView<'a>>,
     pub(super) extra: &'a BTreeMap<String, serde_json::Value>,
 }
 
@@ -104,6 +118,8 @@ pub(super) fn session_view<'a>(site: &'a Site, s: &'a Session) -> SessionView<'a
                         unit_path: unit.map(|u| u.path.as_str()),
                         unit: unit.map(|u| u.key.as_str()),
                         topic: unit.map(|u| site.topics[u.topic].title.as_str()),
+                        speaker: b.speaker.as_deref(),
+                        room: b.room.as_deref(),
                     }
                 })
                 .collect(),
@@ -139,6 +155,17 @@ pub(super) fn session_view<'a>(site: &'a Site, s: &'a Session) -> SessionView<'a
         ok: s.rule.meets,
         minutes_more: s.rule.minutes_more,
         notice_html: &s.notice.html,
+        roster: s
+            .roster
+            .iter()
+            .map(|l| LearnerView {
+                name: &l.name,
+                branch: &l.branch,
+                number: l.number.as_deref(),
+                role: l.role.as_deref(),
+                phone: l.phone.as_deref().map(crate::model::session::mask_phone),
+            })
+            .collect(),
         extra: &s.extra,
     }
 }
