@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Full-build benchmark of studysite against peer static site generators.
 
-Generates the same Chinese corpus for every tool (with ../shared/bench/gen_corpus.py from the
-repository root, or --gen), then builds it with each tool in interleaved rounds (A B C, B C A, C A B, ...) so that
+Generates the same Chinese corpus for every tool (with benches/gen_corpus.py, or --gen), then builds it with each tool in interleaved rounds (A B C, B C A, C A B, ...) so that
 the machine's drift hits every tool alike. Every build is one process measured by
 /usr/bin/time -v (wall clock, user+system CPU, peak RSS); each build starts from an empty
 output folder (the removal is not timed). Prints the medians and studysite's ratios to each
@@ -31,7 +30,7 @@ import sys
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_GEN = os.path.join(os.path.dirname(REPO), "shared", "bench", "gen_corpus.py")
+DEFAULT_GEN = os.path.join(REPO, "benches", "gen_corpus.py")
 
 
 def find_tool(name, extra=()):

@@ -10,7 +10,7 @@ Usage:
     python3 benches/serve_reload.py BIN SITE UNIT [--edits 20] [--poll]
 
     BIN   the studysite binary (e.g. target/release/studysite)
-    SITE  the site folder (e.g. /tmp/corpus1k from gen_corpus.py)
+    SITE  the site folder (e.g. /tmp/corpus1k from benches/gen_corpus.py)
     UNIT  the unit to edit, relative to SITE (e.g. content/part-01/unit-00001.md)
 
 The unit is restored at the end. Standard library only; loopback only.

@@ -11,6 +11,14 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+/// The folders of a site that hold its sources (beside `site.yaml`): what the build reads
+/// and the watcher watches; an output or a results database inside one is refused.
+pub const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+
+/// The folder beside the sources where studysite keeps its own files (the build cache, the
+/// results database): never read as a source.
+pub const OWN_DIR: &str = ".studysite";
+
 /// Is this a file or folder name we never read (hidden, editor backups and temp files)?
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')

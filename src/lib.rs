@@ -27,7 +27,7 @@
 //!
 //! | layer | modules | what each owns |
 //! |---|---|---|
-//! | 0 leaves | `diag`, `fs`, `yaml`, `cache`, `assets`, `cli`, `output`, `server`, `store`, `time`, `watch` | problems with positions; file access and the naming policy; YAML with file-absolute positions; content-keyed memo tables, and their checksummed packs on disk for `build`; the embedded theme and starter; the command line; the write sink; the HTTP server; the results database; calendar dates and times as text from Unix time; the file watcher |
+//! | 0 leaves | `diag`, `fs`, `html`, `yaml`, `cache`, `assets`, `cli`, `output`, `server`, `store`, `time`, `watch` | problems with positions; file access and the naming policy; escaping text for HTML; YAML with file-absolute positions; content-keyed memo tables, and their checksummed packs on disk for `build`; the embedded theme and starter; the command line; the write sink; the HTTP server; the results database; calendar dates and times as text from Unix time; the file watcher |
 //! | 1 inputs | `config`, `content`, `markdown`, `templates`, `import` | `site.yaml`; the walk of `content/` into a library of typed front matter (the schema) and question banks read into cells (`content/bank.rs`); Markdown → HTML, anchors, text (and the text parked outside memory while `build` renders: `markdown/spill.rs`); the theme; an outline document (.docx, .txt) → the sources of a site, checked verbatim by reading them back with `content` and `markdown` |
 //! | 2 model | `model` | `Site`, `Topic`, `Unit` and lookups; questions, quizzes, sessions, days, blocks, dates; the original-text share rule |
 //! | 3 view | `view` | the typed template contract, feature pages and their keys, JSON inside pages |
@@ -48,6 +48,7 @@ pub mod cache;
 pub mod cli;
 pub mod diag;
 pub mod fs;
+pub mod html;
 pub mod output;
 pub mod server;
 pub mod store;

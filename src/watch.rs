@@ -39,7 +39,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(30);
 pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
 /// The folders whose contents make up a site's sources (watched recursively).
-pub const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+pub use crate::fs::SOURCE_DIRS;
 
 /// Which part of the site a change touches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

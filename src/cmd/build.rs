@@ -31,7 +31,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use super::pipeline::{self, BuildCache, PipelineOptions};
+use super::pipeline::{self, BuildCache, Outcome, PipelineOptions};
 use crate::cli::BuildArgs;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::{MarkdownPack, PackPaths, PackUpdate};
@@ -64,9 +64,6 @@ impl BuildPaths {
     }
 }
 
-/// The folders of a site that a build reads: an output inside one would be read back.
-pub const SOURCE_DIRS: [&str; 5] = ["content", "themes", "templates", "static", ".studysite"];
-
 /// Where the output may not go: over the site or a folder holding it, or inside the sources,
 /// whatever spelling or link leads there (both paths resolved, folders compared by identity).
 fn check_out_dir(root: &Path, out: &Path) -> Option<Diagnostic> {
@@ -80,7 +77,8 @@ fn check_out_dir(root: &Path, out: &Path) -> Option<Diagnostic> {
             ),
         ));
     }
-    for src in SOURCE_DIRS {
+    let own = [crate::fs::OWN_DIR];
+    for src in crate::fs::SOURCE_DIRS.iter().chain(&own) {
         if crate::fs::is_within(out, &root.join(src)) {
             return Some(Diagnostic::error(
                 shown,
@@ -198,13 +196,24 @@ fn save_pages(paths: &BuildPaths, cache: BuildCache, diags: &mut Diagnostics) {
 }
 
 /// Loads, renders and writes the site. Diagnostics (with warnings) are returned either way.
-pub fn build_site(paths: &BuildPaths) -> (Result<RenderReport, ()>, Diagnostics) {
+pub fn build_site(paths: &BuildPaths) -> Outcome<RenderReport> {
     let mut diags = Diagnostics::new();
+    let report = build_into(paths, &mut diags);
+    Outcome {
+        made: report,
+        diags,
+    }
+}
+
+/// [`build_site`]'s steps; `None` at the first that failed (its problems in `diags`).
+fn build_into(paths: &BuildPaths, diags: &mut Diagnostics) -> Option<RenderReport> {
+    let out_error =
+        |e: anyhow::Error| Diagnostic::error(paths.out.display().to_string(), format!("{e:#}"));
     if let Some(d) = check_out_dir(&paths.root, &paths.out) {
         diags.push(d);
-        return (Err(()), diags);
+        return None;
     }
-    let cache = open_cache(paths, &mut diags);
+    let cache = open_cache(paths, diags);
     let opts = PipelineOptions {
         build_cache: Some(&cache),
         ..PipelineOptions::default()
@@ -212,39 +221,29 @@ pub fn build_site(paths: &BuildPaths) -> (Result<RenderReport, ()>, Diagnostics)
     let mut run = pipeline::load(&paths.root, &opts);
     if !run.loaded() {
         diags.extend(run.diags.iter().cloned());
-        return (Err(()), diags);
+        return None;
     }
-    save_markdown(paths, &cache, &mut diags);
+    save_markdown(paths, &cache, diags);
     let output = match DiskOutput::begin(&paths.out, &paths.root) {
         Ok(o) => o,
         Err(e) => {
             diags.extend(run.diags.iter().cloned());
-            diags.push(Diagnostic::error(
-                paths.out.display().to_string(),
-                format!("{e:#}"),
-            ));
-            return (Err(()), diags);
+            diags.push(out_error(e));
+            return None;
         }
     };
     run.render(&output, &opts);
     diags.extend(run.diags.iter().cloned());
     let Some(report) = run.report else {
         output.abort();
-        return (Err(()), diags);
+        return None;
     };
-    match output.commit() {
-        Ok(()) => {
-            save_pages(paths, cache, &mut diags);
-            (Ok(report), diags)
-        }
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                paths.out.display().to_string(),
-                format!("{e:#}"),
-            ));
-            (Err(()), diags)
-        }
+    if let Err(e) = output.commit() {
+        diags.push(out_error(e));
+        return None;
     }
+    save_pages(paths, cache, diags);
+    Some(report)
 }
 
 pub fn run(args: BuildArgs) -> Result<u8> {
@@ -255,10 +254,10 @@ pub fn run(args: BuildArgs) -> Result<u8> {
         eprintln!("{refused}");
         return Ok(crate::cli::EXIT_USAGE);
     }
-    let (result, diags) = build_site(&paths);
+    let Outcome { made, diags } = build_site(&paths);
     diags.print();
-    match result {
-        Ok(report) => {
+    match made {
+        Some(report) => {
             let shown = paths
                 .out
                 .strip_prefix(std::env::current_dir().unwrap_or_default())
@@ -278,7 +277,7 @@ pub fn run(args: BuildArgs) -> Result<u8> {
             );
             Ok(crate::cli::EXIT_OK)
         }
-        Err(()) => {
+        None => {
             eprintln!("build failed: nothing was written; the previous output is unchanged");
             Ok(crate::cli::EXIT_CONTENT)
         }

@@ -87,6 +87,23 @@ pub struct Phases {
     pub load: u128,
     /// Rendering every page and file (and the search index, when written).
     pub render: u128,
+    /// `serve`: hashing the files for the server (0 for the others).
+    pub index: u128,
+}
+
+/// What a command's run of the pipeline gave: what it made, when every step succeeded, and
+/// every problem (errors and warnings) either way.
+#[derive(Debug)]
+pub struct Outcome<T> {
+    pub made: Option<T>,
+    pub diags: Diagnostics,
+}
+
+impl<T> Outcome<T> {
+    /// A run that made nothing, for these problems.
+    pub fn failed(diags: Diagnostics) -> Outcome<T> {
+        Outcome { made: None, diags }
+    }
 }
 
 /// What a run did.
@@ -172,7 +189,7 @@ pub fn load(root: &Path, opts: &PipelineOptions<'_>) -> Run {
         report: None,
         phases: Phases {
             load: t.elapsed().as_millis(),
-            render: 0,
+            ..Phases::default()
         },
         diags,
     }

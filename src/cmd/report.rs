@@ -1,20 +1,20 @@
 //! `studysite report`: the results `serve --collect` gathered, as tables (text, CSV, JSON);
-//! `--import` merges learners' exported progress files, `--clear` deletes everything (asking
+//! `--import` merges learners' exported progress files (read and merged by
+//! [`crate::collect::progress`]), `--clear` deletes everything (asking
 //! first). The site is loaded for the quizzes' titles and questions; the database is the one
 //! `serve --collect` uses ([`db_path`]).
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use serde_json::{Value, json};
+use anyhow::Result;
 
 use super::pipeline::{self, PipelineOptions};
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::collect::report::{self as tables, Data, Filter};
-use crate::collect::{QuizTable, intake, roster_file};
+use crate::collect::{QuizTable, progress, roster_file};
 use crate::model::Site;
-use crate::store::{Inserted, Store};
+use crate::store::Store;
 use crate::templates::Theme;
 
 /// The results database: `--db`, or `ROOT/.studysite/results.sqlite`. Refused inside the
@@ -22,9 +22,9 @@ use crate::templates::Theme;
 pub fn db_path(root: &Path, db: Option<&Path>) -> Result<PathBuf> {
     let path = match db {
         Some(p) => crate::fs::resolve(p),
-        None => root.join(".studysite").join("results.sqlite"),
+        None => root.join(crate::fs::OWN_DIR).join("results.sqlite"),
     };
-    for dir in ["public", "content", "themes", "templates", "static"] {
+    for dir in std::iter::once("public").chain(crate::fs::SOURCE_DIRS) {
         if crate::fs::is_within(&path, &root.join(dir)) {
             return Err(super::UsageError(format!(
                 "--db `{}` is inside `{dir}/`: the results (learners' names, the report's token) would be published or watched as part of the site; use the default `.studysite/results.sqlite`",
@@ -69,13 +69,15 @@ pub fn run(args: ReportArgs) -> Result<u8> {
     if !args.import.is_empty() {
         let store = Store::open(&db)?;
         for file in &args.import {
-            import(
-                &store,
-                &table,
-                &site.storage_key,
-                file,
-                args.name.as_deref(),
-            )?;
+            let doc = progress::read(file, &site.storage_key)?;
+            let done = progress::import(&store, &table, &doc, file, args.name.as_deref())?;
+            eprintln!(
+                "{}: {} records added, {} already there, {} refused",
+                file.display(),
+                done.added,
+                done.known,
+                done.refused
+            );
         }
     }
     if !db.exists() {
@@ -129,94 +131,4 @@ fn clear(db: &Path, yes: bool) -> Result<u8> {
     let gone = store.clear()?;
     eprintln!("deleted {gone} records from `{}`", db.display());
     Ok(crate::cli::EXIT_OK)
-}
-
-/// Merges one exported progress file: each quiz it records becomes one attempt (scored from
-/// the last answers the file holds), each unit read one read record; ids are made from the
-/// file's content, so a second import of the same file adds nothing.
-fn import(
-    store: &Store,
-    table: &QuizTable,
-    site_key: &str,
-    file: &Path,
-    fallback_name: Option<&str>,
-) -> Result<()> {
-    let text = crate::fs::read_to_string(file)?;
-    let doc: Value = serde_json::from_str(&text)
-        .with_context(|| format!("`{}` is not a progress file (not JSON)", file.display()))?;
-    if doc["format"] != "studysite-progress" {
-        anyhow::bail!("`{}` is not a studysite progress file", file.display());
-    }
-    if doc["site"] != site_key {
-        anyhow::bail!("`{}` is the progress of another site", file.display());
-    }
-    let name = doc["learner"]["name"]
-        .as_str()
-        .filter(|n| !n.trim().is_empty())
-        .or(fallback_name)
-        .unwrap_or("");
-    if name.trim().is_empty() {
-        anyhow::bail!(
-            "`{}` carries no learner's name (it was exported from a browser that was never asked one by `serve --collect`): give it with --name",
-            file.display()
-        );
-    }
-    let branch = doc["learner"]["branch"].as_str().unwrap_or("");
-    let id_of =
-        |parts: &[&str]| blake3::hash(parts.join("\u{0}").as_bytes()).to_hex()[..32].to_string();
-    let device = match doc["learner"]["device"].as_str() {
-        Some(d) if d.len() >= 8 && d.len() <= 64 => d.to_string(),
-        _ => id_of(&["device", name, branch]),
-    };
-    let mut bodies = Vec::new();
-    if let Some(read) = doc["read"].as_object() {
-        for (unit, time) in read {
-            let time = time.as_str().unwrap_or("");
-            bodies.push(json!({"attempt_id": id_of(&["read", &device, unit, time]), "kind": "read", "device": device, "name": name, "branch": branch, "unit": unit, "time": time}));
-        }
-    }
-    let answers = doc["answers"].as_object().cloned().unwrap_or_default();
-    if let Some(quizzes) = doc["quizzes"].as_object() {
-        for (id, q) in quizzes {
-            let Some(info) = table.quizzes.get(id) else {
-                continue;
-            };
-            let time = q["time"].as_str().unwrap_or("");
-            // One answer per question: the one under its current hash, else any.
-            let mut given: std::collections::BTreeMap<&str, Value> = Default::default();
-            for (k, v) in &answers {
-                let Some((qid, hash)) = k.rsplit_once('@') else {
-                    continue;
-                };
-                let Some(q) = table.questions.get(qid) else {
-                    continue;
-                };
-                if info.questions.iter().any(|x| x == qid)
-                    && (hash == q.question.hash || !given.contains_key(qid))
-                {
-                    given.insert(qid, json!({"id": qid, "hash": hash, "answer": v}));
-                }
-            }
-            let given: Vec<Value> = given.into_values().collect();
-            if given.is_empty() {
-                continue;
-            }
-            bodies.push(json!({"attempt_id": id_of(&["quiz", &device, id, time]), "kind": "quiz", "device": device, "name": name, "branch": branch, "quiz": id, "finished": time, "score": q["score"], "answers": given}));
-        }
-    }
-    let (mut added, mut known, mut refused) = (0, 0, 0);
-    for body in bodies {
-        match intake::record(body.to_string().as_bytes(), table, "import") {
-            Ok(record) => match store.insert(&record)? {
-                Inserted::Created => added += 1,
-                Inserted::Same | Inserted::Conflict => known += 1,
-            },
-            Err(_) => refused += 1,
-        }
-    }
-    eprintln!(
-        "{}: {added} records added, {known} already there, {refused} refused",
-        file.display()
-    );
-    Ok(())
 }

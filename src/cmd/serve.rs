@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use super::pipeline::{self, Caches, PipelineOptions, SearchIndex};
+use super::pipeline::{self, Caches, Outcome, Phases, PipelineOptions, SearchIndex};
 use crate::cli::ServeArgs;
 use crate::collect::SiteCollector;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
@@ -93,17 +93,6 @@ impl ServeOptions {
     }
 }
 
-/// Where a build's time went, in milliseconds.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Phases {
-    /// Reading and checking the sources, and the theme.
-    pub load: u128,
-    /// Rendering every page and asset.
-    pub render: u128,
-    /// Hashing the files for the server.
-    pub index: u128,
-}
-
 /// A good in-memory build.
 pub struct Built {
     pub files: SiteFiles,
@@ -117,22 +106,18 @@ pub struct Built {
 
 /// Loads and renders the site into memory, as `build` would write it (with
 /// [`SearchIndex::Defer`], without the search files).
-pub fn build_in_memory(
-    root: &Path,
-    opts: &PipelineOptions<'_>,
-) -> (Result<Built, ()>, Diagnostics) {
+pub fn build_in_memory(root: &Path, opts: &PipelineOptions<'_>) -> Outcome<Built> {
     let output = MemoryOutput::new();
     let mut run = pipeline::run(root, &output, opts);
     let theme = run.take_theme();
     let Some(report) = run.report else {
-        return (Err(()), run.diags);
+        return Outcome::failed(run.diags);
     };
     let t = Instant::now();
     let files = SiteFiles::new(output.into_files());
     let phases = Phases {
-        load: run.phases.load,
-        render: run.phases.render,
         index: t.elapsed().as_millis(),
+        ..run.phases
     };
     let built = Built {
         files,
@@ -141,7 +126,10 @@ pub fn build_in_memory(
         unindexed: run.site.filter(|_| opts.search == SearchIndex::Defer),
         theme,
     };
-    (Ok(built), run.diags)
+    Outcome {
+        made: Some(built),
+        diags: run.diags,
+    }
 }
 
 /// The search files of `site`, as a build with [`SearchIndex::Write`] adds them.
@@ -153,7 +141,7 @@ pub fn search_files(site: &Site) -> SiteFiles {
 }
 
 /// A rebuild that cannot panic the watcher: a panic in the generator becomes an error.
-fn rebuild(root: &Path, opts: &PipelineOptions<'_>) -> (Result<Built, ()>, Diagnostics) {
+fn rebuild(root: &Path, opts: &PipelineOptions<'_>) -> Outcome<Built> {
     let build = || build_in_memory(root, opts);
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
         Ok(r) => r,
@@ -163,7 +151,7 @@ fn rebuild(root: &Path, opts: &PipelineOptions<'_>) -> (Result<Built, ()>, Diagn
                 "site.yaml",
                 "internal error: the build panicked (a bug in studysite; please report it with the file you changed)",
             ));
-            (Err(()), diags)
+            Outcome::failed(diags)
         }
     }
 }
@@ -370,10 +358,10 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         search: SearchIndex::Write,
         ..PipelineOptions::default()
     };
-    let (result, diags) = build_in_memory(&opts.root, &first);
+    let Outcome { made, diags } = build_in_memory(&opts.root, &first);
     diags.print();
-    let shared = match result {
-        Ok(built) => {
+    let shared = match made {
+        Some(built) => {
             cache.sweep();
             eprintln!(
                 "built {} pages ({} files) in {} ms",
@@ -385,14 +373,14 @@ pub fn run(args: ServeArgs) -> Result<u8> {
             shared.set_overlay_title(&overlay_title(&opts.root));
             shared
         }
-        Err(()) if opts.watch => {
+        None if opts.watch => {
             eprintln!("build failed; serving the errors until the next good build");
             let shared = LiveSite::new(SiteFiles::default(), true);
             shared.set_overlay_title(&overlay_title(&opts.root));
             shared.publish_error(&error_text(&diags));
             shared
         }
-        Err(()) => {
+        None => {
             eprintln!("build failed: nothing to serve");
             return Ok(crate::cli::EXIT_CONTENT);
         }
@@ -498,10 +486,10 @@ fn rebuild_round(
         search: SearchIndex::Defer,
         ..PipelineOptions::default()
     };
-    let (result, diags) = rebuild(root, &opts);
+    let Outcome { made, diags } = rebuild(root, &opts);
     let ms = start.elapsed().as_millis();
-    match result {
-        Ok(built) => {
+    match made {
+        Some(built) => {
             let is_search = crate::search::is_search_file;
             let mut files = built.files;
             // The last build's search files until this one's are made.
@@ -539,7 +527,7 @@ fn rebuild_round(
             );
             built.unindexed.zip(built.theme)
         }
-        Err(()) => {
+        None => {
             shared.set_overlay_title(&overlay_title(root));
             shared.publish_error(&error_text(&diags));
             diags.print();

@@ -277,7 +277,7 @@ fn quiz_record(
     let counted = answers.iter().filter(|a| !a.stale);
     let total: u32 = counted.clone().map(|a| a.points).sum();
     let score: u32 = counted.filter(|a| a.correct).map(|a| a.points).sum();
-    let passed = total > 0 && percent(score, total) >= table.pass_mark;
+    let passed = total > 0 && score_percent(score, total) >= table.pass_mark;
     let _ = body.total;
     Ok(Record::Attempt(Attempt {
         id: body.attempt_id,
@@ -298,7 +298,7 @@ fn quiz_record(
 }
 
 /// `score` of `total` as a whole percentage, rounded as quiz.js rounds.
-pub fn percent(score: u32, total: u32) -> u32 {
+pub fn score_percent(score: u32, total: u32) -> u32 {
     if total == 0 {
         0
     } else {

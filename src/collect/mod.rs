@@ -19,6 +19,7 @@
 //! This is a feature of layer 4: it reads the model and the theme, and never the quiz feature.
 
 pub mod intake;
+pub mod progress;
 pub mod report;
 
 use std::collections::{BTreeMap, HashMap};
@@ -26,7 +27,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-use crate::model::quiz::question_id;
+use crate::model::quiz::{FINAL_QUIZ_ID, question_id, topic_quiz_id, unit_quiz_id};
 use crate::model::{Question, Site};
 use crate::server::collect::{CollectRequest, CollectResponse, Collector};
 use crate::store::{Inserted, Store};
@@ -109,7 +110,7 @@ impl QuizTable {
                     t.questions.insert(id.clone(), info);
                 }
                 t.quizzes.insert(
-                    format!("unit:{}", unit.key),
+                    unit_quiz_id(&unit.key),
                     QuizInfo {
                         title: unit.title.clone(),
                         path: unit.path.clone(),
@@ -121,7 +122,7 @@ impl QuizTable {
             if !ids.is_empty() {
                 all.extend(ids.iter().cloned());
                 t.quizzes.insert(
-                    format!("topic:{}", topic.slug),
+                    topic_quiz_id(&topic.slug),
                     QuizInfo {
                         title: topic.title.clone(),
                         path: format!("{}/quiz.html", topic.slug),
@@ -132,7 +133,7 @@ impl QuizTable {
         }
         if !all.is_empty() {
             t.quizzes.insert(
-                "final".into(),
+                FINAL_QUIZ_ID.into(),
                 QuizInfo {
                     title: site.config.title.clone(),
                     path: "quiz.html".into(),

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::QuizTable;
-use super::intake::percent;
+use super::intake::score_percent;
 use crate::store::{Attempt, Read, Store};
 use crate::templates::Theme;
 
@@ -220,7 +220,7 @@ fn learners(
         e.attempts += 1;
         e.on_roster = l.on_roster;
         e.last = e.last.clone().max(a.received.clone());
-        let p = percent(a.score, a.total);
+        let p = score_percent(a.score, a.total);
         let best = e.best.entry(a.quiz.clone()).or_insert((0, false));
         best.0 = best.0.max(p);
         best.1 |= a.passed;
@@ -373,7 +373,7 @@ fn questions(
                 Cell::text(if n == 0 {
                     "–".to_string()
                 } else {
-                    format!("{}%", percent(right as u32, n as u32))
+                    format!("{}%", score_percent(right as u32, n as u32))
                 }),
                 Cell {
                     text: stale.to_string(),

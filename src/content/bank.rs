@@ -8,6 +8,14 @@
 //! without BOM or in GB18030/GBK, detected with chardetng), and which column is which
 //! (README, "Question banks"). What a cell means — a type, an answer against the options — is
 //! checked by `quiz::check_bank`.
+//!
+//! Cells are read as Excel shows them, so that an answer is what the learner sees in the sheet:
+//! an .xlsx cell's number format (calamine 0.38's `Xlsx::worksheet_style` gives each cell's
+//! format code) is applied — dates (`yyyy"年"m"月"d"日"` → `1921年7月1日`), times, percent
+//! (`0.5%`, not `0.005`), thousands separators and fixed decimals, literal text around the
+//! number; a number stored as text stays as typed. A merged cell's value fills every cell of
+//! the merge (`Xlsx::worksheet_merge_cells`), so a 题型 merged down ten rows is each row's
+//! type. Other workbook kinds (.xls, .ods) are read as calamine gives their values.
 
 use std::path::{Path, PathBuf};
 
@@ -197,22 +205,25 @@ pub fn load_bank(rel: &Path, slug: String, bytes: &[u8]) -> (Option<BankSource>,
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let title = grids
-        .first()
-        .and_then(|g| g.sheet.clone())
-        .filter(|s| !is_default_sheet_name(s))
-        .unwrap_or(stem);
     let mut rows = Vec::new();
     let mut any_header = false;
+    // The bank is named by its first sheet of questions (a 说明 sheet before it never names it).
+    let mut first_with_rows: Option<&Grid> = None;
     for grid in &grids {
         match sheet_rows(grid, rel, &mut diags) {
             Some(r) => {
                 any_header = true;
+                first_with_rows.get_or_insert(grid);
                 rows.extend(r);
             }
             None => continue,
         }
     }
+    let title = first_with_rows
+        .or(grids.first())
+        .and_then(|g| g.sheet.clone())
+        .filter(|s| !is_default_sheet_name(s))
+        .unwrap_or(stem);
     if !any_header
         && !diags
             .iter()
@@ -257,16 +268,36 @@ fn is_default_sheet_name(name: &str) -> bool {
     rest.is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// The header row of a sheet (the first of its first ten non-blank rows that names a known
-/// column), then its question rows. `None` when the sheet has no header (a sheet of notes is
-/// skipped) or lacks a required column (reported).
+/// How far down a sheet its header row is looked for (notes above it are common).
+const HEADER_ROWS: usize = 30;
+
+/// The header row of a sheet (among its first 30 rows, the first that names the three
+/// required columns, else the first that names a known column), then its question rows.
+/// `None` when the sheet has no header (a sheet of notes is skipped; one whose rows look like
+/// questions is warned about) or lacks a required column (reported).
 fn sheet_rows(grid: &Grid, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vec<BankRow>> {
-    let (hi, header) = grid
+    let has_all = |r: &Vec<BankCell>| {
+        REQUIRED
+            .iter()
+            .all(|(col, _)| r.iter().any(|c| column_of(&c.text) == Some(*col)))
+    };
+    let found = grid
         .rows
         .iter()
         .enumerate()
-        .take(10)
-        .find(|(_, r)| r.iter().any(|c| column_of(&c.text).is_some()))?;
+        .take(HEADER_ROWS)
+        .find(|(_, r)| has_all(r))
+        .or_else(|| {
+            grid.rows
+                .iter()
+                .enumerate()
+                .take(HEADER_ROWS)
+                .find(|(_, r)| r.iter().any(|c| column_of(&c.text).is_some()))
+        });
+    let Some((hi, header)) = found else {
+        no_header(grid, rel, diags);
+        return None;
+    };
     let columns: Vec<Option<Column>> = header.iter().map(|c| column_of(&c.text)).collect();
     let missing: Vec<&str> = REQUIRED
         .iter()
@@ -313,10 +344,59 @@ fn sheet_rows(grid: &Grid, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<Ve
     }
     let rows = grid.rows[hi + 1..]
         .iter()
-        .filter(|r| r.iter().any(|c| !c.text.is_empty()))
+        .filter(|r| r.iter().any(|c| !c.text.is_empty()) && !is_section_row(r))
         .map(|r| bank_row(r, &columns, header))
         .collect();
     Some(rows)
+}
+
+/// `一、单项选择题（每题1分）` between the questions: a row of one filled cell that heads a
+/// section. (A question needs three cells, so such a row is never one.)
+fn is_section_row(row: &[BankCell]) -> bool {
+    let mut filled = row.iter().filter(|c| !c.text.is_empty());
+    let (Some(only), None) = (filled.next(), filled.next()) else {
+        return false;
+    };
+    let t = only.text.trim();
+    let numeral: usize = t
+        .chars()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .map(char::len_utf8)
+        .sum();
+    (numeral > 0 && t[numeral..].starts_with(['、', '.', '．']))
+        || t.starts_with("第") && t.contains("部分")
+        || t.contains("题") && (t.contains("每题") || t.contains("共") || t.ends_with('题'))
+}
+
+/// Is this a question type as banks write it (`单选`, `判断题`, `多项选择题`)?
+fn looks_like_type(text: &str) -> bool {
+    let t = fold_header(text);
+    let t = t.trim_end_matches('题');
+    matches!(
+        t,
+        "单选" | "多选" | "判断" | "填空" | "单项选择" | "多项选择" | "不定项选择" | "是非"
+    )
+}
+
+/// A sheet without a header row: a warning when its rows look like questions.
+fn no_header(grid: &Grid, rel: &Path, diags: &mut Vec<Diagnostic>) {
+    let Some(cell) = grid
+        .rows
+        .iter()
+        .flatten()
+        .find(|c| looks_like_type(&c.text))
+    else {
+        return;
+    };
+    let d = Diagnostic::warning(
+        rel,
+        format!(
+            "the sheet `{}` has rows that look like questions (`{}`) but no header row in its first {HEADER_ROWS} rows: they are not read; add a header row ({EXPECTED})",
+            grid.sheet.clone().unwrap_or_default(),
+            cell.text
+        ),
+    );
+    diags.push(cell.pos.place(d));
 }
 
 /// The cells of one row under their columns; a short row's missing cells are empty cells at
@@ -418,24 +498,62 @@ fn workbook_grids(bytes: &[u8]) -> Result<Vec<Grid>, String> {
             .worksheet_range(&name)
             .map_err(|e| format!("the sheet `{name}` cannot be read: {e}"))?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let rows = range
+        let (styles, merges) = match &mut book {
+            calamine::Sheets::Xlsx(x) => (
+                x.worksheet_style(&name).ok(),
+                x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            ),
+            _ => (None, Vec::new()),
+        };
+        let mut rows: Vec<Vec<BankCell>> = range
             .rows()
             .enumerate()
             .map(|(ri, row)| {
                 row.iter()
                     .enumerate()
-                    .map(|(ci, data)| BankCell {
-                        text: cell_text(data),
-                        pos: CellPos::Cell(CellRef {
-                            sheet_index: si,
-                            row: r0 as usize + ri + 1,
-                            column: c0 as usize + ci + 1,
-                            sheet: name.clone(),
-                        }),
+                    .map(|(ci, data)| {
+                        let at = (r0 + ri as u32, c0 + ci as u32);
+                        let format = styles
+                            .as_ref()
+                            .and_then(|s| s.get(at))
+                            .and_then(|s| s.number_format.as_ref())
+                            .map(|f| f.format_code.as_str());
+                        BankCell {
+                            text: cell_text(data, format),
+                            pos: CellPos::Cell(CellRef {
+                                sheet_index: si,
+                                row: at.0 as usize + 1,
+                                column: at.1 as usize + 1,
+                                sheet: name.clone(),
+                            }),
+                        }
                     })
                     .collect()
             })
             .collect();
+        // A merged cell's value in every cell of the merge.
+        for m in &merges {
+            let get = |rows: &Vec<Vec<BankCell>>, r: u32, c: u32| -> Option<String> {
+                let (r, c) = (r.checked_sub(r0)? as usize, c.checked_sub(c0)? as usize);
+                rows.get(r)?.get(c).map(|x| x.text.clone())
+            };
+            let Some(value) = get(&rows, m.start.0, m.start.1) else {
+                continue;
+            };
+            for r in m.start.0..=m.end.0 {
+                for c in m.start.1..=m.end.1 {
+                    let (Some(ri), Some(ci)) = (r.checked_sub(r0), c.checked_sub(c0)) else {
+                        continue;
+                    };
+                    if let Some(cell) = rows
+                        .get_mut(ri as usize)
+                        .and_then(|row| row.get_mut(ci as usize))
+                    {
+                        cell.text.clone_from(&value);
+                    }
+                }
+            }
+        }
         grids.push(Grid {
             sheet: Some(name),
             rows,
@@ -445,8 +563,35 @@ fn workbook_grids(bytes: &[u8]) -> Result<Vec<Grid>, String> {
 }
 
 /// A cell's value as text: numbers as written (`2`, not `2.0`), dates as `2024-07-01`.
-fn cell_text(data: &calamine::Data) -> String {
+/// A cell's text as Excel shows it, given its number format code (if the workbook has one).
+fn cell_text(data: &calamine::Data, format: Option<&str>) -> String {
     use calamine::Data;
+    if let Some(code) = format.map(number_section)
+        && !matches!(code.to_lowercase().as_str(), "" | "general" | "@")
+    {
+        match data {
+            Data::DateTime(dt) if has_date_tokens(&code) => {
+                let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+                return format_date(
+                    &code,
+                    [y as u32, mo.into(), d.into(), h.into(), mi.into(), s.into()],
+                )
+                .trim()
+                .to_string();
+            }
+            Data::Float(_) | Data::Int(_) if !has_date_tokens(&code) => {
+                let v = match data {
+                    Data::Float(f) => *f,
+                    Data::Int(i) => *i as f64,
+                    _ => 0.0,
+                };
+                if let Some(t) = format_number(&code, v) {
+                    return t.trim().to_string();
+                }
+            }
+            _ => {}
+        }
+    }
     let text = match data {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
@@ -576,6 +721,194 @@ fn field_starts(text: &str, first_line: usize, delimiter: char) -> Vec<(usize, u
     starts
 }
 
+/// The section of a format code for positive numbers, without `[…]` (locale, colour,
+/// `[DBNum1]`).
+fn number_section(code: &str) -> String {
+    let mut out = String::new();
+    let (mut quoted, mut bracket) = (false, false);
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if !bracket => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '\\' if !quoted && !bracket => {
+                out.push(c);
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '[' if !quoted => bracket = true,
+            ']' if bracket => bracket = false,
+            ';' if !quoted && !bracket => break,
+            _ if bracket => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The pieces of a format code: literal text, or a run of one placeholder letter.
+fn format_pieces(code: &str) -> Vec<(Option<char>, String)> {
+    let mut out: Vec<(Option<char>, String)> = Vec::new();
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                let lit: String = chars.by_ref().take_while(|c| *c != '"').collect();
+                out.push((None, lit));
+            }
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.push((None, n.to_string()));
+                }
+            }
+            '_' | '*' => {
+                chars.next();
+            }
+            'y' | 'Y' | 'm' | 'M' | 'd' | 'D' | 'h' | 'H' | 's' | 'S' => {
+                let lower = c.to_ascii_lowercase();
+                let mut run = lower.to_string();
+                while chars
+                    .peek()
+                    .is_some_and(|n| n.to_ascii_lowercase() == lower)
+                {
+                    chars.next();
+                    run.push(lower);
+                }
+                out.push((Some(lower), run));
+            }
+            _ => out.push((None, c.to_string())),
+        }
+    }
+    out
+}
+
+fn has_date_tokens(code: &str) -> bool {
+    format_pieces(code)
+        .iter()
+        .any(|(k, _)| matches!(k, Some('y' | 'm' | 'd' | 'h' | 's')))
+}
+
+/// A date or time in a format code's pattern: `[year, month, day, hour, minute, second]`.
+fn format_date(code: &str, v: [u32; 6]) -> String {
+    let pieces = format_pieces(code);
+    let mut out = String::new();
+    let mut after_hour = false;
+    for (i, (kind, run)) in pieces.iter().enumerate() {
+        let n = run.len();
+        let pad = |x: u32, w: usize| format!("{x:0w$}");
+        match kind {
+            Some('y') => out.push_str(&if n <= 2 {
+                pad(v[0] % 100, 2)
+            } else {
+                v[0].to_string()
+            }),
+            Some('m') => {
+                let minutes = after_hour
+                    || pieces[i + 1..]
+                        .iter()
+                        .find(|(k, _)| k.is_some())
+                        .is_some_and(|(k, _)| *k == Some('s'));
+                let x = if minutes { v[4] } else { v[1] };
+                out.push_str(&if n >= 2 { pad(x, 2) } else { x.to_string() });
+                after_hour = false;
+            }
+            Some('d') => out.push_str(&if n >= 2 {
+                pad(v[2], 2)
+            } else {
+                v[2].to_string()
+            }),
+            Some('h') => {
+                out.push_str(&if n >= 2 {
+                    pad(v[3], 2)
+                } else {
+                    v[3].to_string()
+                });
+                after_hour = true;
+            }
+            Some('s') => out.push_str(&if n >= 2 {
+                pad(v[5], 2)
+            } else {
+                v[5].to_string()
+            }),
+            _ => out.push_str(run),
+        }
+    }
+    out
+}
+
+/// A number in a format code's pattern: percent, thousands separators, fixed decimals, literal
+/// text around it. `None` for a code this does not understand (scientific, fractions).
+fn format_number(code: &str, v: f64) -> Option<String> {
+    if code.contains(['E', 'e', '?', '/']) {
+        return None;
+    }
+    let pieces = format_pieces(code);
+    let is_placeholder = |s: &str| s == "0" || s == "#" || s == "," || s == ".";
+    let first = pieces
+        .iter()
+        .position(|(k, s)| k.is_none() && (s == "0" || s == "#"))?;
+    let last = pieces
+        .iter()
+        .rposition(|(k, s)| k.is_none() && (s == "0" || s == "#"))?;
+    let pattern: String = pieces[first..=last]
+        .iter()
+        .map(|(_, s)| s.as_str())
+        .collect();
+    if !pattern.chars().all(|c| is_placeholder(&c.to_string())) {
+        return None;
+    }
+    let percent = pieces.iter().any(|(k, s)| k.is_none() && s == "%");
+    let value = if percent { v * 100.0 } else { v };
+    let decimals = pattern.split_once('.').map_or(0, |(_, d)| {
+        d.chars().filter(|c| *c == '0' || *c == '#').count()
+    });
+    let min_decimals = pattern
+        .split_once('.')
+        .map_or(0, |(_, d)| d.chars().filter(|c| *c == '0').count());
+    let mut number = format!("{:.*}", decimals, value.abs());
+    if decimals > min_decimals && number.contains('.') {
+        // `#` decimals are shown only when they are not zero.
+        while number.ends_with('0')
+            && number.len() - number.find('.').unwrap_or(0) - 1 > min_decimals
+        {
+            number.pop();
+        }
+        if number.ends_with('.') {
+            number.pop();
+        }
+    }
+    if pattern.split('.').next().is_some_and(|i| i.contains(',')) {
+        let (int, frac) = match number.split_once('.') {
+            Some((i, f)) => (i.to_string(), format!(".{f}")),
+            None => (number.clone(), String::new()),
+        };
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        number = grouped + &frac;
+    }
+    let sign = if value < 0.0 && number.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
+    let text = |range: &[(Option<char>, String)]| -> String {
+        range.iter().map(|(_, s)| s.as_str()).collect()
+    };
+    Some(format!(
+        "{}{sign}{number}{}",
+        text(&pieces[..first]),
+        text(&pieces[last + 1..])
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -619,5 +952,22 @@ mod tests {
         }
         let bom = b"\xEF\xBB\xBF\xE9\xA2\x98\xE5\x9E\x8B\n";
         assert_eq!(csv_grid(bom).unwrap().rows[0][0].text, "题型");
+    }
+
+    #[test]
+    fn number_formats_as_excel_shows_them() {
+        assert_eq!(format_number("0.0%", 0.005).as_deref(), Some("0.5%"));
+        assert_eq!(
+            format_number("#,##0.00", -1234567.891).as_deref(),
+            Some("-1,234,567.89")
+        );
+        assert_eq!(format_number("0\"分\"", 5.0).as_deref(), Some("5分"));
+        assert_eq!(format_number("0.##", 2.5).as_deref(), Some("2.5"));
+        let code = number_section("[$-804]yyyy\"年\"m\"月\"d\"日\";@");
+        assert_eq!(format_date(&code, [1921, 7, 1, 0, 0, 0]), "1921年7月1日");
+        assert_eq!(
+            format_date("yyyy-mm-dd hh:mm", [2024, 7, 1, 9, 5, 0]),
+            "2024-07-01 09:05"
+        );
     }
 }

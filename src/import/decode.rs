@@ -4,6 +4,9 @@
 //! and decoded with `encoding_rs`. The file is read in chunks and handed on line by line, so
 //! memory stays bounded however long it is. What is not an outline — an old Word or WPS file,
 //! a PDF, binary data under a text name — is refused with a message that says what to do.
+//!
+//! In a Markdown file (`.md`, `.markdown`) an ATX heading line (`# …` to `###### …`) is a
+//! heading of that level, its `#` marks not text; everything else is read as plain text.
 
 use std::fs::File;
 use std::io::Read;
@@ -31,6 +34,8 @@ pub struct TextSource {
     raw: Vec<u8>,
     line: usize,
     eof: bool,
+    /// A Markdown file: `#` headings are headings.
+    markdown: bool,
 }
 
 impl TextSource {
@@ -59,6 +64,10 @@ impl TextSource {
             raw: first,
             line: 0,
             eof: false,
+            markdown: path.extension().is_some_and(|e| {
+                let e = e.to_string_lossy().to_lowercase();
+                e == "md" || e == "markdown"
+            }),
         })
     }
 
@@ -108,7 +117,7 @@ impl Source for TextSource {
                 if text.trim().is_empty() {
                     continue;
                 }
-                return Ok(Some(block(self.line, text)));
+                return Ok(Some(block(self.line, text, self.markdown)));
             }
             if self.pending.len() > MAX_LINE {
                 bail!(
@@ -123,7 +132,11 @@ impl Source for TextSource {
                 }
                 self.line += 1;
                 let rest = std::mem::take(&mut self.pending);
-                return Ok(Some(block(self.line, rest.trim_end_matches('\r'))));
+                return Ok(Some(block(
+                    self.line,
+                    rest.trim_end_matches('\r'),
+                    self.markdown,
+                )));
             }
         }
     }
@@ -137,11 +150,40 @@ impl Source for TextSource {
     }
 }
 
-fn block(line: usize, text: &str) -> Block {
+fn block(line: usize, text: &str, markdown: bool) -> Block {
+    if markdown && let Some((level, rest)) = atx_heading(text) {
+        let mut para = Para::plain(rest);
+        para.heading = Some(level);
+        return Block {
+            line,
+            kind: BlockKind::Para(para),
+        };
+    }
     Block {
         line,
         kind: BlockKind::Para(Para::plain(text)),
     }
+}
+
+/// `## 第一章　总则` → (2, `第一章　总则`): a Markdown ATX heading (closing `#`s dropped).
+fn atx_heading(line: &str) -> Option<(u8, &str)> {
+    let t = line.trim_start_matches(' ');
+    let hashes = t.bytes().take_while(|b| *b == b'#').count();
+    if !(1..=6).contains(&hashes) || line.len() - t.len() > 3 {
+        return None;
+    }
+    let rest = &t[hashes..];
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let rest = rest.trim();
+    let closed = rest.trim_end_matches('#');
+    let rest = if closed.is_empty() || closed.ends_with([' ', '\t']) {
+        closed.trim_end()
+    } else {
+        rest
+    };
+    (!rest.is_empty()).then_some((hashes as u8, rest))
 }
 
 /// Reads until `buf` is full or the file ends; the number of bytes read.

@@ -53,6 +53,48 @@ pub enum BlockKind {
     /// Rows of cells, each cell's text.
     Table(Vec<Vec<String>>),
     Image(Image),
+    /// A footnote or endnote, right after the block that refers to it: its number (the
+    /// reference in the text is [`note_mark`] of it) and its paragraphs.
+    Note(Note),
+    /// A text box (or shape with text), at its anchor: its paragraphs, shown as a quote.
+    Quote(Vec<Para>),
+}
+
+/// A footnote or endnote of a Word document.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// From 0, in the order the document refers to its notes.
+    pub index: usize,
+    pub paras: Vec<Para>,
+}
+
+/// The first character of the marks of note references: a reference to note `i` is one
+/// character, `NOTE_MARKS + i`, of Unicode's Supplementary Private Use Area-B (which no font
+/// of Chinese documents uses), so it stays in place through every cut the outline makes and is
+/// written as `[^i+1]`.
+const NOTE_MARKS: u32 = 0x10_F000;
+/// Notes beyond this many are written as quotes after their paragraph (no mark left).
+pub const NOTE_MARKS_MAX: usize = 0xFFD;
+
+/// The mark of a reference to note `index`, if there are marks left.
+pub fn note_mark(index: usize) -> Option<char> {
+    if index >= NOTE_MARKS_MAX {
+        return None;
+    }
+    char::from_u32(NOTE_MARKS + index as u32)
+}
+
+/// The note a character marks, if it is a mark.
+pub fn marked_note(c: char) -> Option<usize> {
+    let v = c as u32;
+    (NOTE_MARKS..NOTE_MARKS + NOTE_MARKS_MAX as u32)
+        .contains(&v)
+        .then(|| (v - NOTE_MARKS) as usize)
+}
+
+/// `s` without note marks (titles, front matter, what the verbatim check compares).
+pub fn strip_marks(s: &str) -> String {
+    s.chars().filter(|c| marked_note(*c).is_none()).collect()
 }
 
 /// A paragraph: its runs of text, and the heading level of its Word style, if any.
@@ -113,6 +155,8 @@ impl Block {
             BlockKind::Para(p) => p.text(),
             BlockKind::Table(rows) => rows.iter().flatten().map(String::as_str).collect(),
             BlockKind::Image(_) => String::new(),
+            BlockKind::Note(n) => n.paras.iter().map(Para::text).collect(),
+            BlockKind::Quote(paras) => paras.iter().map(Para::text).collect(),
         }
     }
 }
@@ -156,11 +200,15 @@ pub fn run(opts: &Options) -> Result<Report> {
     let mut target = write::Target::prepare(opts)?;
     let mut recognizer = outline::Recognizer::new(place.clone());
     let mut hasher = verify::TextHash::default();
+    let mut note_hasher = verify::TextHash::default();
     let mut writer = write::Writer::new(&mut target, place.clone());
     let mut blocks = 0usize;
     while let Some(block) = source.next_block()? {
         blocks += 1;
-        hasher.add(&block.text());
+        match &block.kind {
+            BlockKind::Note(_) => note_hasher.add(&block.text()),
+            _ => hasher.add(&block.text()),
+        }
         for event in recognizer.push(block) {
             writer.event(event)?;
         }
@@ -187,8 +235,15 @@ pub fn run(opts: &Options) -> Result<Report> {
         bail!("{}", errors.join("\nerror: "));
     }
     let mut warnings = recognizer.take_warnings();
-    let site_title = recognizer.site_title(&opts.file);
-    let mut report = writer.finish(&site_title, hasher, source.encoding())?;
+    warnings.extend(source.warnings());
+    let reference = source.reference()?;
+    let site_title = strip_marks(&recognizer.site_title(&opts.file));
+    let mut report = writer.finish(
+        &site_title,
+        [hasher, note_hasher],
+        reference.as_ref(),
+        source.encoding(),
+    )?;
     warnings.append(&mut report.warnings);
     report.warnings = warnings;
     Ok(report)
@@ -209,6 +264,16 @@ pub trait Source {
     fn images(&self) -> usize;
     /// The encoding read (`UTF-8`, `GB18030`, … or `Word` for .docx).
     fn encoding(&self) -> String;
+    /// What the reader saw and did not import (page furniture, embedded objects, a table of
+    /// contents), each a whole line; asked once, after the last block.
+    fn warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+    /// The independent reference of the verbatim check ([`verify::Reference`]), for the
+    /// formats that have one.
+    fn reference(&mut self) -> Result<Option<verify::Reference>> {
+        Ok(None)
+    }
 }
 
 /// Opens a document of a kind [`document::kind_of`] accepts.

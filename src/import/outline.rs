@@ -2,7 +2,16 @@
 //! before the first part, the parts (`第一，…`, `第一、…`, `一、…`, `第一部分 …`, `第一章 …`, or a
 //! Word "Heading 1"), the tasks inside a part (`一是…`, also several in one paragraph,
 //! `（一）…`, `1.`, `1、`, a "Heading 2"), labels that group tasks (`城市基层党建：一是…`), and the
-//! sections and articles of laws (`第一节`, `第一条`).
+//! structure of laws: 编, 分编, 章, 节, 条 and `第X条之一`, 附则 and 附件.
+//!
+//! Laws: without 编, each 章 is a topic (the common shape of a law or regulation). With 编 (刑法,
+//! 民法典), each 编 is a topic and its 分编 and 章 are headings (`## 第一章　… {#chapter-N}`),
+//! because 章 numbers restart in every 编 and the same chapter title (`一般规定`) comes back in
+//! several 编, while 编 titles are unique; a topic per 编 also keeps the site's topics few. An
+//! unnumbered `附则` line and `附件…` lines after the parts are topics of their own. Every 条 is a
+//! heading with its own anchor (`article-120`, `article-120-1` for `第一百二十条之一`); no id is
+//! given twice in a topic. A Word heading style is a hint: a numbered part line wins over it,
+//! and the document's first line is its title even when styled Heading 1.
 //!
 //! The recogniser never changes text: it only cuts blocks into pieces (a task's heading up to
 //! its first sentence end, the rest of the paragraph as text) and says what each piece is.
@@ -50,6 +59,8 @@ enum Family {
     Bufen,
     /// `第一章` (laws)
     Zhang,
+    /// `第一编` (laws in 编: 章 are headings inside)
+    Bian,
     /// A Word "Heading 1" without a number.
     Style,
 }
@@ -60,6 +71,8 @@ struct PartLine {
     ordinal: u32,
     label: String,
     title: String,
+    /// `附则`, `附件…`: a part without a number (not checked against the numbering).
+    unnumbered: bool,
 }
 
 /// Title blocks longer than this are not title blocks: the document has no parts.
@@ -82,6 +95,12 @@ struct PartState {
     /// Articles seen in this part: after one, `（一）` and `1.` are items of an article, not tasks.
     articles: u32,
     grouped: bool,
+    /// Laws in 编: chapters and 分编 of this part, and sections since the last chapter.
+    chapters: u32,
+    subparts: u32,
+    chapter_sections: u32,
+    /// Heading ids given in this part (none twice).
+    ids: std::collections::HashSet<String>,
 }
 
 /// The recogniser: feed it blocks in order, then [`Recognizer::finish`].
@@ -132,9 +151,14 @@ impl Recognizer {
             (_, BlockKind::Para(p)) => part_line(p, fam),
             _ => None,
         };
+        // The document's first line is its title, even when styled Heading 1.
+        let title_line = self.family.is_none() && self.title_block.is_empty();
         if let Some(pl) = part
-            && fam.is_none_or(|f| f == pl.family)
-            && (pl.family == Family::Style || pl.ordinal > self.last_ordinal)
+            && (fam.is_none_or(|f| f == pl.family)
+                || (fam == Some(Family::Style)
+                    && matches!(pl.family, Family::Zhang | Family::Bian)))
+            && (pl.family == Family::Style || pl.unnumbered || pl.ordinal > self.last_ordinal)
+            && !(pl.family == Family::Style && title_line)
         {
             if self.family.is_none() {
                 out.extend(self.title_block.drain(..).map(Event::Intro));
@@ -184,7 +208,7 @@ impl Recognizer {
 
     fn start_part(&mut self, pl: PartLine, block: Block, out: &mut Vec<Event>) {
         let line = block.line;
-        if pl.family != Family::Style && pl.ordinal != self.last_ordinal + 1 {
+        if pl.family != Family::Style && !pl.unnumbered && pl.ordinal != self.last_ordinal + 1 {
             let from = if self.last_ordinal == 0 {
                 "the start".to_string()
             } else {
@@ -215,8 +239,10 @@ impl Recognizer {
             self.titles.insert(key, (pl.label.clone(), line));
         }
         self.family = Some(Some(pl.family));
-        self.last_ordinal = pl.ordinal;
-        self.last_label.clone_from(&pl.label);
+        if !pl.unnumbered {
+            self.last_ordinal = pl.ordinal;
+            self.last_label.clone_from(&pl.label);
+        }
         self.part = PartState {
             next_shi: 1,
             ..PartState::default()
@@ -264,25 +290,73 @@ impl Recognizer {
         let start = text.len() - text.trim_start().len();
         let line = block.line;
         let t = &text[start..];
+        let fam = self.family.flatten();
+        if fam == Some(Family::Bian) {
+            if let Some((_, len)) = numbered(t, "第", "分编") {
+                self.part.subparts += 1;
+                let id = self.unique_id(format!("subpart-{}", self.part.subparts));
+                out.push(Event::Heading {
+                    level: 2,
+                    text: t.trim().to_string(),
+                    id,
+                    marker: Some(t[..len].to_string()),
+                    boundary: true,
+                    line,
+                });
+                return;
+            }
+            if let Some((_, len)) = numbered(t, "第", "章") {
+                self.part.chapters += 1;
+                self.part.chapter_sections = 0;
+                let id = self.unique_id(format!("chapter-{}", self.part.chapters));
+                out.push(Event::Heading {
+                    level: 2,
+                    text: t.trim().to_string(),
+                    id,
+                    marker: Some(t[..len].to_string()),
+                    boundary: true,
+                    line,
+                });
+                return;
+            }
+        } else if fam == Some(Family::Zhang)
+            && let Some((_, len)) = numbered(t, "第", "章")
+            && t.chars().count() <= PART_LINE_MAX_CHARS
+        {
+            self.warnings.push(format!(
+                "warning: {}: `{}` is numbered at or below the chapter before it ({}) and is kept as text: if the law has 编, is a `第X编` line missing?",
+                self.place.at(line),
+                &t[..len],
+                self.last_label
+            ));
+        }
+        let in_chapter = u8::from(self.part.chapters > 0);
         if let Some((_, len)) = numbered(t, "第", "节") {
             self.part.sections += 1;
+            self.part.chapter_sections += 1;
+            let id = self.unique_id(format!("section-{}", self.part.sections));
             out.push(Event::Heading {
-                level: 2,
+                level: 2 + in_chapter,
                 text: t.trim().to_string(),
-                id: format!("section-{}", self.part.sections),
+                id,
                 marker: Some(t[..len].to_string()),
                 boundary: true,
                 line,
             });
             return;
         }
-        if let Some((n, len)) = numbered(t, "第", "条") {
-            let level = if self.part.sections > 0 { 3 } else { 2 };
+        if let Some((n, len, sub)) = article(t) {
+            let level = 2 + in_chapter + u8::from(self.part.chapter_sections > 0);
             self.part.articles += 1;
+            let id = match sub {
+                Some(m) => format!("article-{n}-{m}"),
+                None => format!("article-{n}"),
+            };
+            let id = self.unique_id(id);
             out.push(Event::Heading {
                 level,
                 text: t[..len].to_string(),
-                id: format!("article-{n}"),
+                id,
                 marker: Some(t[..len].to_string()),
                 boundary: true,
                 line,
@@ -299,6 +373,18 @@ impl Recognizer {
             return;
         }
         self.tasks_in(para, &text, start, line, out);
+    }
+
+    /// `id`, or `id-2`, `id-3`… when the part has it already.
+    fn unique_id(&mut self, id: String) -> String {
+        let mut candidate = id.clone();
+        let mut n = 1;
+        while self.part.ids.contains(&candidate) {
+            n += 1;
+            candidate = format!("{id}-{n}");
+        }
+        self.part.ids.insert(candidate.clone());
+        candidate
     }
 
     /// A paragraph that may hold a label and one or more tasks.
@@ -428,7 +514,33 @@ fn part_line(p: &Para, family: Option<Family>) -> Option<PartLine> {
     if !(strong || short) {
         return None;
     }
-    let found = if let Some((n, len)) = numbered(t, "第", "章") {
+    if matches!(family, Some(Family::Zhang | Family::Bian)) && short {
+        let squeezed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+        let annex = squeezed.strip_prefix("附件").is_some_and(|r| {
+            r.is_empty()
+                || r.starts_with(|c: char| {
+                    c.is_ascii_digit() || "：:一二三四五六七八九十".contains(c)
+                })
+        }) && squeezed.chars().count() <= 40;
+        if squeezed == "附则" || annex {
+            return Some(PartLine {
+                family: family.unwrap_or(Family::Zhang),
+                ordinal: 0,
+                label: String::new(),
+                title: t.to_string(),
+                unnumbered: true,
+            });
+        }
+    }
+    let found = if let Some((n, len)) = numbered(t, "第", "编") {
+        Some((
+            Family::Bian,
+            n,
+            len,
+            t[..len].to_string(),
+            t[..len].to_string(),
+        ))
+    } else if let Some((n, len)) = numbered(t, "第", "章") {
         Some((
             Family::Zhang,
             n,
@@ -474,6 +586,7 @@ fn part_line(p: &Para, family: Option<Family>) -> Option<PartLine> {
             ordinal,
             label,
             title,
+            unnumbered: false,
         });
     }
     (p.heading == Some(1)).then(|| PartLine {
@@ -481,7 +594,21 @@ fn part_line(p: &Para, family: Option<Family>) -> Option<PartLine> {
         ordinal: 0,
         label: String::new(),
         title: t.to_string(),
+        unnumbered: false,
     })
+}
+
+/// `第一百二十条` or `第一百二十条之一` at the start of `s`: the article's number, the byte
+/// length, and the number after `之`.
+fn article(s: &str) -> Option<(u32, usize, Option<u32>)> {
+    let (n, len) = numbered(s, "第", "条")?;
+    match numbered(&s[len..], "之", "") {
+        Some((m, more)) => {
+            let piece = s[len..len + more].trim_end_matches([' ', '　']);
+            Some((n, len + piece.len(), Some(m)))
+        }
+        None => Some((n, len, None)),
+    }
 }
 
 /// The task markers at the start of `s`: its byte length, if `s` starts with one.

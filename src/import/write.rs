@@ -18,7 +18,7 @@ use pinyin::ToPinyin;
 
 use super::outline::Event;
 use super::verify::{self, TextHash};
-use super::{Block, BlockKind, Options, Para, Place, Report};
+use super::{Block, BlockKind, Options, Para, Place, Report, strip_marks};
 
 /// A unit is cut at the next task boundary once it holds this many reading units (15 minutes
 /// at the default reading speed)…
@@ -190,6 +190,10 @@ struct UnitBuf {
     markdown: String,
     /// The document's text that went in (what the verbatim check expects).
     text: String,
+    /// The footnotes and endnotes referred to in the unit, written at its end (where the
+    /// Markdown renderer puts them), and their text.
+    notes: String,
+    notes_text: String,
     units: usize,
     first: Option<String>,
     last: Option<String>,
@@ -225,7 +229,10 @@ pub struct Writer<'t> {
     unit: Option<UnitBuf>,
     topics: Vec<(String, String, Vec<UnitPlan>)>,
     files: Vec<PathBuf>,
-    written: TextHash,
+    /// What the units show, read back: the body text, and the notes' text.
+    written: [TextHash; 2],
+    /// The same, whole, whitespace aside, for the independent reference.
+    shown: String,
     chars: usize,
     unit_count: usize,
     images: usize,
@@ -242,7 +249,8 @@ impl<'t> Writer<'t> {
             unit: None,
             topics: Vec::new(),
             files: Vec::new(),
-            written: TextHash::default(),
+            written: [TextHash::default(), TextHash::default()],
+            shown: String::new(),
             chars: 0,
             unit_count: 0,
             images: 0,
@@ -280,15 +288,25 @@ impl<'t> Writer<'t> {
                     "#".repeat(usize::from(level)),
                     escape_heading(&text)
                 );
-                u.text.push_str(&text);
-                u.units += crate::markdown::reading_units(&text);
+                let plain = strip_marks(&text);
+                u.text.push_str(&plain);
+                u.units += crate::markdown::reading_units(&plain);
                 if let Some(m) = marker {
+                    let m = strip_marks(&m);
                     u.first.get_or_insert_with(|| m.clone());
                     u.last = Some(m);
                     u.tasks += 1;
                 }
-                u.headings
-                    .push((id, text.clone(), squeeze(&text).chars().count()));
+                let n = squeeze(&plain).chars().count();
+                u.headings.push((id, plain, n));
+            }
+            Event::Text(Block {
+                kind: BlockKind::Note(note),
+                ..
+            }) => {
+                // With the unit that refers to it (never cut from it).
+                let u = self.unit.get_or_insert_with(UnitBuf::default);
+                add_note(u, &note);
             }
             Event::Text(block) => {
                 if self.unit.as_ref().is_some_and(|u| u.units >= UNIT_MAX) {
@@ -311,6 +329,7 @@ impl<'t> Writer<'t> {
     }
 
     fn part(&mut self, label: String, title: String, block: Block) -> Result<()> {
+        let (label, title) = (strip_marks(&label), strip_marks(&title));
         self.flush_unit(true)?;
         self.finish_topic()?;
         let weight = self.t.next_weight;
@@ -406,24 +425,34 @@ impl<'t> Writer<'t> {
             .join(&topic.slug)
             .join(format!("{slug}.md"));
         let text = format!(
-            "---\ntitle: {}\nweight: {weight}\nkind: original\nsource: {}\n---\n{}",
+            "---\ntitle: {}\nweight: {weight}\nkind: original\nsource: {}\n---\n{}{}",
             quote(&title),
             quote(&source),
-            u.markdown
+            u.markdown,
+            u.notes
         );
         self.t.write(&rel, text.as_bytes())?;
-        let units = match &self.t.staging {
-            Some(staging) => {
-                verify::unit(staging, &rel, &self.place.file, &u.text, &mut self.written)?
-            }
+        let expected = format!("{}{}", u.text, u.notes_text);
+        let (units, shown) = match &self.t.staging {
+            Some(staging) => verify::unit(staging, &rel, &self.place.file, &expected)?,
             None => {
-                let (shown, units) = verify::shown_text(&u.markdown);
-                self.written.add(&shown);
-                units
+                let (shown, units) = verify::shown_text(&format!("{}{}", u.markdown, u.notes));
+                (units, shown)
             }
         };
+        // The body's characters, then the notes' (the check above found them equal to the
+        // expected text, so the count of the body's cuts them apart exactly).
+        let shown = strip_marks(&squeeze(&shown));
+        let body = squeeze(&strip_marks(&u.text)).chars().count();
+        let cut = shown
+            .char_indices()
+            .nth(body)
+            .map_or(shown.len(), |(i, _)| i);
+        self.written[0].add(&shown[..cut]);
+        self.written[1].add(&shown[cut..]);
+        self.shown.push_str(&shown);
         let minutes = crate::markdown::estimate_minutes(units, self.t.reading_speed);
-        let chars = squeeze(&u.text).chars().count();
+        let chars = squeeze(&strip_marks(&expected)).chars().count();
         topic.chars += chars;
         topic.tasks += u.tasks;
         self.chars += chars;
@@ -491,17 +520,26 @@ impl<'t> Writer<'t> {
     pub fn finish(
         mut self,
         site_title: &str,
-        document: TextHash,
+        document: [TextHash; 2],
+        reference: Option<&verify::Reference>,
         encoding: String,
     ) -> Result<Report> {
         self.flush_unit(true)?;
         self.finish_topic()?;
-        if !self.written.same_as(&document) {
-            bail!(
-                "the verbatim check failed: the units hold {} characters of text, the document {} (whitespace aside): a paragraph was lost or doubled; nothing was written (a bug of studysite import: please report it with the document)",
-                thousands(self.written.chars()),
-                thousands(document.chars())
-            );
+        for (i, what) in ["text", "notes' text"].iter().enumerate() {
+            if !self.written[i].same_as(&document[i]) {
+                bail!(
+                    "the verbatim check failed: the units hold {} characters of {what}, the document {} (whitespace aside): a paragraph was lost or doubled; nothing was written (a bug of studysite import: please report it with the document)",
+                    thousands(self.written[i].chars()),
+                    thousands(document[i].chars())
+                );
+            }
+        }
+        if let Some(reference) = reference {
+            let missing = reference.missing(&self.shown, &self.place.file);
+            if !missing.is_empty() {
+                bail!("{}", missing.join("\nerror: "));
+            }
         }
         let session = self.session(site_title)?;
         let mut head = String::new();
@@ -616,7 +654,11 @@ fn add_block(
     bold: bool,
     image: Option<usize>,
 ) -> Result<Option<String>> {
-    let text = block.text();
+    if let BlockKind::Note(note) = &block.kind {
+        add_note(u, note);
+        return Ok(None);
+    }
+    let text = strip_marks(&block.text());
     u.text.push_str(&text);
     let n = crate::markdown::reading_units(&text);
     u.units += n;
@@ -626,7 +668,7 @@ fn add_block(
     match &block.kind {
         BlockKind::Para(p) => {
             let md = if bold {
-                format!("**{}**", escape_inline(text.trim()))
+                format!("**{}**", escape_inline(block.text().trim()))
             } else {
                 para_markdown(p)
             };
@@ -644,6 +686,39 @@ fn add_block(
             let _ = write!(u.markdown, "![]({name})\n\n");
             Ok(Some(name))
         }
+        BlockKind::Quote(paras) => {
+            let lines: Vec<String> = paras
+                .iter()
+                .map(|p| format!("> {}", escape_line_start(&para_markdown(p))))
+                .collect();
+            u.markdown.push_str(&lines.join("\n>\n"));
+            u.markdown.push_str("\n\n");
+            Ok(None)
+        }
+        BlockKind::Note(_) => Ok(None),
+    }
+}
+
+/// A footnote or endnote: its definition at the unit's end (`[^n]: …`, a paragraph after the
+/// first indented), its text after the unit's.
+fn add_note(u: &mut UnitBuf, note: &super::Note) {
+    let paras: Vec<String> = note
+        .paras
+        .iter()
+        .map(|p| escape_line_start(&para_markdown(p)))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let body = if paras.is_empty() {
+        // A note without text still needs its definition, or the reference shows `[^n]`.
+        "\u{3000}".to_string()
+    } else {
+        paras.join("\n\n    ")
+    };
+    let _ = write!(u.notes, "[^{}]: {body}\n\n", note.index + 1);
+    for p in &note.paras {
+        let t = strip_marks(&p.text());
+        u.units += crate::markdown::reading_units(&t);
+        u.notes_text.push_str(&t);
     }
 }
 
@@ -694,10 +769,15 @@ fn table_markdown(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Escapes what Markdown would read as markup inside a line.
+/// Escapes what Markdown would read as markup inside a line; a note's mark becomes its
+/// reference (`[^n]`).
 fn escape_inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
+        if let Some(i) = super::marked_note(c) {
+            let _ = write!(out, "[^{}]", i + 1);
+            continue;
+        }
         if matches!(
             c,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '$'
@@ -727,9 +807,10 @@ fn escape_heading(s: &str) -> String {
     escape_line_start(&e)
 }
 
-/// A YAML string (JSON's double-quoted strings are YAML too).
+/// A YAML string (JSON's double-quoted strings are YAML too); notes' marks left out.
 fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+    let s = strip_marks(s);
+    serde_json::to_string(&s).unwrap_or_else(|_| format!("{s:?}"))
 }
 
 /// An ASCII slug for a Chinese title: the pinyin of its first two Chinese characters.

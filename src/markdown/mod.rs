@@ -17,6 +17,7 @@ pub mod spill;
 pub use pack::{MarkdownPack, PackPaths, PackUpdate};
 pub use spill::TextSpill;
 
+pub use crate::html::{escape_html, write_escaped};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
@@ -255,25 +256,6 @@ impl comrak::adapters::HeadingAdapter for HeadingIds {
     }
 }
 
-/// HTML-escapes text into `out` (`&`, `<`, `>`, `"`, `'`).
-pub fn write_escaped(out: &mut dyn std::fmt::Write, s: &str) -> std::fmt::Result {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.write_str(&s[last..i])?;
-        out.write_str(rep)?;
-        last = i + 1;
-    }
-    out.write_str(&s[last..])
-}
-
 /// Gives every `id` in a body rendered by [`render`] the prefix `prefix`, and every in-page
 /// link to one of those ids (`href="#…"`) the same: for pages that join several bodies (a
 /// topic's print page, a session's handout), where two units' `task-1` would otherwise be the
@@ -340,13 +322,6 @@ fn in_value(html: &str, at: usize) -> bool {
         .count()
         % 2
         == 1
-}
-
-/// HTML-escapes a string.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    let _ = write_escaped(&mut out, s);
-    out
 }
 
 /// Renders a whole document (a unit's, topic's or session's body): one parse, then the

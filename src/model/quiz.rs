@@ -96,6 +96,19 @@ pub struct Quiz {
 }
 
 /// The id a question is known by in the browser: the author's, or `<unit key>#<position>`.
+/// The id of a unit's own quiz in `quizzes.json`, the pages and the results: `unit:<key>`.
+pub fn unit_quiz_id(unit_key: &str) -> String {
+    format!("unit:{unit_key}")
+}
+
+/// The id of a topic's quiz (every question of its units): `topic:<slug>`.
+pub fn topic_quiz_id(topic_slug: &str) -> String {
+    format!("topic:{topic_slug}")
+}
+
+/// The id of the final test (综合测试: every question of the site).
+pub const FINAL_QUIZ_ID: &str = "final";
+
 pub fn question_id(unit: &Unit, q: &Question) -> String {
     if q.explicit_id {
         q.id.clone()

@@ -33,9 +33,18 @@ fn bank_type(cell: &str) -> String {
 }
 
 /// A true/false cell: `对`/`错`, `正确`/`错误`, `√`/`×`, `T`/`F`, `TRUE`/`FALSE` (what Excel
-/// shows for a logical cell), `是`/`否`, `Y`/`N`.
+/// shows for a logical cell), `是`/`否`, `Y`/`N`; full-width letters (`Ｔ`, `Ｆ`) as their
+/// ASCII forms.
 fn bank_bool(cell: &str) -> Option<bool> {
-    match cell.trim().to_lowercase().as_str() {
+    let folded: String = cell
+        .trim()
+        .chars()
+        .map(|c| match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    match folded.to_lowercase().as_str() {
         "对" | "正确" | "√" | "✓" | "✔" | "t" | "true" | "是" | "y" | "yes" => Some(true),
         "错" | "错误" | "×" | "✗" | "✘" | "x" | "f" | "false" | "否" | "n" | "no" => {
             Some(false)
@@ -174,6 +183,8 @@ mod tests {
         assert_eq!(bank_type("判断题"), "truefalse");
         assert_eq!(bank_type("问答"), "问答");
         assert_eq!(bank_bool("√"), Some(true));
+        assert_eq!(bank_bool("Ｔ"), Some(true));
+        assert_eq!(bank_bool("Ｆ"), Some(false));
         assert_eq!(bank_bool("F"), Some(false));
         assert_eq!(
             bank_blanks("4|四||甲").to_string(),

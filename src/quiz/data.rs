@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{JSON_VERSION, SCHEMA};
-use crate::model::quiz::question_id;
+use crate::model::quiz::{FINAL_QUIZ_ID, question_id, topic_quiz_id, unit_quiz_id};
 use crate::model::{Answer, QuestionType, Site, Unit};
 
 /// One question in `quizzes.json`: as authored (Markdown), checked and normalised.
@@ -54,7 +54,7 @@ pub fn data_files(site: &Site) -> Vec<(String, Vec<u8>)> {
                 })
                 .collect();
             json!({
-                "id": format!("unit:{}", u.key),
+                "id": unit_quiz_id(&u.key),
                 "unit": u.key,
                 "title": u.title,
                 "path": u.path,
@@ -80,12 +80,12 @@ pub fn data_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         .map(|t| (t, ids_of(&site.units[t.units.clone()])))
         .filter(|(_, ids)| !ids.is_empty())
         .map(|(t, ids)| {
-            json!({"id": format!("topic:{}", t.slug), "title": t.title, "path": format!("{}/quiz.html", t.slug), "questions": ids})
+            json!({"id": topic_quiz_id(&t.slug), "title": t.title, "path": format!("{}/quiz.html", t.slug), "questions": ids})
         })
         .collect();
     let all_ids = ids_of(&site.units);
     let final_test = (!all_ids.is_empty())
-        .then(|| json!({"id": "final", "path": "quiz.html", "questions": all_ids}));
+        .then(|| json!({"id": FINAL_QUIZ_ID, "path": "quiz.html", "questions": all_ids}));
     let doc = json!({
         "version": JSON_VERSION,
         "site": {"title": site.config.title, "key": site.storage_key},

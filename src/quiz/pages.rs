@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::JSON_VERSION;
 use super::validate::{SourceLink, resolve_source};
-use crate::model::quiz::{question_id, split_blanks};
+use crate::model::quiz::{FINAL_QUIZ_ID, question_id, split_blanks, topic_quiz_id, unit_quiz_id};
 use crate::model::{Answer, Question, QuestionType, Site, Unit};
 use crate::view::{FeaturePage, PageContext, script_json};
 
@@ -166,7 +166,7 @@ fn quiz_view(
 
 /// The quiz of one unit page.
 pub fn unit_quiz(site: &Site, unit: &Unit) -> QuizView {
-    let id = format!("unit:{}", unit.key);
+    let id = unit_quiz_id(&unit.key);
     let units = unit.index..unit.index + 1;
     quiz_view(site, (id, "unit", unit.title.clone()), false, units)
 }
@@ -174,7 +174,7 @@ pub fn unit_quiz(site: &Site, unit: &Unit) -> QuizView {
 /// The 阶段测验 of a topic: every question of its units, or a draw of them.
 pub fn topic_quiz(site: &Site, topic_index: usize) -> QuizView {
     let t = &site.topics[topic_index];
-    let id = format!("topic:{}", t.slug);
+    let id = topic_quiz_id(&t.slug);
     quiz_view(site, (id, "topic", t.title.clone()), true, t.units.clone())
 }
 
@@ -183,7 +183,7 @@ pub fn final_quiz(site: &Site) -> QuizView {
     let title = site.config.title.clone();
     quiz_view(
         site,
-        ("final".into(), "final", title),
+        (FINAL_QUIZ_ID.into(), "final", title),
         true,
         0..site.units.len(),
     )
@@ -281,11 +281,11 @@ pub fn pages(site: &Site) -> Vec<FeaturePage> {
                         .quiz
                         .as_ref()
                         .filter(|q| !q.questions.is_empty())
-                        .map(|_| format!("unit:{}", u.key)),
+                        .map(|_| unit_quiz_id(&u.key)),
                 })
                 .collect(),
             quiz: (n > 0)
-                .then(|| json!({"id": format!("topic:{}", t.slug), "path": quiz_path, "count": n})),
+                .then(|| json!({"id": topic_quiz_id(&t.slug), "path": quiz_path, "count": n})),
         });
     }
     if total > 0 {
@@ -294,7 +294,7 @@ pub fn pages(site: &Site) -> Vec<FeaturePage> {
         c.insert("quiz_json", &script_json(&view));
         c.insert(
             "quiz",
-            &json!({"kind": "final", "title": site.config.title, "id": "final", "count": total}),
+            &json!({"kind": "final", "title": site.config.title, "id": FINAL_QUIZ_ID, "count": total}),
         );
         pages.push(FeaturePage {
             path: "quiz.html".into(),

@@ -8,7 +8,7 @@
 //! The others are decoded, the changed documents' postings replaced, and encoded again.
 //!
 //! What makes this exact is [`IndexState`], kept in the build cache: every document's key
-//! (what it gives the index, [`super::doc_key`]) and every shard's (the hash of its bytes), as
+//! (what it gives the index, [`super::documents::doc_key`]) and every shard's (the hash of its bytes), as
 //! the previous build wrote them. A document whose key is unchanged has the same tokens, so
 //! its postings stand; a previous shard is read only through [`super::Reuse::file`], which
 //! gives it only when it is still the file written under that key. When the documents were
@@ -26,10 +26,16 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    DEDUP, DIR, Doc, FORMAT, KeyMap, PostingIter, PreviousFile, doc_tokens, is_cjk, posting_fields,
-    shard_bytes, shard_count, token_text,
-};
+use super::codec::{PostingIter, encode, text_field_bits};
+use super::dedup::{DEDUP, doc_tokens, posting_fields};
+use super::documents::Doc;
+use super::format::{FORMAT, parse_shard, shard_bytes, shard_path};
+use super::index::shard_count;
+use super::tokens::{KeyMap, token_text};
+
+/// Where a previous build's file may be found ([`super::Reuse::file`]): the file at `path`
+/// (below the site root) when it was written under `key` and is still as it was written.
+pub(super) type PreviousFile<'a> = dyn Fn(&blake3::Hash, &str) -> Option<PathBuf> + Sync + 'a;
 
 /// What the previous build's index was made from: each document's key, in index order, and
 /// each index shard's. Kept in the build cache (`render::OutputPages`).
@@ -103,7 +109,7 @@ pub(super) fn shards(
     let previous: Vec<(blake3::Hash, PathBuf)> = (state.shards.iter().enumerate())
         .map(|(n, key)| {
             let key = blake3::Hash::from(*key);
-            Some((key, file(&key, &format!("{DIR}/i/{n}.js"))?))
+            Some((key, file(&key, &shard_path(n))?))
         })
         .collect::<Option<_>>()?;
     if changed.is_empty() {
@@ -149,65 +155,6 @@ fn new_postings(docs: &[Doc<'_>], changed: &[u32], n_shards: usize) -> Vec<Vec<P
     }
     by_shard.iter_mut().for_each(|v| v.sort_unstable());
     by_shard
-}
-
-/// Field bits of the posting list of a token as written in a shard: a token that starts
-/// with a CJK character is a character or a bigram (2), any other a word (3); the same rule
-/// as `search.js`'s and as [`super::field_bits`] on the token's key.
-fn text_field_bits(token: &str) -> u32 {
-    match token.chars().next() {
-        Some(c) if (0x4E00..=0x9FFF).contains(&(c as u32)) || is_cjk(c) => 2,
-        _ => 3,
-    }
-}
-
-/// The entries of shard file `text` (number `n`), token and encoded list, in the file's
-/// order; `None` unless it is exactly what [`shard_bytes`] writes, tokens strictly ascending.
-fn parse_shard(text: &str, n: usize) -> Option<Vec<(Cow<'_, str>, &str)>> {
-    let mut rest =
-        (text.strip_prefix(&format!("__studysiteSearch.i({n},{{"))?).strip_suffix("});\n")?;
-    let mut entries: Vec<(Cow<'_, str>, &str)> = Vec::new();
-    while !rest.is_empty() {
-        if !entries.is_empty() {
-            rest = rest.strip_prefix(',')?;
-        }
-        let (token, after) = json_string(rest)?;
-        let after = after.strip_prefix(":\"")?;
-        let end = after.find('"')?;
-        if entries.last().is_some_and(|(last, _)| *last >= token) {
-            return None;
-        }
-        entries.push((token, &after[..end]));
-        rest = &after[end + 1..];
-    }
-    Some(entries)
-}
-
-/// The JSON string at the start of `s`, decoded (borrowed when it has no escapes), and what
-/// follows it.
-fn json_string(s: &str) -> Option<(Cow<'_, str>, &str)> {
-    let bytes = s.as_bytes();
-    if bytes.first() != Some(&b'"') {
-        return None;
-    }
-    let (mut i, mut escaped) = (1, false);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => {
-                escaped = true;
-                i += 1;
-            }
-            b'"' => break,
-            _ => {}
-        }
-        i += 1;
-    }
-    let literal = s.get(..=i)?;
-    let text = match escaped {
-        true => Cow::Owned(serde_json::from_str(literal).ok()?),
-        false => Cow::Borrowed(&literal[1..i]),
-    };
-    Some((text, &s[i + 1..]))
 }
 
 /// The postings of the `changed` documents (ascending) in a shard's `entries`, sorted (token,
@@ -264,25 +211,16 @@ fn rewrite(
         }
         kept.extend(more.into_iter().flatten());
         if !kept.is_empty() {
-            out.push((token, Cow::Owned(encode(token, kept))));
+            out.push((token, Cow::Owned(encode(kept, text_field_bits(token)))));
         }
     }
     // Tokens the shard did not have.
     for (token, list) in added {
-        out.push((token, Cow::Owned(encode(token, list))));
+        out.push((token, Cow::Owned(encode(list, text_field_bits(token)))));
     }
     out.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let entries: Vec<(&str, &[u8])> = out.iter().map(|(t, d)| (*t, &d[..])).collect();
     Some(ShardFile::New(shard_bytes(n, &entries), entries.len()))
-}
-
-/// The posting list of `token` with `postings` (any order), encoded.
-fn encode(token: &str, mut postings: Vec<(u32, u8)>) -> Vec<u8> {
-    postings.sort_unstable();
-    let bits = text_field_bits(token);
-    let mut p = super::Postings::default();
-    postings.iter().for_each(|&(doc, f)| p.push(doc, f, bits));
-    p.data
 }
 
 #[cfg(test)]
@@ -291,8 +229,9 @@ mod tests {
     use std::path::Path;
     use std::sync::Mutex;
 
+    use super::super::index::SHARD_TARGET;
     use super::super::tests::site_of;
-    use super::super::{FileBytes, IndexStats, Reuse, SHARD_TARGET, write_files, write_reusing};
+    use super::super::{FileBytes, IndexStats, Reuse, write_files, write_reusing};
     use super::*;
     use crate::model::Site;
 
@@ -582,7 +521,7 @@ mod tests {
         let (first, _) = build(&before, None);
         for damage in ["__studysiteSearch.i(0,{\"一\":\"A!\"});\n", "garbage", ""] {
             for n in 0..first.state.shards.len() {
-                let path = first.dir.path().join(format!("{DIR}/i/{n}.js"));
+                let path = first.dir.path().join(shard_path(n));
                 let mut bytes = std::fs::read(&path).unwrap();
                 bytes.truncate(bytes.len() / 2);
                 bytes.extend_from_slice(damage.as_bytes());
@@ -619,11 +558,6 @@ mod tests {
             }
         }
         assert_eq!(
-            json_string(r#""a\"b\u003c"rest"#).unwrap(),
-            ("a\"b<".into(), "rest")
-        );
-        assert_eq!(json_string(r#""unterminated"#), None);
-        assert_eq!(
             parse_shard("__studysiteSearch.i(0,{\"b\":\"A\",\"a\":\"A\"});\n", 0),
             None
         );
@@ -632,11 +566,11 @@ mod tests {
     #[test]
     fn a_tokens_field_bits_follow_from_its_text_as_from_its_key() {
         let mut scratch = String::new();
-        super::super::tokenize(
+        super::super::tokens::tokenize(
             "三会一课 2018年 ｌｅｎｉｎ 々〇 ㈠ 한국어 Ωmega",
             &mut scratch,
             |t| {
-                let bits = super::super::field_bits(t.key());
+                let bits = super::super::codec::field_bits(t.key());
                 assert_eq!(text_field_bits(&t.text()), bits, "{t:?}");
             },
         );

@@ -3,7 +3,7 @@
 //! index (`coarse`). Only the tests use it: it is the specification of the ranking, written
 //! where Rust tests can pin it down.
 
-use super::{fold, is_word_char, query_tokens};
+use super::tokens::{fold, is_word_char, query_tokens};
 
 /// The exact score of one document for a query, as `search.js` computes it on the document's
 /// text (the browser's `rank`); kept here as the specification the unit tests pin down.

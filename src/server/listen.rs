@@ -59,27 +59,20 @@ pub const FILES_KEPT: u64 = 64;
 /// 256) and returns the soft limit now in force; `None` where it cannot be read.
 #[cfg(unix)]
 pub fn raise_file_limit() -> Option<u64> {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit writes one rlimit into the struct it is given.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
-        return None;
-    }
-    if lim.rlim_cur < lim.rlim_max {
-        let raised = libc::rlimit {
-            rlim_cur: lim.rlim_max,
-            rlim_max: lim.rlim_max,
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let lim = getrlimit(Resource::Nofile);
+    if lim.current.is_some() && lim.current < lim.maximum.or(Some(u64::MAX)) {
+        let raised = rustix::process::Rlimit {
+            current: lim.maximum,
+            maximum: lim.maximum,
         };
-        // SAFETY: setrlimit reads one rlimit; a refusal leaves the old limit, read below.
-        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
-            lim = raised;
+        if setrlimit(Resource::Nofile, raised).is_ok() {
+            // `None` is "unlimited".
+            return Some(lim.maximum.unwrap_or(u64::MAX));
         }
     }
-    // `rlim_t` is not `u64` on every Unix.
-    #[allow(clippy::unnecessary_cast)]
-    Some(lim.rlim_cur as u64)
+    // A refusal leaves the old limit.
+    Some(lim.current.unwrap_or(u64::MAX))
 }
 
 /// See the Unix version: elsewhere the limit is not known.

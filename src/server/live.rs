@@ -13,27 +13,13 @@ use tokio::sync::broadcast;
 
 use super::router::App;
 use super::site::Notice;
+use crate::html::escape_html;
 
 /// Where open pages listen for reloads (watch mode only).
 pub const EVENTS_PATH: &str = "/__studysite/events";
 
 /// How long an EventSource waits before reconnecting, in milliseconds.
 const RETRY: Duration = Duration::from_millis(1000);
-
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 /// The id of the error overlay's element.
 pub const OVERLAY_ID: &str = "__studysite-error";

@@ -42,6 +42,6 @@ pub mod site;
 
 pub use files::{BadPath, resolve};
 pub use listen::{ServerConfig, serve};
-pub use live::{EVENTS_PATH, Live, OVERLAY_ID, OVERLAY_TITLE, escape_html, inject};
+pub use live::{EVENTS_PATH, Live, OVERLAY_ID, OVERLAY_TITLE, inject};
 pub use router::HostNames;
 pub use site::{LiveSite, SiteFiles, content_type};

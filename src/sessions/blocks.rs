@@ -198,6 +198,21 @@ fn activity_block(
 /// "unknown unit `x`" with the closest unit keys, or the topic's units, or what keys look like.
 fn unknown_unit_message(site: &Site, key: &str) -> String {
     let want = key.trim_end_matches(".md");
+    // A unit named by its title (`原文：第一部分`, `第一部分`) or its topic's title: the key.
+    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let wanted = squeeze(want);
+    let by_title = site.units.iter().find(|u| {
+        let title = squeeze(&u.title);
+        title == wanted
+            || title.split_once('：').is_some_and(|(_, t)| t == wanted)
+            || (matches!(u.kind, Kind::Original) && squeeze(&site.topics[u.topic].title) == wanted)
+    });
+    if let Some(u) = by_title {
+        return format!(
+            "unknown unit `{key}`: units are named by folder and file, not by title; did you mean `{}`?",
+            u.key
+        );
+    }
     let mut close: Vec<(usize, &str)> = site
         .units
         .iter()

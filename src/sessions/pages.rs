@@ -125,7 +125,7 @@ pub(super) fn session_view<'a>(site: &'a Site, s: &'a Session) -> SessionView<'a
                 .collect(),
         })
         .collect();
-    let share = crate::view::percent(s.original_minutes, s.study_minutes);
+    let share = crate::view::share_percent(s.original_minutes, s.study_minutes);
     SessionView {
         slug: &s.slug,
         title: &s.title,

@@ -172,7 +172,7 @@ pub struct HomeView<'a> {
 }
 
 /// Percent with one decimal; 0 when there is nothing.
-pub fn percent(part: u32, whole: u32) -> f64 {
+pub fn share_percent(part: u32, whole: u32) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -290,7 +290,7 @@ pub fn topic_view<'a>(site: &'a Site, t: &'a Topic, with_body: bool) -> TopicVie
         toc: if with_body { &t.body.toc } else { &[] },
         minutes: t.minutes,
         original_minutes: t.original_minutes,
-        original_share: percent(t.original_minutes, t.minutes),
+        original_share: share_percent(t.original_minutes, t.minutes),
         extra: &t.extra,
         units: site.units[t.units.clone()]
             .iter()
@@ -341,7 +341,7 @@ pub fn home_view(site: &Site) -> HomeView<'_> {
             .collect(),
         minutes,
         original_minutes,
-        original_share: percent(original_minutes, minutes),
+        original_share: share_percent(original_minutes, minutes),
         unit_count: site.units.len(),
         quiz_questions: site.question_count(0..site.units.len()),
         session_count: site.sessions.len(),

@@ -17,8 +17,8 @@ const LAYERS: &[(usize, &[&str])] = &[
     (
         0,
         &[
-            "diag", "fs", "yaml", "cache", "assets", "cli", "output", "server", "store", "time",
-            "watch",
+            "diag", "fs", "html", "yaml", "cache", "assets", "cli", "output", "server", "store",
+            "time", "watch",
         ],
     ),
     (1, &["config", "content", "markdown", "templates", "import"]),
@@ -267,9 +267,13 @@ fn imports(src: &Path) -> Vec<Import> {
         let Some(from) = module_of(&rel) else {
             continue;
         };
+        // Test modules may build their fixtures through any layer: a test module in a file of
+        // its own (`#[cfg(test)] mod tests;` beside `tests.rs`) is test code whole.
+        if is_test_module_file(&file) {
+            continue;
+        }
         let text = std::fs::read_to_string(&file).unwrap();
         let code = Code::new(&text);
-        // Test modules may build their fixtures through any layer.
         let end = code
             .lines
             .windows(2)
@@ -294,6 +298,18 @@ fn imports(src: &Path) -> Vec<Import> {
         }
     }
     out
+}
+
+/// Whether `file` is `tests.rs` declared by its folder's `mod.rs` as `#[cfg(test)] mod tests;`.
+fn is_test_module_file(file: &Path) -> bool {
+    if file.file_name().is_none_or(|n| n != "tests.rs") {
+        return false;
+    }
+    let parent = std::fs::read_to_string(file.with_file_name("mod.rs")).unwrap_or_default();
+    let lines: Vec<&str> = parent.lines().map(str::trim).collect();
+    lines
+        .windows(2)
+        .any(|w| w == ["#[cfg(test)]", "mod tests;"])
 }
 
 /// Why `from` may not import `to`, or `None` when it may.

@@ -381,3 +381,103 @@ fn the_topic_quiz_and_final_test_of_a_2000_question_bank_are_small_pages_that_dr
         );
     }
 }
+
+/// Issue 24: cells as Excel shows them (a date, percent and thousands-formatted number, a
+/// number stored as text), the header of a second sheet below ten rows of notes, a leading
+/// 说明 sheet that does not name the bank, a 题型 merged over three rows, a section row
+/// skipped, `Ｔ` as true, and a sheet of questions without a header named in a warning.
+#[test]
+fn issue_24_cells_are_read_as_excel_shows_them() {
+    use rust_xlsxwriter::{ExcelDateTime, Format};
+    let mut book = Workbook::new();
+    let notes = book.add_worksheet();
+    notes.set_name("说明").unwrap();
+    notes
+        .write_string(0, 0, "本题库供学习使用，题型见第二张表。")
+        .unwrap();
+    let ws = book.add_worksheet();
+    ws.set_name("党史题库").unwrap();
+    for r in 0..10 {
+        ws.write_string(r, 0, format!("注意事项第{}条。", r + 1))
+            .unwrap();
+    }
+    let header = ["题型", "题干", "选项A", "选项B", "选项C", "答案"];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(12, c as u16, *h).unwrap();
+    }
+    ws.write_string(13, 0, "一、填空题（每题1分）").unwrap();
+    let date = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+    let thousands = Format::new().set_num_format("#,##0.0");
+    let integer = Format::new().set_num_format("#,##0");
+    let text = Format::new().set_num_format("@");
+    ws.write_string(14, 0, "填空").unwrap();
+    ws.write_string(14, 1, "中国共产党第一次全国代表大会开幕于___。")
+        .unwrap();
+    ws.write_datetime_with_format(14, 5, ExcelDateTime::from_ymd(1921, 7, 23).unwrap(), &date)
+        .unwrap();
+    ws.write_string(15, 0, "填空").unwrap();
+    ws.write_string(15, 1, "党员总数为___万名。").unwrap();
+    ws.write_number_with_format(15, 5, 9918.5, &thousands)
+        .unwrap();
+    ws.write_string(16, 0, "填空").unwrap();
+    ws.write_string(16, 1, "某村共有___户。").unwrap();
+    ws.write_number_with_format(16, 5, 12345, &integer).unwrap();
+    ws.write_string(17, 0, "填空").unwrap();
+    ws.write_string(17, 1, "档案编号是___。").unwrap();
+    ws.write_string_with_format(17, 5, "001", &text).unwrap();
+    ws.write_string(18, 0, "二、单项选择题（每题2分）").unwrap();
+    ws.merge_range(19, 0, 21, 0, "单选", &Format::new())
+        .unwrap();
+    let percent = Format::new().set_num_format("0.0%");
+    let whole_percent = Format::new().set_num_format("0%");
+    for (i, r) in (19..=21).enumerate() {
+        ws.write_string(r, 1, format!("第{}题：党费比例是多少？", i + 1))
+            .unwrap();
+        ws.write_number_with_format(r, 2, 0.005, &percent).unwrap();
+        ws.write_number_with_format(r, 3, 0.01, &whole_percent)
+            .unwrap();
+        ws.write_number_with_format(r, 4, 0.02, &whole_percent)
+            .unwrap();
+        ws.write_string(r, 5, "A").unwrap();
+    }
+    ws.write_string(22, 0, "判断").unwrap();
+    ws.write_string(22, 1, "党的一大在上海开幕。").unwrap();
+    ws.write_string(22, 5, "Ｔ").unwrap();
+    let loose = book.add_worksheet();
+    loose.set_name("补充").unwrap();
+    loose.write_string(0, 0, "单选").unwrap();
+    loose.write_string(0, 1, "没有表头的题目？").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let site = site_with_bank("tiku.xlsx", &bytes);
+    let run = site.build();
+    run.ok();
+    run.has_line(&format!(
+        "warning: content/02-tiku/tiku.xlsx: 补充!A1: the sheet `补充` has rows that look like questions (`单选`) but no header row in its first 30 rows: they are not read; add a header row ({COLUMNS_READ})"
+    ));
+    let all = quizzes_json(&site);
+    let unit = &all["quizzes"][0];
+    assert_eq!(
+        unit["title"], "党史题库",
+        "the 说明 sheet does not name the bank"
+    );
+    let questions = unit["questions"].as_array().unwrap();
+    let answers: Vec<String> = questions.iter().map(|q| q["answer"].to_string()).collect();
+    assert_eq!(
+        answers,
+        [
+            r#"[["1921年7月23日"]]"#,
+            r#"[["9,918.5"]]"#,
+            r#"[["12,345"]]"#,
+            r#"[["001"]]"#,
+            "[0]",
+            "[0]",
+            "[0]",
+            "true"
+        ]
+    );
+    for q in &questions[4..7] {
+        assert_eq!(q["type"], "single", "the merged 题型");
+        assert_eq!(q["options"], serde_json::json!(["0.5%", "1%", "2%"]));
+    }
+    assert_eq!(questions[4]["prompt"], "第1题：党费比例是多少？");
+}

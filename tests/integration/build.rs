@@ -163,7 +163,8 @@ fn minutes_must_be_positive_whole_numbers() {
         &[
             "error: content/01-a/b.md:4:10: `minutes` must be a positive whole number of minutes, got -5",
             "error: content/01-a/c.md:4:10: `minutes` must be a positive whole number of minutes, got 0",
-            "error: content/01-a/d.md:4:10: `minutes` expects a whole number",
+            // Issue 24: in plain words, with the fix.
+            "error: content/01-a/d.md:4:10: `minutes` 只写数字，如 60（不带“分钟”等单位，也不加引号）",
         ],
     );
     // All problems of one run are listed.

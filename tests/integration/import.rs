@@ -900,3 +900,538 @@ fn the_imported_seed_site_passes_the_themes_browser_checks() {
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 24: faithful import of Word — notes, text boxes, numbering as Word counts, a table of
+// contents, page furniture; the independent verbatim reference.
+
+/// The namespaces Word declares on `w:document`, `w:footnotes`, `w:hdr`….
+const WORD_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" mc:Ignorable="wps""#;
+
+/// Writes a .docx as Word does: `document.xml` with `body`, and each of `parts` (name under
+/// `word/`, its root element with Word's namespaces around `inner`).
+fn write_word(path: &Path, body: &str, parts: &[(&str, &str, &str)]) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut put = |name: &str, text: &str| {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    };
+    let decl = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#;
+    put(
+        "[Content_Types].xml",
+        &format!(
+            r#"{decl}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#
+        ),
+    );
+    put(
+        "_rels/.rels",
+        &format!(
+            r#"{decl}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#
+        ),
+    );
+    let mut rels = format!(
+        r#"{decl}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+    );
+    for (i, (name, _, _)) in parts.iter().enumerate() {
+        let kind = name
+            .trim_end_matches(".xml")
+            .trim_end_matches(char::is_numeric);
+        rels.push_str(&format!(
+            r#"<Relationship Id="rIdP{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" Target="{name}"/>"#
+        ));
+    }
+    rels.push_str("</Relationships>");
+    put("word/_rels/document.xml.rels", &rels);
+    for (name, root, inner) in parts {
+        put(
+            &format!("word/{name}"),
+            &format!("{decl}\n<w:{root} {WORD_NS}>{inner}</w:{root}>"),
+        );
+    }
+    put(
+        "word/document.xml",
+        &format!("{decl}\n<w:document {WORD_NS}><w:body>{body}<w:sectPr/></w:body></w:document>"),
+    );
+    zip.finish().unwrap();
+}
+
+/// A run that refers to footnote or endnote `id`, as Word writes it.
+fn note_ref(kind: &str, id: u32) -> String {
+    let style = if kind == "footnote" {
+        "FootnoteReference"
+    } else {
+        "EndnoteReference"
+    };
+    format!(
+        r#"<w:r><w:rPr><w:rStyle w:val="{style}"/></w:rPr><w:{kind}Reference w:id="{id}"/></w:r>"#
+    )
+}
+
+/// `footnotes.xml` / `endnotes.xml` inner XML: Word's two separators, then each note.
+fn notes_xml(kind: &str, notes: &[(u32, &str)]) -> String {
+    let mut s = format!(
+        r#"<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}><w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{kind}>"#
+    );
+    let mark = if kind == "footnote" {
+        "footnoteRef"
+    } else {
+        "endnoteRef"
+    };
+    for (id, text) in notes {
+        s.push_str(&format!(
+            r#"<w:{kind} w:id="{id}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:{mark}/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>{}</w:p></w:{kind}>"#,
+            run(text, false)
+        ));
+    }
+    s
+}
+
+/// A text box as Word 2010+ writes it: the drawing (`wps`) as the choice, the same text again
+/// in VML as the fallback.
+fn text_box(paras: &[&str]) -> String {
+    let content: String = paras.iter().map(|p| para(&run(p, false))).collect();
+    format!(
+        r##"<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:docPr id="2" name="文本框 2"/><a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape type="#_x0000_t202"><v:textbox><w:txbxContent>{content}</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"##
+    )
+}
+
+/// Compares the unit `content/<unit>` of `site` with the golden file
+/// `fixtures/import/word/expected/<doc>/<unit>` (written instead with `STUDYSITE_BLESS=1`).
+#[track_caller]
+fn golden_unit(site: &Path, unit: &str, doc: &str) {
+    let actual = read(site, &format!("content/{unit}"));
+    let path = crate::support::fixtures()
+        .join("import/word/expected")
+        .join(doc)
+        .join(unit);
+    if std::env::var_os("STUDYSITE_BLESS").is_some_and(|v| v != "0") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (bless with STUDYSITE_BLESS=1)", path.display()));
+    assert_eq!(actual, expected, "{}", path.display());
+}
+
+fn read(site: &Path, rel: &str) -> String {
+    std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Every `id="…"` of every built page, each once per page.
+#[track_caller]
+fn no_duplicate_ids(public: &Path) {
+    for e in walkdir::WalkDir::new(public).into_iter().flatten() {
+        if e.path().extension().is_some_and(|x| x == "html") {
+            let html = std::fs::read_to_string(e.path()).unwrap();
+            let mut seen = std::collections::HashSet::new();
+            for part in html.split(" id=\"").skip(1) {
+                let id = part.split('"').next().unwrap();
+                assert!(seen.insert(id), "{}: id `{id}` twice", e.path().display());
+            }
+        }
+    }
+}
+
+#[test]
+fn issue_24_word_notes_text_boxes_and_page_furniture_arrive_or_are_named() {
+    let dir = TempSite::empty();
+    let body = [
+        para(&run("关于示例学习的通知", true)),
+        para(&run("第一，总体要求", true)),
+        para(&format!(
+            "{}{}{}",
+            run("坚持原原本本学习原文", false),
+            note_ref("footnote", 1),
+            run("，做到学深悟透。", false)
+        )),
+        para(&format!(
+            "{}{}",
+            text_box(&["重点提示：", "学习以原文为准。"]),
+            run("要结合实际学习。", false)
+        )),
+        para(&run("第二，主要任务", true)),
+        format!(
+            r#"<w:p><w:commentRangeStart w:id="0"/>{}<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>{}{}{}</w:p>"#,
+            run("一是认真学习原文。", false),
+            run("检查学习效果", false),
+            note_ref("endnote", 1),
+            run("。", false)
+        ),
+        r#"<w:p><w:r><w:object><v:shape id="_x0000_i1025"/><o:OLEObject Type="Embed" ProgID="Excel.Sheet.12" ShapeID="_x0000_i1025"/></w:object></w:r></w:p>"#.to_string(),
+    ]
+    .concat();
+    write_word(
+        &dir.path().join("通知.docx"),
+        &body,
+        &[
+            (
+                "footnotes.xml",
+                "footnotes",
+                &notes_xml("footnote", &[(1, "原文以正式文本为准。")]),
+            ),
+            (
+                "endnotes.xml",
+                "endnotes",
+                &notes_xml("endnote", &[(1, "检查办法另行通知。")]),
+            ),
+            ("header1.xml", "hdr", &para(&run("示例单位文件", false))),
+            (
+                "footer1.xml",
+                "ftr",
+                &para(&format!(
+                    r#"{}<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>{}"#,
+                    run("第 ", false),
+                    run(" 页", false)
+                )),
+            ),
+            (
+                "comments.xml",
+                "comments",
+                &format!(
+                    r#"<w:comment w:id="0" w:author="王某"><w:p>{}</w:p></w:comment>"#,
+                    run("请核对原文。", false)
+                ),
+            ),
+        ],
+    );
+    let r = run_in(dir.path(), &["import", "通知.docx", "--into", "site"]);
+    r.ok();
+    stderr_is(
+        &r,
+        "warning: 通知.docx, paragraph 8: an embedded object (OLE) is not imported; if it holds text the site needs, put that text into the document as text\n\
+         warning: 通知.docx: the page headers and footers (页眉、页脚) are not imported: `示例单位文件`, `第 1 页`\n\
+         warning: 通知.docx: 1 comment (批注) is not imported: `请核对原文。`\n\
+         imported 通知.docx into site: 2 topics, 3 units, 97 characters (read as Word)\n\
+         next: studysite serve --watch --root site   (or studysite build --root site); add explanations, discussions and quizzes beside the original units\n",
+    );
+    let site = dir.path().join("site");
+    assert_eq!(
+        read(&site, "content/01-zongti/yuanwen.md"),
+        "---\ntitle: \"原文：总体要求\"\nweight: 1\nkind: original\nsource: \"第一\"\n---\n\
+         **第一，总体要求**\n\n\
+         坚持原原本本学习原文[^1]，做到学深悟透。\n\n\
+         要结合实际学习。\n\n\
+         > 重点提示：\n>\n> 学习以原文为准。\n\n\
+         [^1]: 原文以正式文本为准。\n\n"
+    );
+    assert_eq!(
+        read(&site, "content/02-zhuyao/yuanwen.md"),
+        "---\ntitle: \"原文：主要任务\"\nweight: 1\nkind: original\nsource: \"第二\"\n---\n\
+         **第二，主要任务**\n\n\
+         ## 一是认真学习原文。 {#task-1}\n\n\
+         检查学习效果[^2]。\n\n\
+         [^2]: 检查办法另行通知。\n\n"
+    );
+    run_in(dir.path(), &["build", "--root", "site"]).ok();
+    let html = read(&site, "public/01-zongti/yuanwen.html");
+    assert!(
+        html.contains("原文以正式文本为准。") && html.contains("footnote-backref"),
+        "the note and its back link: {html}"
+    );
+    assert!(html.contains("<blockquote>"), "{html}");
+    no_duplicate_ids(&site.join("public"));
+}
+
+/// Numbering as Word counts: a list restarted in each part (`w:startOverride`), another num of
+/// the same list continuing it, chapters numbered by their paragraph style, `%1.%2`, `w:suff`;
+/// a table of contents (a `TOC` field in `toc 1` paragraphs) left out with a note.
+#[test]
+fn issue_24_word_numbering_restarts_styles_levels_and_a_toc() {
+    let dir = TempSite::empty();
+    let numbering = r#"<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%1）"/><w:suff w:val="nothing"/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="ListItem2"/><w:lvlText w:val="%1.%2"/><w:suff w:val="space"/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="4"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:pStyle w:val="1"/><w:lvlText w:val="第%1章"/><w:suff w:val="space"/></w:lvl></w:abstractNum>
+<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
+<w:num w:numId="3"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
+<w:num w:numId="4"><w:abstractNumId w:val="4"/></w:num>
+<w:num w:numId="5"><w:abstractNumId w:val="2"/></w:num>
+<w:num w:numId="6"><w:abstractNumId w:val="1"/></w:num>"#;
+    let styles = r#"<w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/><w:pPr><w:numPr><w:numId w:val="4"/></w:numPr><w:outlineLvl w:val="0"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="TOC1"><w:name w:val="toc 1"/></w:style>
+<w:style w:type="paragraph" w:styleId="ListItem2"><w:name w:val="List Item 2"/><w:pPr><w:numPr><w:numId w:val="5"/></w:numPr></w:pPr></w:style>"#;
+    let styled = |style: &str, text: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{}</w:p>"#,
+            run(text, false)
+        )
+    };
+    let item = |num: u32, ilvl: u32, text: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num}"/></w:numPr></w:pPr>{}</w:p>"#,
+            run(text, false)
+        )
+    };
+    let toc_line = |text: &str, page: &str| {
+        format!(
+            r#"<w:hyperlink w:anchor="_Toc1"><w:r><w:t>{text}</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>{page}</w:t></w:r></w:hyperlink>"#
+        )
+    };
+    let body = [
+        para(&run("示例学习规定", true)),
+        para(&run("目录", false)),
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \o "1-3" \h \z \u </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>{}</w:p>"#,
+            toc_line("第一章 总则", "1")
+        ),
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>{}</w:p>"#,
+            toc_line("第二章 组织", "2")
+        ),
+        r#"<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#.to_string(),
+        styled("1", "总则"),
+        item(2, 0, "坚持依法学习。"),
+        item(2, 0, "坚持学用结合。"),
+        styled("1", "组织"),
+        item(3, 0, "成立学习小组。"),
+        item(3, 0, "明确学习责任。"),
+        item(6, 0, "加强督促检查。"),
+        item(5, 0, "学习安排"),
+        item(5, 1, "集中学习"),
+        item(5, 1, "个人自学"),
+        styled("ListItem2", "交流研讨"),
+        styled("1", "附则"),
+        para(&run("本规定自印发之日起施行。", false)),
+    ]
+    .concat();
+    write_word(
+        &dir.path().join("规定.docx"),
+        &body,
+        &[
+            ("numbering.xml", "numbering", numbering),
+            ("styles.xml", "styles", styles),
+        ],
+    );
+    let r = run_in(dir.path(), &["import", "规定.docx", "--into", "site"]);
+    r.ok();
+    stderr_is(
+        &r,
+        "note: 规定.docx, paragraph 3: the table of contents (目录, 2 lines) is not imported: the site's topics take its place\n\
+         imported 规定.docx into site: 3 topics, 4 units, 112 characters (read as Word)\n\
+         next: studysite serve --watch --root site   (or studysite build --root site); add explanations, discussions and quizzes beside the original units\n",
+    );
+    let site = dir.path().join("site");
+    assert_eq!(
+        topic_titles(&site),
+        ["第一章　总则", "第二章　组织", "第三章　附则"]
+    );
+    assert_eq!(
+        read(&site, "content/01-zongze/yuanwen.md"),
+        "---\ntitle: \"原文：总则\"\nweight: 1\nkind: original\nsource: \"第一章\"\n---\n\
+         **第一章 总则**\n\n\
+         ## （一）坚持依法学习。 {#task-1}\n\n\
+         ## （二）坚持学用结合。 {#task-2}\n\n"
+    );
+    assert_eq!(
+        read(&site, "content/02-zuzhi/yuanwen.md"),
+        "---\ntitle: \"原文：组织\"\nweight: 1\nkind: original\nsource: \"第二章\"\n---\n\
+         **第二章 组织**\n\n\
+         ## （一）成立学习小组。 {#task-1}\n\n\
+         ## （二）明确学习责任。 {#task-2}\n\n\
+         ## （三）加强督促检查。 {#task-3}\n\n\
+         ## 1\\. 学习安排 {#task-4}\n\n\
+         1\\.1 集中学习\n\n\
+         1\\.2 个人自学\n\n\
+         1\\.3 交流研讨\n\n"
+    );
+    assert_eq!(
+        read(&site, "content/01-zongze/yinyan.md"),
+        "---\ntitle: \"原文：引言\"\nweight: 0\nkind: original\nsource: \"引言\"\n---\n\
+         **示例学习规定**\n\n**目录**\n\n"
+    );
+}
+
+/// Real files: footnotes as pandoc writes them (`pandoc-notes.md` → `pandoc-notes.docx`, pandoc
+/// 2.17), and a footnote, an endnote, a text frame, lists restarted per part, a header and a
+/// footer as LibreOffice writes them (`lo-box.fodt` → `lo-box.docx`, LibreOffice 7.4,
+/// `soffice --headless --convert-to docx`). Both made for these tests.
+#[test]
+fn issue_24_word_files_made_by_pandoc_and_libreoffice() {
+    let dir = TempSite::empty();
+    let word = crate::support::fixtures().join("import/word");
+    for f in ["pandoc-notes.docx", "lo-box.docx"] {
+        std::fs::copy(word.join(f), dir.path().join(f)).unwrap();
+    }
+    let r = run_in(dir.path(), &["import", "pandoc-notes.docx", "--into", "p"]);
+    r.ok().has_line(
+        "imported pandoc-notes.docx into p: 2 topics, 3 units, 121 characters (read as Word)",
+    );
+    let p = dir.path().join("p");
+    for unit in ["01-zongti/yuanwen.md", "02-zhuyao/yuanwen.md"] {
+        golden_unit(&p, unit, "pandoc-notes");
+    }
+
+    let r = run_in(dir.path(), &["import", "lo-box.docx", "--into", "lo"]);
+    r.ok();
+    stderr_is(
+        &r,
+        "warning: lo-box.docx: the page headers and footers (页眉、页脚) are not imported: `示例单位学习材料`, `内部资料`\n\
+         imported lo-box.docx into lo: 2 topics, 3 units, 128 characters (read as Word)\n\
+         next: studysite serve --watch --root lo   (or studysite build --root lo); add explanations, discussions and quizzes beside the original units\n",
+    );
+    let lo = dir.path().join("lo");
+    for unit in ["01-zongti/yuanwen.md", "02-zhuyao/yuanwen.md"] {
+        golden_unit(&lo, unit, "lo-box");
+    }
+    run_in(dir.path(), &["build", "--root", "lo"]).ok();
+    no_duplicate_ids(&lo.join("public"));
+}
+
+/// A law in 编 (written for this test, in the shape of 刑法 and 民法典): 章 numbers restart in
+/// each 编, 分编 and 节 inside, `第X条之一` articles, an unnumbered 附则.
+const LAW_IN_BIAN: &str = "示例协会管理法\n\
+第一编　总则\n\
+第一章　基本规定\n\
+第一条　为了规范示例协会的管理，制定本法。\n\
+第二条　示例协会应当遵守本法。\n\
+第二章　成立\n\
+第三条　成立示例协会，应当经过登记。\n\
+第三条之一　登记机关应当公开登记事项。\n\
+第二编　组织\n\
+第一分编　一般规定\n\
+第一章　会员\n\
+第一节　会员资格\n\
+第四条　会员应当遵守章程。\n\
+第二节　会员权利\n\
+第五条　会员享有下列权利：\n\
+（一）选举权；\n\
+（二）监督权。\n\
+第二分编　特别规定\n\
+第二章　理事会\n\
+第六条　理事会对会员大会负责。\n\
+第六条之一　理事会每年至少召开一次会议。\n\
+第六条之二　理事会会议应当制作记录。\n\
+附　　则\n\
+第七条　本法自公布之日起施行。\n";
+
+#[test]
+fn issue_24_a_law_in_bian_has_a_topic_per_bian_every_chapter_and_article_anchored_once() {
+    let dir = TempSite::empty();
+    std::fs::write(dir.path().join("law.txt"), LAW_IN_BIAN).unwrap();
+    // The same law as Markdown: `#` title, `##` 编, `###` 章.
+    let md: String = LAW_IN_BIAN
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let hashes = if i == 0 {
+                "# "
+            } else if l.contains('编') && l.starts_with('第') && !l.contains("分编") {
+                "## "
+            } else if l.starts_with('第') && l.contains('章') {
+                "### "
+            } else {
+                ""
+            };
+            format!("{hashes}{l}\n\n")
+        })
+        .collect();
+    std::fs::write(dir.path().join("law.md"), md).unwrap();
+    let r = run_in(dir.path(), &["import", "law.txt", "--into", "law"]);
+    r.ok();
+    stderr_is(
+        &r,
+        "imported law.txt into law: 3 topics, 4 units, 243 characters (read as UTF-8)\n\
+         next: studysite serve --watch --root law   (or studysite build --root law); add explanations, discussions and quizzes beside the original units\n",
+    );
+    let site = dir.path().join("law");
+    assert_eq!(
+        topic_titles(&site),
+        ["第一编　总则", "第二编　组织", "附　　则"]
+    );
+    assert_eq!(
+        read(&site, "content/01-zongze/yuanwen.md"),
+        "---\ntitle: \"原文：总则\"\nweight: 1\nkind: original\nsource: \"第一编\"\n---\n\
+         **第一编　总则**\n\n\
+         ## 第一章　基本规定 {#chapter-1}\n\n\
+         ### 第一条 {#article-1}\n\n为了规范示例协会的管理，制定本法。\n\n\
+         ### 第二条 {#article-2}\n\n示例协会应当遵守本法。\n\n\
+         ## 第二章　成立 {#chapter-2}\n\n\
+         ### 第三条 {#article-3}\n\n成立示例协会，应当经过登记。\n\n\
+         ### 第三条之一 {#article-3-1}\n\n登记机关应当公开登记事项。\n\n"
+    );
+    assert_eq!(
+        read(&site, "content/02-zuzhi/yuanwen.md"),
+        "---\ntitle: \"原文：组织\"\nweight: 1\nkind: original\nsource: \"第二编\"\n---\n\
+         **第二编　组织**\n\n\
+         ## 第一分编　一般规定 {#subpart-1}\n\n\
+         ## 第一章　会员 {#chapter-1}\n\n\
+         ### 第一节　会员资格 {#section-1}\n\n\
+         #### 第四条 {#article-4}\n\n会员应当遵守章程。\n\n\
+         ### 第二节　会员权利 {#section-2}\n\n\
+         #### 第五条 {#article-5}\n\n会员享有下列权利：\n\n（一）选举权；\n\n（二）监督权。\n\n\
+         ## 第二分编　特别规定 {#subpart-2}\n\n\
+         ## 第二章　理事会 {#chapter-2}\n\n\
+         ### 第六条 {#article-6}\n\n理事会对会员大会负责。\n\n\
+         ### 第六条之一 {#article-6-1}\n\n理事会每年至少召开一次会议。\n\n\
+         ### 第六条之二 {#article-6-2}\n\n理事会会议应当制作记录。\n\n"
+    );
+    assert_eq!(
+        read(&site, "content/03-fuze/yuanwen.md"),
+        "---\ntitle: \"原文：附　　则\"\nweight: 1\nkind: original\nsource: \"附　　则\"\n---\n\
+         **附　　则**\n\n\
+         ## 第七条 {#article-7}\n\n本法自公布之日起施行。\n\n"
+    );
+    assert_eq!(original_text(&site), no_whitespace(LAW_IN_BIAN));
+    run_in(dir.path(), &["build", "--root", "law"]).ok();
+    no_duplicate_ids(&site.join("public"));
+
+    // Markdown headings are read as headings: the same topics and units.
+    let r = run_in(dir.path(), &["import", "law.md", "--into", "law-md"]);
+    r.ok()
+        .has_line("imported law.md into law-md: 3 topics, 4 units, 243 characters (read as UTF-8)");
+    assert_eq!(
+        snapshot(&dir.path().join("law-md/content")),
+        snapshot(&site.join("content"))
+    );
+}
+
+/// Without 编 lines, a chapter numbered at or below the one before is kept as text, with a
+/// warning (it was silent).
+#[test]
+fn issue_24_a_chapter_numbered_backwards_is_a_warning() {
+    let dir = TempSite::empty();
+    std::fs::write(
+        dir.path().join("law.txt"),
+        "示例法\n第一章　总则\n第一条　甲。\n第二章　组织\n第二条　乙。\n第一章　一般规定\n第三条　丙。\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["import", "law.txt", "--into", "law"]);
+    r.ok().has_line("warning: law.txt:6: `第一章` is numbered at or below the chapter before it (第二章) and is kept as text: if the law has 编, is a `第X编` line missing?");
+}
+
+/// A law as pandoc writes it from Markdown: the title in Heading 1, the chapters in Heading 2.
+/// The heading levels are a hint: the title is the title, and every `第X章` is a topic.
+#[test]
+fn issue_24_a_law_with_its_title_in_heading_1_and_chapters_in_heading_2() {
+    let dir = TempSite::empty();
+    let styles = r#"<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/></w:style>"#;
+    let h = |style: &str, text: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{}</w:p>"#,
+            run(text, false)
+        )
+    };
+    let body = [
+        h("Heading1", "示例章程"),
+        h("Heading2", "第一章　总纲"),
+        para(&run("第一条　本章程适用于示例协会。", false)),
+        h("Heading2", "第二章　会员"),
+        para(&run("第二条　会员应当遵守本章程。", false)),
+    ]
+    .concat();
+    write_word(
+        &dir.path().join("章程.docx"),
+        &body,
+        &[("styles.xml", "styles", styles)],
+    );
+    run_in(dir.path(), &["import", "章程.docx", "--into", "site"]).ok();
+    let site = dir.path().join("site");
+    assert_eq!(topic_titles(&site), ["第一章　总纲", "第二章　会员"]);
+    assert_eq!(
+        read(&site, "content/01-zonggang/yinyan.md"),
+        "---\ntitle: \"原文：引言\"\nweight: 0\nkind: original\nsource: \"引言\"\n---\n**示例章程**\n\n"
+    );
+}

@@ -4,9 +4,14 @@
 //!
 //! One module per feature.
 
+// A failed unwrap is a failed test: helpers outside `#[test]` functions unwrap too (the
+// `unwrap_used` lint of Cargo.toml is for the program).
+#![allow(clippy::unwrap_used)]
+
 mod aloud;
 mod architecture;
 mod bank;
+mod bench_corpus;
 mod browser;
 mod build;
 mod collect;

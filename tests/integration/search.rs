@@ -658,7 +658,7 @@ fn measure_shipped_site() {
 }
 
 /// Builds the 10,000-unit corpus (`STUDYSITE_CORPUS`, default /tmp/corpus10k, generated with
-/// `../shared/bench/gen_corpus.py` from the repository root when missing) and measures its
+/// `benches/gen_corpus.py` when missing) and measures its
 /// search:
 /// `cargo test --release --test integration search::measure_10k_corpus -- --ignored --nocapture`
 #[test]
@@ -668,10 +668,8 @@ fn measure_10k_corpus() {
         std::env::var("STUDYSITE_CORPUS").unwrap_or_else(|_| "/tmp/corpus10k".into()),
     );
     if !corpus.join("site.yaml").exists() {
-        let script = std::env::var("STUDYSITE_GEN_CORPUS").map_or_else(
-            |_| repo_root().join("../shared/bench/gen_corpus.py"),
-            PathBuf::from,
-        );
+        let script = std::env::var("STUDYSITE_GEN_CORPUS")
+            .map_or_else(|_| repo_root().join("benches/gen_corpus.py"), PathBuf::from);
         let status = std::process::Command::new("python3")
             .arg(script)
             .args(["10000", "studysite"])

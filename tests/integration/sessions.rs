@@ -681,3 +681,41 @@ fn session_pages_may_not_collide() {
         .fails(1)
         .has_line("error: content/sessions/ban-print.md: this session's page `sessions/ban-print.html` is also a page of `content/sessions/ban.md`: rename one of the files");
 }
+
+/// Issue 24: the commonest YAML mistakes of a session (and of front matter) in plain words,
+/// with the fix, at the line that has the mistake; a unit named by its title gets its key.
+#[test]
+fn issue_24_yaml_mistakes_are_put_in_plain_words_at_their_line() {
+    let site = base();
+    let session = |name: &str, blocks: &str| {
+        site.write(
+            &format!("content/sessions/{name}.md"),
+            &format!("---\ntitle: 班\ndate: 2026-12-01\nblocks:\n{blocks}---\n"),
+        );
+    };
+    session("tab", "  - unit: 01-a/yuanwen\n\tminutes: 30\n");
+    session("minutes", "  - unit: 01-a/yuanwen\n    minutes: 60分钟\n");
+    session("indent", "  - unit: 01-a/yuanwen\n   minutes: 30\n");
+    session("title", "  - unit: 原文：第一部分\n");
+    site.write(
+        "content/sessions/colon.md",
+        "---\ntitle: 班\ndate：2026-12-01\nblocks:\n  - unit: 01-a/yuanwen\n---\n",
+    );
+    site.write(
+        "content/sessions/value.md",
+        "---\ntitle: 学习: 原文\ndate: 2026-12-01\nblocks:\n  - unit: 01-a/yuanwen\n---\n",
+    );
+    site.write(
+        "content/01-a/note.md",
+        "---\ntitle: 说明\nkind：explanation\n---\n正文。\n",
+    );
+    let run = site.run(&["check"]);
+    run.fails(1)
+        .has_line("error: content/sessions/tab.md:6:1: 这一行用 Tab 缩进了：用空格缩进，不要用 Tab")
+        .has_line("error: content/sessions/minutes.md:6:14: `minutes` 只写数字，如 60（不带“分钟”等单位，也不加引号）")
+        .has_line("error: content/sessions/indent.md:6:1: 这一行的缩进和上面同一层的行没有对齐：同一层的键、同一列表的 `- ` 要用同样多的空格缩进，对照上一行改这一行前面的空格")
+        .has_line("error: content/sessions/title.md:5:11: unknown unit `原文：第一部分`: units are named by folder and file, not by title; did you mean `01-a/yuanwen`?")
+        .has_line("error: content/sessions/colon.md:3:5: `date` 后面是中文全角冒号 `：`：冒号要用英文半角 `:`，后面空一格，如 `date: …`")
+        .has_line("error: content/sessions/value.md:2:8: `title` 的值里有英文冒号加空格 `: `，会被读成又一个键：把整个值放进英文引号，如 title: \"学习: 原文\"")
+        .has_line("error: content/01-a/note.md:3:5: `kind` 后面是中文全角冒号 `：`：冒号要用英文半角 `:`，后面空一格，如 `kind: …`");
+}

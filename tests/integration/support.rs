@@ -100,7 +100,15 @@ impl TempSite {
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
+    // What a build leaves beside the sources (its cache, its output) is not copied: a stray
+    // build in a fixture folder must not change what another test starts from.
+    let left_by_a_build = |e: &walkdir::DirEntry| {
+        e.depth() == 1 && matches!(e.file_name().to_str(), Some(".studysite" | "public"))
+    };
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_entry(|e| !left_by_a_build(e))
+    {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
         let dest = to.join(rel);
