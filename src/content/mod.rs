@@ -23,10 +23,10 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::fs::{EntryKind, ReadTextError, decode_text, is_ignored_name};
 
 pub use bank::{BankCell, BankRow, BankSource, CellPos};
-pub use workbook::{SessionBook, SheetSource};
 pub use schema::{
     BlockSource, Kind, QuestionSource, SessionFrontMatter, TopicFrontMatter, UnitFrontMatter,
 };
+pub use workbook::{SessionBook, SheetSource};
 
 /// The folder below `content/` that holds training sessions, not a topic.
 pub const SESSIONS_DIR: &str = "sessions";

@@ -151,8 +151,14 @@ mod tests {
         let plans = plan_books(
             &mut md,
             vec![
-                (PathBuf::from("content/sessions/a.日程.csv"), "a.日程".into()),
-                (PathBuf::from("content/sessions/a.名册.csv"), "a.名册".into()),
+                (
+                    PathBuf::from("content/sessions/a.日程.csv"),
+                    "a.日程".into(),
+                ),
+                (
+                    PathBuf::from("content/sessions/a.名册.csv"),
+                    "a.名册".into(),
+                ),
                 (PathBuf::from("content/sessions/r.xlsx"), "r".into()),
             ],
         );

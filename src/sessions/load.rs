@@ -82,7 +82,10 @@ pub(super) fn named_roster(
 ) -> Vec<crate::model::Learner> {
     let want = name.value.trim();
     let want = want.strip_prefix("content/sessions/").unwrap_or(want);
-    match books.iter().find(|b| b.file_names.iter().any(|f| f == want)) {
+    match books
+        .iter()
+        .find(|b| b.file_names.iter().any(|f| f == want))
+    {
         Some(book) if super::roster::has_roster(book) => super::roster::read_roster(book, diags),
         found => {
             let known: Vec<String> = books

@@ -15,7 +15,15 @@ const PHONE: usize = 4;
 
 const COLUMNS: [&[&str]; 5] = [
     &["姓名", "名字", "学员", "name"],
-    &["支部", "党支部", "所在支部", "单位", "工作单位", "所在单位", "branch"],
+    &[
+        "支部",
+        "党支部",
+        "所在支部",
+        "单位",
+        "工作单位",
+        "所在单位",
+        "branch",
+    ],
     &["编号", "学号", "工号", "number"],
     &["职务", "职位", "role"],
     &["手机", "手机号", "手机号码", "电话", "联系电话", "phone"],
@@ -48,8 +56,7 @@ pub(super) fn read_roster(book: &SessionBook, diags: &mut Diagnostics) -> Vec<Le
     let mut seen: Vec<(String, String)> = Vec::new();
     for row in &t.rows {
         let Some(name) = t.cell(row, NAME) else {
-            let first = row.iter().find(|c| !c.text.is_empty()).unwrap_or(&row[0]);
-            diags.push(t.error(first, "this row of the roster has no 姓名"));
+            diags.push(t.row_error(row, NAME, "this row of the roster has no 姓名"));
             continue;
         };
         let at = super::sheet::cell_name(&name.pos);

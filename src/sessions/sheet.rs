@@ -73,6 +73,19 @@ impl Table<'_> {
         cell.pos.place(Diagnostic::error(&self.sheet.path, message))
     }
 
+    /// An error about `row` at its cell under wanted column `w` (which is empty), or at its
+    /// first cell with text when the sheet has no such column.
+    pub fn row_error(&self, row: &[BankCell], w: usize, message: impl Into<String>) -> Diagnostic {
+        let cell = self.columns[w]
+            .and_then(|i| row.get(i))
+            .or_else(|| row.iter().find(|c| !c.text.is_empty()))
+            .or(row.first());
+        match cell {
+            Some(c) => self.error(c, message),
+            None => self.sheet_error(message),
+        }
+    }
+
     /// An error at the first cell of the header row (about the sheet as a whole).
     pub fn sheet_error(&self, message: impl Into<String>) -> Diagnostic {
         match self.header.first() {

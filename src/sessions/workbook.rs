@@ -74,12 +74,21 @@ pub(super) fn load_book(
         .iter()
         .filter_map(|r| read_row(site, &t, r, diags))
         .collect();
+    // A row with a wrong cell is left out (reported): the figures would be wrong, so the
+    // one-third rule is then not judged.
+    let complete = rows.len() == t.rows.len();
     let days = split_days(&t, &rows, settings.start_time, diags);
     let roster = match &settings.roster {
         Some(name) => super::load::named_roster(book, name, books, diags),
         None => read_roster(book, diags),
     };
-    Some(assemble(site, book, &t, settings, days, roster, diags))
+    let parts = Parts {
+        settings,
+        days,
+        roster,
+        complete,
+    };
+    Some(assemble(site, book, &t, parts, diags))
 }
 
 /// What the `.md` beside the workbook gives.
@@ -131,7 +140,10 @@ fn companion_settings(book: &SessionBook, diags: &mut Diagnostics) -> Settings {
         if t.is_none() {
             diags.push(file.error_at(
                 v.referenced,
-                format!("`start_time` must be a time written HH:MM, e.g. \"08:30\"; got `{}`", v.value),
+                format!(
+                    "`start_time` must be a time written HH:MM, e.g. \"08:30\"; got `{}`",
+                    v.value
+                ),
             ));
         }
         t
@@ -182,10 +194,16 @@ struct Row {
 fn read_row(site: &Site, t: &Table<'_>, r: &[BankCell], diags: &mut Diagnostics) -> Option<Row> {
     let mut ok = true;
     let date = match t.cell(r, DATE) {
-        Some(c) => match parse_sheet_date(&c.text) {
+        Some(c) => match cell_date(c) {
             Some(d) => Some((d, c.clone())),
             None => {
-                diags.push(t.error(c, format!("日期 must be a date, e.g. 2026-12-08 or 2026年12月8日; got `{}`", c.text)));
+                diags.push(t.error(
+                    c,
+                    format!(
+                        "日期 must be a date, e.g. 2026-12-08 or 2026年12月8日; got `{}`",
+                        c.text
+                    ),
+                ));
                 ok = false;
                 None
             }
@@ -193,7 +211,7 @@ fn read_row(site: &Site, t: &Table<'_>, r: &[BankCell], diags: &mut Diagnostics)
         None => None,
     };
     let span = match t.cell(r, TIME) {
-        Some(c) => match parse_span(&c.text) {
+        Some(c) => match cell_span(c) {
             Some(s) => Some(s),
             None => {
                 diags.push(t.error(c, format!("时间 must be a start time such as 08:30, or start–end such as 08:30–09:10; got `{}`", c.text)));
@@ -204,15 +222,24 @@ fn read_row(site: &Site, t: &Table<'_>, r: &[BankCell], diags: &mut Diagnostics)
         None => None,
     };
     let Some(content) = t.cell(r, CONTENT) else {
-        let first = r.iter().find(|c| !c.text.is_empty()).unwrap_or(&r[0]);
-        diags.push(t.error(first, "this row of 日程 has no 内容: name a unit (its title or `topic/unit`) or an activity"));
+        diags.push(t.row_error(
+            r,
+            CONTENT,
+            "this row of 日程 has no 内容: name a unit (its title or `topic/unit`) or an activity",
+        ));
         return None;
     };
     let kind = match t.cell(r, KIND) {
         Some(c) => match BlockKind::parse(&c.text) {
             Some(k) => Some(k),
             None => {
-                diags.push(t.error(c, format!("unknown 形式 `{}`; use 原文, 解读, 研讨, 实践, 其他 or 休息", c.text)));
+                diags.push(t.error(
+                    c,
+                    format!(
+                        "unknown 形式 `{}`; use 原文, 解读, 研讨, 实践, 其他 or 休息",
+                        c.text
+                    ),
+                ));
                 ok = false;
                 None
             }
@@ -220,7 +247,8 @@ fn read_row(site: &Site, t: &Table<'_>, r: &[BankCell], diags: &mut Diagnostics)
         None => None,
     };
     let minutes = read_minutes(t, r, span, diags, &mut ok);
-    let unit = find_unit(site, t, content, kind, diags, &mut ok);
+    let kind_given = t.cell(r, KIND).is_some();
+    let unit = find_unit(site, t, content, (kind, kind_given), diags, &mut ok);
     if !ok {
         return None;
     }
@@ -245,7 +273,11 @@ fn read_minutes(
     let Some(c) = t.cell(r, MINUTES) else {
         return from_span;
     };
-    let given = c.text.parse::<u32>().ok().filter(|m| (1..=MAX_ROW_MINUTES).contains(m));
+    let given = c
+        .text
+        .parse::<u32>()
+        .ok()
+        .filter(|m| (1..=MAX_ROW_MINUTES).contains(m));
     let Some(m) = given else {
         let digits: String = c.text.chars().take_while(char::is_ascii_digit).collect();
         let hint = if digits.is_empty() {
@@ -255,13 +287,19 @@ fn read_minutes(
         };
         diags.push(t.error(
             c,
-            format!("时长（分钟） must be a whole number of minutes, e.g. 45; got `{}`{hint}", c.text),
+            format!(
+                "时长（分钟） must be a whole number of minutes, e.g. 45; got `{}`{hint}",
+                c.text
+            ),
         ));
         *ok = false;
         return None;
     };
     if let Some(s) = from_span.filter(|s| *s != m) {
-        diags.push(t.error(c, format!("时长 is {m} minutes, but 时间 gives {s}: correct one of them")));
+        diags.push(t.error(
+            c,
+            format!("时长 is {m} minutes, but 时间 gives {s}: correct one of them"),
+        ));
         *ok = false;
     }
     Some(m)
@@ -273,7 +311,7 @@ fn find_unit<'s>(
     site: &'s Site,
     t: &Table<'_>,
     content: &BankCell,
-    kind: Option<BlockKind>,
+    (kind, kind_given): (Option<BlockKind>, bool),
     diags: &mut Diagnostics,
     ok: &mut bool,
 ) -> Option<&'s crate::model::Unit> {
@@ -281,13 +319,23 @@ fn find_unit<'s>(
     if let Some(u) = site.unit_by_key(text.trim_end_matches(".md")) {
         return Some(u);
     }
-    let same: Vec<&crate::model::Unit> = site.units.iter().filter(|u| u.title.trim() == text).collect();
+    let same: Vec<&crate::model::Unit> = site
+        .units
+        .iter()
+        .filter(|u| u.title.trim() == text)
+        .collect();
     match same.as_slice() {
         [u] => return Some(u),
         [] => {}
         many => {
             let keys: Vec<String> = many.iter().map(|u| format!("`{}`", u.key)).collect();
-            diags.push(t.error(content, format!("several units are titled `{text}` ({}): write the one meant as `topic/unit`", keys.join(", "))));
+            diags.push(t.error(
+                content,
+                format!(
+                    "several units are titled `{text}` ({}): write the one meant as `topic/unit`",
+                    keys.join(", ")
+                ),
+            ));
             *ok = false;
             return None;
         }
@@ -295,15 +343,20 @@ fn find_unit<'s>(
     let could_be_unit = matches!(kind, None | Some(BlockKind::Original));
     let close = close_titles(site, text);
     if could_be_unit && (!close.is_empty() || text.contains('/')) {
-        let list: Vec<String> = close.iter().map(|u| format!("`{}` ({})", u.title, u.key)).collect();
+        let list: Vec<String> = close
+            .iter()
+            .map(|u| format!("`{}` ({})", u.title, u.key))
+            .collect();
         let mut msg = format!("no unit is titled `{text}`");
         if !list.is_empty() {
             msg.push_str(&format!("; did you mean {}?", list.join(", ")));
         }
-        msg.push_str(" For an activity that is not a unit, give its 形式 (解读, 研讨, 实践, 其他 or 休息)");
+        msg.push_str(
+            " For an activity that is not a unit, give its 形式 (解读, 研讨, 实践, 其他 or 休息)",
+        );
         diags.push(t.error(content, msg));
         *ok = false;
-    } else if kind.is_none() {
+    } else if !kind_given {
         diags.push(t.error(content, format!("`{text}` is not the title of a unit: for an activity, give its 形式 (原文, 解读, 研讨, 实践, 其他 or 休息) and 时长")));
         *ok = false;
     }
@@ -322,7 +375,10 @@ fn make_block(
 ) -> Option<Block> {
     let kind = match (unit, kind) {
         (Some(_), Some(BlockKind::Break)) => {
-            diags.push(t.error(content, "a unit cannot be 休息: give the break a row of its own"));
+            diags.push(t.error(
+                content,
+                "a unit cannot be 休息: give the break a row of its own",
+            ));
             return None;
         }
         (_, Some(k)) => k,
@@ -330,12 +386,20 @@ fn make_block(
         (None, None) => return None,
     };
     let Some(minutes) = minutes.or(unit.map(|u| u.minutes)) else {
-        diags.push(t.error(content, format!("the activity `{}` needs 时长（分钟） (or 时间 as start–end)", content.text)));
+        diags.push(t.error(
+            content,
+            format!(
+                "the activity `{}` needs 时长（分钟） (or 时间 as start–end)",
+                content.text
+            ),
+        ));
         return None;
     };
     let text = |w: usize| t.cell(r, w).map(|c| c.text.clone());
     Some(Block {
-        title: unit.map(|u| u.title.clone()).unwrap_or_else(|| content.text.clone()),
+        title: unit
+            .map(|u| u.title.clone())
+            .unwrap_or_else(|| content.text.clone()),
         kind,
         minutes,
         unit: unit.map(|u| u.index),
@@ -389,12 +453,24 @@ fn split_days(
         }
         let Some(day) = days.last_mut() else { continue };
         let mut block = row.block.clone();
-        let begin = row.start.or(day.blocks.last().and_then(|b| b.end)).or(day.start_time);
+        let begin = row
+            .start
+            .or(day.blocks.last().and_then(|b| b.end))
+            .or(day.start_time);
         block.start = begin;
         block.end = begin.map(|b| b + block.minutes);
         day.blocks.push(block);
     }
     days
+}
+
+/// What a session is made of besides its timetable's sheet.
+struct Parts {
+    settings: Settings,
+    days: Vec<Day>,
+    roster: Vec<crate::model::session::Learner>,
+    /// Every row of 日程 was read.
+    complete: bool,
 }
 
 /// The session from its parts, with the minutes and the one-third rule (reported at the
@@ -403,11 +479,15 @@ fn assemble(
     site: &Site,
     book: &SessionBook,
     t: &Table<'_>,
-    settings: Settings,
-    days: Vec<Day>,
-    roster: Vec<crate::model::session::Learner>,
+    parts: Parts,
     diags: &mut Diagnostics,
 ) -> Session {
+    let Parts {
+        settings,
+        days,
+        roster,
+        complete,
+    } = parts;
     let (mut study, mut original, mut breaks) = (0, 0, 0);
     for b in days.iter().flat_map(|d| &d.blocks) {
         match b.kind {
@@ -418,8 +498,10 @@ fn assemble(
     }
     let rules = &site.config.rules;
     let rule = evaluate(original, study, rules.min_original_share);
-    if days.iter().all(|d| d.blocks.is_empty()) {
+    if t.rows.is_empty() {
         diags.push(t.sheet_error("the 日程 sheet has no rows below its header"));
+    } else if !complete {
+        // Reported row by row.
     } else if study == 0 {
         diags.push(t.sheet_error("the session has no study time: every row is 休息"));
     } else if !rule.meets {
@@ -428,7 +510,10 @@ fn assemble(
             RuleLevel::Error => t.sheet_error(message),
             RuleLevel::Warn => {
                 let d = t.sheet_error(message);
-                Diagnostic { severity: crate::diag::Severity::Warning, ..d }
+                Diagnostic {
+                    severity: crate::diag::Severity::Warning,
+                    ..d
+                }
             }
         });
     }
@@ -452,6 +537,23 @@ fn assemble(
     }
 }
 
+/// A 日期 cell's date: a date cell's value whatever its format shows (`12月8日`, `12/8/26`),
+/// else its text read by [`parse_sheet_date`].
+fn cell_date(c: &BankCell) -> Option<CivilDate> {
+    match c.when {
+        Some([y, m, d, _, _]) if y > 0 => CivilDate::parse(&format!("{y:04}-{m:02}-{d:02}")),
+        _ => parse_sheet_date(&c.text),
+    }
+}
+
+/// A 时间 cell's start (and end): a time cell's value, else its text read by [`parse_span`].
+fn cell_span(c: &BankCell) -> Option<(u32, Option<u32>)> {
+    match c.when {
+        Some([_, _, _, h, m]) => Some((h * 60 + m, None)),
+        None => parse_span(&c.text),
+    }
+}
+
 /// A date as a spreadsheet shows it: `2026-12-08`, `2026/12/8`, `2026.12.8`, `2026年12月8日`
 /// (a weekday after it, `（星期二）`, is ignored), or a date cell (read as `2026-12-08`).
 pub(super) fn parse_sheet_date(s: &str) -> Option<CivilDate> {
@@ -462,7 +564,8 @@ pub(super) fn parse_sheet_date(s: &str) -> Option<CivilDate> {
     let [y, m, d] = parts.as_slice() else {
         return None;
     };
-    let ok = |p: &str, n: usize| !p.is_empty() && p.len() <= n && p.bytes().all(|c| c.is_ascii_digit());
+    let ok =
+        |p: &str, n: usize| !p.is_empty() && p.len() <= n && p.bytes().all(|c| c.is_ascii_digit());
     if y.len() != 4 || !ok(y, 4) || !ok(m, 2) || !ok(d, 2) {
         return None;
     }
@@ -502,7 +605,13 @@ mod tests {
     #[test]
     fn dates_as_spreadsheets_show_them() {
         let want = CivilDate::parse("2026-12-08");
-        for s in ["2026-12-08", "2026/12/8", "2026.12.08", "2026年12月8日", "2026年12月8日（星期二）"] {
+        for s in [
+            "2026-12-08",
+            "2026/12/8",
+            "2026.12.08",
+            "2026年12月8日",
+            "2026年12月8日（星期二）",
+        ] {
             assert_eq!(parse_sheet_date(s), want, "{s}");
         }
         for s in ["12月8日", "2026-13-01", "2026年2月30日", "明天", ""] {

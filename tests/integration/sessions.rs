@@ -210,7 +210,7 @@ fn every_problem_of_a_session_file_is_reported_with_its_line() {
         .has_line("error: content/sessions/bad.md:16:5: the activity `结业` needs `kind:` (original, explanation, discussion, practice, other or break)")
         .has_line("error: content/sessions/empty.md:3:7: `date` must be a date written YYYY-MM-DD, e.g. 2026-12-08; got `2026-02-30`")
         .has_line("error: content/sessions/empty.md:4:1: the session has no blocks: list its units (`- unit: <topic>/<unit>`) and activities (`- title: …`, `kind: …`, `minutes: …`) under `blocks:`")
-        .has_line("error: content/sessions/keys.md:4:1: unknown key `colour`; allowed keys: title, audience, date, start, end, place, start_time, blocks, extra");
+        .has_line("error: content/sessions/keys.md:4:1: unknown key `colour`; allowed keys: title, audience, date, start, end, place, start_time, blocks, roster, extra");
     assert!(
         run.stderr.contains("10 errors, 0 warnings"),
         "{}",
@@ -398,7 +398,10 @@ fn shipped_sessions_load_and_meet_the_rule() {
         .iter()
         .map(|s| s["slug"].as_str().unwrap())
         .collect();
-    assert_eq!(slugs, ["cunshuji-yiri", "zhibushuji-liangri"]);
+    assert_eq!(
+        slugs,
+        ["cunshuji-yiri", "zhibushuji-liangri", "dangyuan-liangri"]
+    );
     for s in sessions {
         let blocks: Vec<&serde_json::Value> = s["days"]
             .as_array()
