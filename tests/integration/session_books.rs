@@ -315,3 +315,101 @@ fn bad_cells_are_reported_at_their_sheet_and_cell() {
         run.stderr
     );
 }
+
+/// The same checks as a session file: the one-third rule (at the sheet's first cell, with the
+/// figures), and dates that go back.
+#[test]
+fn the_rule_and_the_dates_are_checked_as_for_a_session_file() {
+    let site = TempSite::fixture("sessions/base");
+    let below = vec![
+        header(),
+        vec![S("2026-12-08"), S("08:30"), S("01-a/yuanwen"), E, E, E, E],
+        vec![E, E, S("分组研讨"), S("研讨"), N(70.0), E, E],
+    ];
+    site.write_bytes("content/sessions/below.xlsx", &workbook(&[("日程", below)]));
+    let back = vec![
+        header(),
+        vec![S("2026/12/9"), S("08:30"), S("01-a/yuanwen"), E, E, E, E],
+        vec![S("2026.12.8"), S("08:30"), S("02-b/yuanwen"), E, E, E, E],
+    ];
+    site.write_bytes("content/sessions/back.xlsx", &workbook(&[("日程", back)]));
+    let run = site.run(&["check"]);
+    run.fails(1)
+        .has_line("error: content/sessions/below.xlsx: 日程!A1: the original-text share is 30.0 % (30 of 100 study minutes), below the minimum of 33.3 %: add 5 minutes of original text to meet it")
+        .has_line("error: content/sessions/back.xlsx: 日程!A3: 日期 2026-12-08 is before the day above (2026-12-09): the rows of 日程 go in time order");
+    assert!(
+        run.stderr.contains("2 errors, 0 warnings"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A roster workbook of its own, named by `roster:` in two session files; a name that is not
+/// there is reported at its line with the rosters there are.
+#[test]
+fn a_roster_workbook_is_shared_by_sessions_that_name_it() {
+    let site = TempSite::fixture("sessions/base");
+    site.write_bytes(
+        "content/sessions/名册.xlsx",
+        &workbook(&[("名册", good_roster())]),
+    );
+    let session = |title: &str, date: &str, roster: &str| {
+        format!(
+            "---\ntitle: {title}\ndate: {date}\nroster: {roster}\nblocks:\n  - unit: 01-a/yuanwen\n---\n"
+        )
+    };
+    site.write(
+        "content/sessions/a.md",
+        &session("甲班", "2026-12-08", "名册.xlsx"),
+    );
+    site.write(
+        "content/sessions/b.md",
+        &session("乙班", "2026-12-09", "名册.xlsx"),
+    );
+    site.build().ok();
+    for slug in ["a", "b"] {
+        let html = site.read(&format!("public/sessions/{slug}.html"));
+        assert!(html.contains("data-roster=\"2\">2 人</dd>"), "{html}");
+    }
+    assert!(
+        !site.path().join("public/sessions/名册.html").exists(),
+        "a roster alone is not a session"
+    );
+    site.write(
+        "content/sessions/b.md",
+        &session("乙班", "2026-12-09", "花名册.xlsx"),
+    );
+    site.run(&["check"]).fails(1).has_line(
+        "error: content/sessions/b.md:4:9: `roster`: there is no workbook `花名册.xlsx` in content/sessions/; the rosters there: `名册.xlsx`",
+    );
+}
+
+/// A CSV file per sheet (`ban.日程.csv`, `ban.名册.csv`), as Excel saves one sheet: messages
+/// at line and column.
+#[test]
+fn a_session_may_be_a_csv_file_per_sheet() {
+    let site = TempSite::fixture("sessions/base");
+    site.write(
+        "content/sessions/ban.日程.csv",
+        "日期,时间,内容,形式,时长（分钟）\n2026-12-08,08:30,原文：第一部分,,\n,,解读：第一部分,,\n",
+    );
+    site.write(
+        "content/sessions/ban.名册.csv",
+        "姓名,单位,手机\n张三,第一支部,13812345678\n李四,第二支部,\n",
+    );
+    site.write("content/sessions/ban.md", COMPANION);
+    site.build().ok();
+    let html = site.read("public/sessions/ban.html");
+    assert!(html.contains("data-roster=\"2\">2 人</dd>"), "{html}");
+    assert!(
+        html.contains("data-start=\"09:00\" data-end=\"09:20\""),
+        "{html}"
+    );
+    site.write(
+        "content/sessions/ban.日程.csv",
+        "日期,时间,内容,形式,时长（分钟）\n2026-12-08,08:30,原文：第一部分,,半小时\n",
+    );
+    site.run(&["check"]).fails(1).has_line(
+        "error: content/sessions/ban.日程.csv:2:27: 时长（分钟） must be a whole number of minutes, e.g. 45; got `半小时`",
+    );
+}
