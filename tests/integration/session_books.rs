@@ -9,6 +9,7 @@
 //! original, 40) and `02-b/yantao` (研讨：第二部分, discussion, 30).
 
 use std::path::Path;
+use std::process::Command;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
@@ -159,6 +160,28 @@ fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
 /// A day's date and its rows' (start, end) clock times.
 type DayTimes = (Option<String>, Vec<(String, String)>);
 
+/// The days of a session page's timetable.
+fn timetable(html: &str) -> Vec<DayTimes> {
+    let attr = |text: &str, name: &str| -> Vec<String> {
+        text.split(&format!("{name}=\""))
+            .skip(1)
+            .map(|v| v.split('"').next().unwrap().to_string())
+            .collect()
+    };
+    html.split("<section class=\"timetable-day\"")
+        .skip(1)
+        .map(|day| {
+            let day = day.split("</section>").next().unwrap();
+            let head = day.split('>').next().unwrap();
+            let date = attr(head, "data-date").into_iter().next();
+            let times = attr(day, "data-start")
+                .into_iter()
+                .zip(attr(day, "data-end"));
+            (date, times.collect())
+        })
+        .collect()
+}
+
 #[test]
 fn a_workbook_session_builds_with_its_dates_times_and_minutes() {
     let site = TempSite::fixture("sessions/base");
@@ -181,28 +204,7 @@ fn a_workbook_session_builds_with_its_dates_times_and_minutes() {
         (Some(150), Some(70))
     );
     let html = site.read("public/sessions/ban.html");
-    let days: Vec<DayTimes> = html
-        .split("<section class=\"timetable-day\"")
-        .skip(1)
-        .map(|day| {
-            let day = day.split("</section>").next().unwrap();
-            let head = day.split('>').next().unwrap();
-            let attr = |text: &str, name: &str| -> Vec<String> {
-                text.split(&format!("{name}=\""))
-                    .skip(1)
-                    .map(|v| v.split('"').next().unwrap().to_string())
-                    .collect()
-            };
-            let date = attr(head, "data-date").into_iter().next();
-            (
-                date,
-                attr(day, "data-start")
-                    .into_iter()
-                    .zip(attr(day, "data-end"))
-                    .collect(),
-            )
-        })
-        .collect();
+    let days = timetable(&html);
     let span = |a: &str, b: &str| (a.to_string(), b.to_string());
     assert_eq!(
         days,
@@ -412,4 +414,64 @@ fn a_session_may_be_a_csv_file_per_sheet() {
     site.run(&["check"]).fails(1).has_line(
         "error: content/sessions/ban.日程.csv:2:27: 时长（分钟） must be a whole number of minutes, e.g. 45; got `半小时`",
     );
+}
+
+/// Converts `csv` (UTF-8) to `ext` with LibreOffice, which makes its cells as Calc does (a
+/// date cell of `2026-12-08`, a time cell of `08:30`); `None` when LibreOffice with Calc is
+/// not installed.
+fn soffice_convert(csv: &str, ext: &str) -> Option<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("日程.csv");
+    std::fs::write(&src, csv).unwrap();
+    let profile = format!(
+        "-env:UserInstallation=file://{}/profile",
+        dir.path().display()
+    );
+    let out = Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--infilter=CSV:44,34,76,1"])
+        .args(["--convert-to", ext, "--outdir"])
+        .arg(dir.path().join("out"))
+        .arg(&src)
+        .output()
+        .ok()?;
+    let made = std::fs::read(dir.path().join("out").join(format!("日程.{ext}")));
+    if made.is_err() {
+        eprintln!(
+            "soffice could not convert to {ext} (is Calc installed?): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    made.ok()
+}
+
+/// A timetable saved by LibreOffice Calc, as `.xlsx` and as `.ods`: its date and time cells
+/// are read by value.
+#[test]
+fn a_timetable_saved_by_libreoffice_is_read() {
+    let csv = "日期,时间,内容,形式,时长（分钟）\n2026-12-08,08:30,原文：第一部分,,\n,,解读：第一部分,,\n2026-12-09,14:00,原文：第二部分,,\n";
+    let (Some(xlsx), Some(ods)) = (soffice_convert(csv, "xlsx"), soffice_convert(csv, "ods"))
+    else {
+        eprintln!("skipped: LibreOffice (soffice with Calc) is not installed");
+        return;
+    };
+    let site = TempSite::fixture("sessions/base");
+    site.write_bytes("content/sessions/lo-xlsx.xlsx", &xlsx);
+    site.write_bytes("content/sessions/lo-ods.ods", &ods);
+    site.build().ok();
+    for slug in ["lo-xlsx", "lo-ods"] {
+        let html = site.read(&format!("public/sessions/{slug}.html"));
+        let times: Vec<DayTimes> = timetable(&html);
+        let span = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            times,
+            [
+                (
+                    Some("2026-12-08".to_string()),
+                    vec![span("08:30", "09:00"), span("09:00", "09:20")]
+                ),
+                (Some("2026-12-09".to_string()), vec![span("14:00", "14:40")]),
+            ],
+            "{slug}"
+        );
+    }
 }
