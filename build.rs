@@ -7,6 +7,10 @@
 //! from (`src/`, the default theme, `Cargo.toml`, `Cargo.lock`) and of the compiler and the
 //! features, which the build cache uses to tell packs written by another build of studysite
 //! (`src/cache.rs`).
+//!
+//! And sets `cfg(no_browser)` when no Chromium is found (outside CI): the browser tests carry
+//! `#[cfg_attr(no_browser, ignore = …)]`, so where they cannot run `cargo test` reports them as
+//! ignored, never as passed. Under `CI=true` the flag is never set: a missing browser fails them.
 
 use std::path::{Path, PathBuf};
 
@@ -64,7 +68,28 @@ fn build_id(manifest: &Path, theme_files: &[PathBuf], theme: &Path) -> u64 {
     hash
 }
 
+/// Chromium as the browser tests look it up (`tests/integration/browser.rs`): `$CHROME` when
+/// set, else `/usr/bin/chromium`, else `chromium` on `PATH`.
+fn browser_found() -> bool {
+    if let Some(p) = std::env::var_os("CHROME") {
+        return Path::new(&p).exists();
+    }
+    Path::new("/usr/bin/chromium").exists()
+        || std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join("chromium").exists()))
+}
+
 fn main() {
+    println!("cargo:rustc-check-cfg=cfg(no_browser)");
+    println!("cargo:rerun-if-env-changed=CHROME");
+    println!("cargo:rerun-if-env-changed=CI");
+    // Installing Chromium changes /usr/bin (a folder is checked file by file).
+    if Path::new("/usr/bin").is_dir() {
+        println!("cargo:rerun-if-changed=/usr/bin");
+    }
+    if std::env::var("CI").as_deref() != Ok("true") && !browser_found() {
+        println!("cargo:rustc-cfg=no_browser");
+    }
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let theme = manifest.join("themes").join("default");
     println!("cargo:rerun-if-changed={}", theme.display());

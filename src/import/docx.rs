@@ -911,50 +911,54 @@ impl<'z> Body<'z> {
                 };
                 self.boxes.push((saved, Vec::new()));
             }
-            "fldChar" => match attr(e, "fldCharType").as_deref() {
-                Some("begin") => self.fields.push(Field {
-                    instr: String::new(),
-                    toc: false,
-                }),
-                Some("separate") => {
-                    if let Some(f) = self.fields.last_mut() {
-                        f.toc = is_toc(&f.instr);
-                    }
-                    if self.fields.iter().any(|f| f.toc)
-                        && let Some(p) = &mut self.para
-                    {
-                        p.toc = true;
-                    }
-                }
-                Some("end") => {
-                    self.fields.pop();
-                }
-                _ => {}
-            },
-            "fldSimple" => {
-                if attr(e, "instr").is_some_and(|i| is_toc(&i))
-                    && let Some(p) = &mut self.para
-                {
-                    p.toc = true;
-                }
+            "fldChar" => self.field_char(attr(e, "fldCharType").as_deref()),
+            "fldSimple" if attr(e, "instr").is_some_and(|i| is_toc(&i)) => self.mark_toc(),
+            "docPartGallery" if attr(e, "val").is_some_and(|v| v.contains("Table of Contents")) => {
+                self.mark_toc()
             }
-            "docPartGallery" => {
-                if attr(e, "val").is_some_and(|v| v.contains("Table of Contents"))
-                    && let Some(p) = &mut self.para
-                {
-                    p.toc = true;
-                }
-            }
-            _ => {
-                if let Some((_, what)) = NOT_READ.iter().find(|(n, _)| *n == name) {
-                    let at = self.paragraphs + 1;
-                    if !self.not_read.iter().any(|(p, w)| *p == at && w == what) {
-                        self.not_read.push((at, what));
-                    }
-                }
-            }
+            _ => self.note_not_read(name),
         }
         Ok(())
+    }
+
+    /// An element that carries text and is not read (an embedded object, a chart): named in a
+    /// warning with the paragraph it is in, once.
+    fn note_not_read(&mut self, name: &str) {
+        if let Some((_, what)) = NOT_READ.iter().find(|(n, _)| *n == name) {
+            let at = self.paragraphs + 1;
+            if !self.not_read.iter().any(|(p, w)| *p == at && w == what) {
+                self.not_read.push((at, what));
+            }
+        }
+    }
+
+    /// The open paragraph belongs to a table of contents.
+    fn mark_toc(&mut self) {
+        if let Some(p) = &mut self.para {
+            p.toc = true;
+        }
+    }
+
+    /// A `w:fldChar` of type `kind`: a field begins, its instruction ends, or it ends.
+    fn field_char(&mut self, kind: Option<&str>) {
+        match kind {
+            Some("begin") => self.fields.push(Field {
+                instr: String::new(),
+                toc: false,
+            }),
+            Some("separate") => {
+                if let Some(f) = self.fields.last_mut() {
+                    f.toc = is_toc(&f.instr);
+                }
+                if self.fields.iter().any(|f| f.toc) {
+                    self.mark_toc();
+                }
+            }
+            Some("end") => {
+                self.fields.pop();
+            }
+            _ => {}
+        }
     }
 
     /// `w:footnoteReference` / `w:endnoteReference`: the note's mark in the text, the note

@@ -155,14 +155,7 @@ impl Reference {
         toc_styles: &HashSet<String>,
     ) -> Result<()> {
         let mut reader = Reader::from_str(xml);
-        // Open paragraphs: (slot in `self.paras`, text, in a table of contents).
-        let mut open: Vec<(usize, String, bool)> = Vec::new();
-        let mut in_t = false;
-        let mut count = 0;
-        let mut choice_read: Vec<bool> = Vec::new();
-        // Fields open: is each a table of contents (known after its instruction)?
-        let mut fields: Vec<(String, bool)> = Vec::new();
-        let mut instr = false;
+        let mut st = PartState::default();
         let first = self.paras.len();
         loop {
             let ev = reader
@@ -172,113 +165,62 @@ impl Reference {
             match ev {
                 Event::Start(e) | Event::Empty(e) => {
                     let qname = e.name();
-                    let name = qname.as_ref();
-                    match name {
+                    match qname.as_ref() {
                         "w:del" | "w:moveFrom" if !empty => {
                             reader.read_to_end(e.name())?;
                         }
                         "w:footnote" | "w:endnote" if !empty => {
-                            let separator = e
-                                .attributes()
-                                .flatten()
-                                .any(|a| a.key.as_ref() == "w:type" && a.value != "normal");
-                            if separator {
+                            if value(&e, "w:type").is_some_and(|t| t != "normal") {
                                 reader.read_to_end(e.name())?;
                             }
                         }
-                        "mc:AlternateContent" if !empty => choice_read.push(false),
+                        "mc:AlternateContent" if !empty => st.choice_read.push(false),
                         "mc:Choice" | "mc:Fallback" if !empty => {
-                            if choice_read.last().copied().unwrap_or(false) {
+                            if st.choice_read.last().copied().unwrap_or(false) {
                                 reader.read_to_end(e.name())?;
-                            } else if let Some(c) = choice_read.last_mut() {
+                            } else if let Some(c) = st.choice_read.last_mut() {
                                 *c = true;
                             }
                         }
                         "w:p" if !empty => {
-                            count += 1;
+                            st.count += 1;
                             self.paras.push(RefPara {
                                 part,
-                                index: count,
+                                index: st.count,
                                 text: String::new(),
                             });
-                            let toc = fields.iter().any(|f| f.1);
-                            open.push((self.paras.len() - 1, String::new(), toc));
+                            let toc = st.in_toc_field();
+                            st.open.push((self.paras.len() - 1, String::new(), toc));
                         }
                         "w:pStyle" => {
-                            let style = e
-                                .attributes()
-                                .flatten()
-                                .find(|a| a.key.as_ref() == "w:val")
-                                .map(|a| a.value.to_string());
-                            if style.is_some_and(|s| toc_styles.contains(&s))
-                                && let Some(p) = open.last_mut()
-                            {
-                                p.2 = true;
+                            let style = value(&e, "w:val");
+                            if style.is_some_and(|s| toc_styles.contains(&s)) {
+                                st.mark_toc();
                             }
                         }
-                        "w:t" if !empty => in_t = true,
-                        "w:instrText" if !empty => instr = true,
-                        "w:fldChar" => {
-                            let kind = e
-                                .attributes()
-                                .flatten()
-                                .find(|a| a.key.as_ref() == "w:fldCharType")
-                                .map(|a| a.value.to_string());
-                            match kind.as_deref() {
-                                Some("begin") => fields.push((String::new(), false)),
-                                Some("separate") => {
-                                    if let Some(f) = fields.last_mut() {
-                                        f.1 = f.0.split_whitespace().next() == Some("TOC");
-                                    }
-                                    if fields.iter().any(|f| f.1)
-                                        && let Some(p) = open.last_mut()
-                                    {
-                                        p.2 = true;
-                                    }
-                                }
-                                Some("end") => {
-                                    fields.pop();
-                                }
-                                _ => {}
-                            }
-                        }
-                        "w:fldSimple" | "w:docPartGallery" => {
-                            let toc = e.attributes().flatten().any(|a| {
-                                let v = &a.value;
-                                (a.key.as_ref() == "w:instr"
-                                    && v.split_whitespace().next() == Some("TOC"))
-                                    || (a.key.as_ref() == "w:val"
-                                        && v.contains("Table of Contents"))
-                            });
-                            if toc && let Some(p) = open.last_mut() {
-                                p.2 = true;
-                            }
-                        }
+                        "w:t" if !empty => st.in_t = true,
+                        "w:instrText" if !empty => st.instr = true,
+                        "w:fldChar" => st.field_char(value(&e, "w:fldCharType").as_deref()),
+                        "w:fldSimple" | "w:docPartGallery" if names_a_toc(&e) => st.mark_toc(),
                         _ => {}
                     }
                 }
                 Event::End(e) => match e.name().as_ref() {
-                    "w:t" => in_t = false,
-                    "w:instrText" => instr = false,
+                    "w:t" => st.in_t = false,
+                    "w:instrText" => st.instr = false,
                     "mc:AlternateContent" => {
-                        choice_read.pop();
+                        st.choice_read.pop();
                     }
                     "w:p" => {
-                        if let Some((slot, text, toc)) = open.pop() {
+                        if let Some((slot, text, toc)) = st.open.pop() {
                             self.paras[slot].text = if toc { String::new() } else { text };
                         }
                     }
                     _ => {}
                 },
-                Event::Text(t) => {
-                    if in_t && let Some(p) = open.last_mut() {
-                        p.1.extend(t.chars().filter(|c| !c.is_whitespace()));
-                    } else if instr && let Some(f) = fields.last_mut() {
-                        f.0.push_str(&t);
-                    }
-                }
-                Event::GeneralRef(r) if in_t => {
-                    if let Some(p) = open.last_mut() {
+                Event::Text(t) => st.text(&t),
+                Event::GeneralRef(r) if st.in_t => {
+                    if let Some(p) = st.open.last_mut() {
                         if let Ok(Some(c)) = r.resolve_char_ref() {
                             p.1.push(c);
                         } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&r) {
@@ -290,6 +232,12 @@ impl Reference {
                 _ => {}
             }
         }
+        self.keep_paragraphs_with_text(first);
+        Ok(())
+    }
+
+    /// Drops the paragraphs from `first` on that hold no text, keeping the others in order.
+    fn keep_paragraphs_with_text(&mut self, first: usize) {
         let mut k = first;
         for i in first..self.paras.len() {
             if !self.paras[i].text.is_empty() {
@@ -298,7 +246,6 @@ impl Reference {
             }
         }
         self.paras.truncate(k);
-        Ok(())
     }
 
     /// Characters in the reference (whitespace aside).
@@ -380,6 +327,83 @@ fn toc_styles(xml: &str) -> HashSet<String> {
         }
     }
     out
+}
+
+/// Where [`Reference::read_part`] is in one part.
+#[derive(Default)]
+struct PartState {
+    /// Open paragraphs: (slot in `paras`, text, in a table of contents).
+    open: Vec<(usize, String, bool)>,
+    /// Inside a `w:t`; inside a `w:instrText`.
+    in_t: bool,
+    instr: bool,
+    /// Paragraphs of the part so far.
+    count: usize,
+    /// For each open `mc:AlternateContent`: has one of its copies been read?
+    choice_read: Vec<bool>,
+    /// Fields open: (instruction, is a table of contents — known after the instruction).
+    fields: Vec<(String, bool)>,
+}
+
+impl PartState {
+    fn in_toc_field(&self) -> bool {
+        self.fields.iter().any(|f| f.1)
+    }
+
+    /// The open paragraph belongs to a table of contents.
+    fn mark_toc(&mut self) {
+        if let Some(p) = self.open.last_mut() {
+            p.2 = true;
+        }
+    }
+
+    /// A `w:fldChar` of type `kind`: a field begins, its instruction ends, or it ends.
+    fn field_char(&mut self, kind: Option<&str>) {
+        match kind {
+            Some("begin") => self.fields.push((String::new(), false)),
+            Some("separate") => {
+                if let Some(f) = self.fields.last_mut() {
+                    f.1 = f.0.split_whitespace().next() == Some("TOC");
+                }
+                if self.in_toc_field() {
+                    self.mark_toc();
+                }
+            }
+            Some("end") => {
+                self.fields.pop();
+            }
+            _ => {}
+        }
+    }
+
+    /// Text: a run's (whitespace aside) or a field instruction's.
+    fn text(&mut self, t: &str) {
+        if self.in_t
+            && let Some(p) = self.open.last_mut()
+        {
+            p.1.extend(t.chars().filter(|c| !c.is_whitespace()));
+        } else if self.instr
+            && let Some(f) = self.fields.last_mut()
+        {
+            f.0.push_str(t);
+        }
+    }
+}
+
+/// The value of attribute `key` (as written, prefix included) of an element.
+fn value(e: &quick_xml::events::BytesStart, key: &str) -> Option<String> {
+    (e.attributes().flatten())
+        .find(|a| a.key.as_ref() == key)
+        .map(|a| a.value.to_string())
+}
+
+/// A simple field or a building-block gallery that is a table of contents.
+fn names_a_toc(e: &quick_xml::events::BytesStart) -> bool {
+    e.attributes().flatten().any(|a| {
+        let v = &a.value;
+        (a.key.as_ref() == "w:instr" && v.split_whitespace().next() == Some("TOC"))
+            || (a.key.as_ref() == "w:val" && v.contains("Table of Contents"))
+    })
 }
 
 #[cfg(test)]

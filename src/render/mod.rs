@@ -89,6 +89,10 @@ pub fn render_with(
         t_quiz: &t_quiz,
         t_aloud: &t_aloud,
         nav: &nav,
+        links: view::SiteLinks {
+            final_quiz: site.question_count(0..site.units.len()) > 0,
+            sessions: !site.sessions.is_empty(),
+        },
     };
     let shared = Shared::new(theme, &keys, opts)?;
     let nav_views: Vec<view::NavUnit> = site.units.iter().map(view::nav_unit).collect();

@@ -171,7 +171,8 @@ fn topic_print_spec<'a>(site: &'a Site, ti: usize, path: &'a str) -> PageSpec<'a
             path: &t.path,
         }],
         keys: PageKeys::Print {
-            topic: view::topic_view(site, t, false),
+            // With its introduction, printed before the first unit.
+            topic: view::topic_view(site, t, true),
             print_units: units,
         },
     }

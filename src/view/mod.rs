@@ -11,6 +11,7 @@
 //! | `current_path` | this page's path from the site root, e.g. `01-xuexi/yuanwen.html` |
 //! | `page_kind` | `index`, `topic`, `unit`, `404`, or a feature page's kind |
 //! | `nav` | every topic: `title`, `path`, `minutes`, `unit_count` |
+//! | `links` | which site-wide pages exist, for the menu: `final_quiz` (`quiz.html`), `sessions` (`sessions/index.html`) |
 //! | `nav_units_html` | the current topic's units (a window of them in very large topics) as side-navigation entries, already HTML: each unit's `nav_unit.html` (keys `u`: `title`, `path`, `kind`, `minutes`; `current`; `root`; and [`SharedKeys`]'s), rendered once per build and reused by every page that lists it |
 //! | `nav_units_more` | whether `nav_units_html` is only a window of the topic's units |
 //! | `breadcrumbs` | `title`, `path` from the home page down to the parent of this page |
@@ -83,6 +84,16 @@ pub struct SharedKeys<'a> {
     pub t_quiz: &'a BTreeMap<String, String>,
     pub t_aloud: &'a BTreeMap<String, String>,
     pub nav: &'a [NavTopic<'a>],
+    pub links: SiteLinks,
+}
+
+/// Which site-wide pages exist besides the topics, for the menu's links (学习进度 always).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SiteLinks {
+    /// `quiz.html` (综合测试): some unit has questions.
+    pub final_quiz: bool,
+    /// `sessions/index.html` (培训班次): the site has training sessions.
+    pub sessions: bool,
 }
 
 /// The strings of `t` whose keys start with one of `prefixes`, in key order.

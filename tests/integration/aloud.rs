@@ -8,7 +8,7 @@
 //! This module has its own Chromium (the speed is kept in localStorage, which other modules'
 //! tests must not see), used by one test at a time.
 
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::MutexGuard;
 use std::time::Duration;
 
 use headless_chrome::Browser;
@@ -16,24 +16,18 @@ use serde_json::Value;
 
 use crate::browser::{Page, file_url, shipped_site};
 use crate::support::TempSite;
+use crate::support::WAIT;
 
-const WAIT: Duration = Duration::from_secs(10);
 const PHONE: (u32, u32) = (360, 740);
 
 fn aloud_browser() -> Option<(&'static Browser, MutexGuard<'static, ()>)> {
-    static BROWSER: OnceLock<Option<Browser>> = OnceLock::new();
-    static LOCK: Mutex<()> = Mutex::new(());
-    let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let browser = BROWSER
-        .get_or_init(crate::browser::launch_for_the_run)
-        .as_ref()?;
-    Some((browser, guard))
+    crate::module_browser!()
 }
 
 /// The stand-in, configured by `CONFIG` (JSON): `voices`, `late` (the list arrives 300 ms after
 /// the page, with `voiceschanged`), `hold` (utterances end only on `__tts.next()`), `none` (no
 /// speechSynthesis at all). `__tts.spoken` lists `{text, rate, lang, voice, reading}`.
-const STAND_IN: &str = r#"(() => {
+pub(crate) const STAND_IN: &str = r#"(() => {
   const cfg = Object.assign({ voices: [], late: false, hold: false, none: false }, CONFIG);
   if (cfg.none) {
     Object.defineProperty(window, "speechSynthesis", { value: undefined, configurable: true });
@@ -80,7 +74,7 @@ const STAND_IN: &str = r#"(() => {
 
 /// A voice list as phones and desktops report them: a network zh-CN voice, a local zh-TW one,
 /// an English one and the local zh-CN voice that should be chosen.
-fn voices() -> Value {
+pub(crate) fn voices() -> Value {
     serde_json::json!([
         { "name": "Google 普通话", "lang": "zh-CN", "localService": false },
         { "name": "Mei-Jia", "lang": "zh-TW", "localService": true },
@@ -183,6 +177,7 @@ Latin text reads too. It is short.\n",
 /// sentence, the heading, the list, the table cell by cell, row by row — without the code
 /// block, the meta line or the table of contents; none too long; `data-reading` on each.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn the_unit_is_read_sentence_by_sentence_in_order() {
     let Some((b, _one)) = aloud_browser() else {
         return;
@@ -229,6 +224,7 @@ fn the_unit_is_read_sentence_by_sentence_in_order() {
 /// The shipped units: every utterance together is the title and the text as the page shows it
 /// (quizzes, which are outside the text, are never read), in order, each short enough.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn every_shipped_unit_with_a_quiz_or_not_is_covered_in_order() {
     let Some((b, _one)) = aloud_browser() else {
         return;
@@ -258,6 +254,7 @@ fn every_shipped_unit_with_a_quiz_or_not_is_covered_in_order() {
 /// Issue 17: pause, resume, stop, the speed (kept with the reading settings), a tap on a
 /// sentence, keyboard and labels, and ← / → while reading (leaving the page stops the voice).
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn pause_resume_stop_speed_tap_and_arrow_keys() {
     let Some((b, _one)) = aloud_browser() else {
         return;
@@ -408,6 +405,7 @@ fn pause_resume_stop_speed_tap_and_arrow_keys() {
 
 /// Issue 17: no Chinese voice, a voice list that arrives late, no speechSynthesis at all.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn without_a_chinese_voice_or_speech_the_control_says_so() {
     let Some((b, _one)) = aloud_browser() else {
         return;
@@ -473,6 +471,7 @@ fn without_a_chinese_voice_or_speech_the_control_says_so() {
 
 /// The session handout reads its texts (titles and bodies), not the programme.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn the_session_handout_reads_its_original_texts() {
     let Some((b, _one)) = aloud_browser() else {
         return;
@@ -490,6 +489,7 @@ fn the_session_handout_reads_its_original_texts() {
 /// A screenshot of a unit being read, the sentence marked, the control at the foot of a
 /// 360 px screen, for a person to look at.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn screenshot_of_a_unit_being_read() {
     let Some((b, _one)) = aloud_browser() else {
         return;

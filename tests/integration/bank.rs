@@ -3,12 +3,11 @@
 //! rows; bad cells get the quiz messages at the cell; large quizzes are drawn; and in Chromium
 //! from file:// the bank's questions are answered and counted by the progress page.
 
-use std::time::Duration;
-
 use rust_xlsxwriter::{Formula, Workbook};
 
 use crate::browser::{Page, file_url};
 use crate::support::TempSite;
+use crate::support::WAIT;
 
 /// The bank's header row: the usual layout, plus a numbering column (read as nothing) and a
 /// column studysite does not know (one warning).
@@ -276,8 +275,6 @@ fn page_size(site: &TempSite, rel: &str) -> usize {
         .len() as usize
 }
 
-const WAIT: Duration = Duration::from_secs(20);
-
 /// Waits for the quiz to render, then answers every question shown rightly (from the
 /// attempt's questions, `studysite.quiz`) except the `wrong`-th.
 fn answer_all(page: &Page, wrong: usize) -> usize {
@@ -317,6 +314,7 @@ fn answer_all(page: &Page, wrong: usize) -> usize {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn chromium_answers_the_bank_from_file_urls_and_the_progress_page_counts_it() {
     let browser = crate::require_browser!();
     let site = site_with_bank("tiku.xlsx", &xlsx_bank("党建知识题库", 60, &[]));
@@ -352,6 +350,7 @@ fn chromium_answers_the_bank_from_file_urls_and_the_progress_page_counts_it() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn the_topic_quiz_and_final_test_of_a_2000_question_bank_are_small_pages_that_draw_20() {
     let browser = crate::require_browser!();
     let site = site_with_bank("tiku.xlsx", &xlsx_bank("题库", 2000, &[]));

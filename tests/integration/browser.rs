@@ -1,8 +1,9 @@
 //! The real-browser harness: drives Debian's Chromium headless through the DevTools protocol
 //! (`headless_chrome`, synchronous, no driver process).
 //!
-//! Chromium is looked up as `$CHROME`, `/usr/bin/chromium`, then `chromium` on PATH. Where none
-//! is found, browser tests print why and how to install it, and are skipped — except under
+//! Chromium is looked up as `$CHROME` (when set, only there), `/usr/bin/chromium`, then
+//! `chromium` on PATH. Where none is found, `build.rs` sets `cfg(no_browser)` and every browser
+//! test, marked `#[cfg_attr(no_browser, ignore = …)]`, is reported as ignored — except under
 //! `CI=true`, where a missing Chromium fails the test (`.ci/run` installs it).
 //!
 //! The shipped site is built once per test run into `target/test-shipped-site/public`
@@ -23,9 +24,7 @@ use headless_chrome::{Browser, LaunchOptions, Tab};
 fn chromium_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CHROME") {
         let p = PathBuf::from(p);
-        if p.exists() {
-            return Some(p);
-        }
+        return p.exists().then_some(p);
     }
     let debian = PathBuf::from("/usr/bin/chromium");
     if debian.exists() {
@@ -108,6 +107,23 @@ fn stop_with_this_process(browser: &Browser) {
     if let Err(e) = watcher {
         eprintln!("note: Chromium (pid {chromium}) may outlive this run: {e}");
     }
+}
+
+/// A Chromium of one module's own, with the module's lock held for the test's length: that
+/// module's tests run one at a time, and their stand-ins, storage and viewports never meet
+/// another module's. `None` without a browser (see [`launch`]). Each use site is its own
+/// browser: call it from one function per module.
+#[macro_export]
+macro_rules! module_browser {
+    () => {{
+        static BROWSER: std::sync::OnceLock<Option<headless_chrome::Browser>> =
+            std::sync::OnceLock::new();
+        static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        (BROWSER.get_or_init($crate::browser::launch_for_the_run))
+            .as_ref()
+            .map(|b| (b, guard))
+    }};
 }
 
 /// Skips the test (returns) when no browser is available.

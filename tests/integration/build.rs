@@ -585,6 +585,7 @@ fn shipped_site_links_all_resolve_and_nothing_comes_from_the_network() {
 
 /// `public/index.html` opened via file:// shows the topics, and following links lands on pages.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn shipped_home_page_works_from_file_url() {
     let browser = crate::require_browser!();
     let page = crate::browser::Page::open(

@@ -3,11 +3,11 @@
 //! collecting server: the name asked once, the report (CLI and page), the outbox offline and
 //! across a `kill -9` of the server, and a built site from file:// that sends nothing.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::process::{Command, Stdio};
+use std::sync::{MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use headless_chrome::Browser;
@@ -15,70 +15,8 @@ use headless_chrome::protocol::cdp::Network;
 use serde_json::{Value, json};
 
 use crate::browser::{Page, file_url};
-use crate::support::{TempSite, bin};
-
-const WAIT: Duration = Duration::from_secs(20);
-
-/// `studysite serve --collect` on `port` (0: any), its port and report URL read from stdout;
-/// killed (SIGKILL) on drop.
-pub(crate) struct Collecting {
-    pub(crate) child: Child,
-    pub(crate) port: u16,
-    pub(crate) report: String,
-}
-
-impl Collecting {
-    #[track_caller]
-    pub(crate) fn start(root: &Path, port: u16) -> Collecting {
-        let mut child = bin()
-            .args(["serve", "--collect", "--port", &port.to_string(), "--root"])
-            .arg(root)
-            .env("STUDYSITE_COLLECT_RATE", "100000")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start studysite serve --collect");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut port = 0;
-        let report;
-        loop {
-            let line = lines.next().expect("a line on stdout").expect("stdout");
-            if let Some(rest) = line.strip_prefix("serving at http://127.0.0.1:") {
-                port = rest.trim_end_matches('/').parse().unwrap();
-            }
-            if let Some(rest) = line.strip_prefix("report at ") {
-                report = rest.to_string();
-                break;
-            }
-        }
-        std::thread::spawn(move || for _ in lines {});
-        Collecting {
-            child,
-            port,
-            report,
-        }
-    }
-
-    pub(crate) fn base(&self) -> String {
-        format!("http://127.0.0.1:{}/", self.port)
-    }
-
-    pub(crate) fn origin(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    pub(crate) fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Collecting {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
+use crate::support::WAIT;
+use crate::support::{Serve, TempSite};
 
 /// One request over a fresh connection: the status and the body.
 pub(crate) fn request(port: u16, head: &str, body: &[u8]) -> (u16, String) {
@@ -98,12 +36,7 @@ pub(crate) fn request(port: u16, head: &str, body: &[u8]) -> (u16, String) {
     (status, body)
 }
 
-fn post(
-    server: &Collecting,
-    content_type: &str,
-    origin: Option<&str>,
-    body: &[u8],
-) -> (u16, String) {
+fn post(server: &Serve, content_type: &str, origin: Option<&str>, body: &[u8]) -> (u16, String) {
     let origin = origin.map_or(String::new(), |o| format!("Origin: {o}\r\n"));
     let head = format!(
         "POST /__studysite/attempts HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: {content_type}\r\n{origin}Content-Length: {}\r\nConnection: close\r\n\r\n",
@@ -113,7 +46,7 @@ fn post(
     request(server.port, &head, body)
 }
 
-pub(crate) fn post_json(server: &Collecting, body: &Value) -> (u16, String) {
+pub(crate) fn post_json(server: &Serve, body: &Value) -> (u16, String) {
     post(
         server,
         "application/json",
@@ -181,7 +114,7 @@ pub(crate) fn hash_of(qid: &str) -> String {
 #[test]
 fn hostile_and_malformed_bodies_are_refused_and_nothing_is_stored() {
     let site = fixture();
-    let server = Collecting::start(site.path(), 0);
+    let server = Serve::collecting(site.path(), 0);
     let with = |f: &dyn Fn(&mut Value)| {
         let mut v = good("hostile-0001", "张三");
         f(&mut v);
@@ -321,7 +254,7 @@ fn hostile_and_malformed_bodies_are_refused_and_nothing_is_stored() {
 #[test]
 fn a_newer_database_is_refused_and_clear_asks_first() {
     let site = fixture();
-    let server = Collecting::start(site.path(), 0);
+    let server = Serve::collecting(site.path(), 0);
     assert_eq!(post_json(&server, &good("clear-0001", "张三")).0, 201);
     drop(server);
     let mut child = Command::new(env!("CARGO_BIN_EXE_studysite"))
@@ -341,13 +274,7 @@ fn a_newer_database_is_refused_and_clear_asks_first() {
 }
 
 fn collect_browser() -> Option<(&'static Browser, MutexGuard<'static, ()>)> {
-    static BROWSER: OnceLock<Option<Browser>> = OnceLock::new();
-    static LOCK: Mutex<()> = Mutex::new(());
-    let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let browser = BROWSER
-        .get_or_init(crate::browser::launch_for_the_run)
-        .as_ref()?;
-    Some((browser, guard))
+    crate::module_browser!()
 }
 
 /// Answers every question of the quiz on the page rightly and submits it.
@@ -410,12 +337,13 @@ fn wait_for(what: &str, mut f: impl FnMut() -> bool, timeout: Duration) {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn a_learner_gives_a_name_once_and_the_results_reach_the_report() {
     let Some((b, _one)) = collect_browser() else {
         return;
     };
     let site = fixture();
-    let server = Collecting::start(site.path(), 0);
+    let server = Serve::collecting(site.path(), 0);
     let page = open_clean(b, &format!("{}01-a/quiz.html", server.base()));
     answer_all(&page);
     page.wait_until("document.querySelector('dialog.collect-dialog') && document.querySelector('dialog.collect-dialog').open", WAIT);
@@ -467,12 +395,13 @@ fn a_learner_gives_a_name_once_and_the_results_reach_the_report() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn offline_attempts_wait_in_the_outbox_and_arrive_when_back_online() {
     let Some((b, _one)) = collect_browser() else {
         return;
     };
     let site = fixture();
-    let server = Collecting::start(site.path(), 0);
+    let server = Serve::collecting(site.path(), 0);
     let page = open_clean(b, &format!("{}02-b/quiz.html", server.base()));
     page.eval("(localStorage.setItem('studysite:' + document.body.dataset.siteKey + ':learner', JSON.stringify({name: '李四', branch: '', device: 'device-offline-1'})), true)");
     // 学习进度, open in another tab (online), follows the outbox.
@@ -507,12 +436,13 @@ fn offline_attempts_wait_in_the_outbox_and_arrive_when_back_online() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn progress_page_counts_what_waits() {
     let Some((b, _one)) = collect_browser() else {
         return;
     };
     let site = fixture();
-    let server = Collecting::start(site.path(), 0);
+    let server = Serve::collecting(site.path(), 0);
     let page = open_clean(b, &format!("{}progress.html", server.base()));
     // Two records waiting without a name (never asked yet on this page).
     page.eval("(localStorage.setItem('studysite:' + document.body.dataset.siteKey + ':outbox', JSON.stringify([{attempt_id: 'aaaaaaaa1', kind: 'read', unit: '01-a/yuanwen', time: '2024-05-01T08:00:00.000Z', device: 'device-x-1', name: '', branch: ''}, {attempt_id: 'aaaaaaaa2', kind: 'read', unit: '01-a/jiedu', time: '2024-05-01T08:00:00.000Z', device: 'device-x-1', name: '', branch: ''}])), true)");
@@ -539,12 +469,13 @@ fn progress_page_counts_what_waits() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn kill_9_during_a_burst_loses_nothing_answered_and_the_outbox_sends_the_rest() {
     let Some((b, _one)) = collect_browser() else {
         return;
     };
     let site = fixture();
-    let mut server = Collecting::start(site.path(), 0);
+    let mut server = Serve::collecting(site.path(), 0);
     let port = server.port;
     let page = open_clean(b, &format!("{}02-b/quiz.html", server.base()));
     page.eval("(localStorage.setItem('studysite:' + document.body.dataset.siteKey + ':learner', JSON.stringify({name: '钱七', branch: '', device: 'device-burst-1'})), true)");
@@ -578,7 +509,7 @@ fn kill_9_during_a_burst_loses_nothing_answered_and_the_outbox_sends_the_rest() 
         outbox.len()
     );
     // After the restart (same port, so the same origin) the rest arrive, none twice.
-    let server = Collecting::start(site.path(), port);
+    let server = Serve::collecting(site.path(), port);
     assert_eq!(server.port, port);
     page.reload();
     page.wait_until(
@@ -589,6 +520,7 @@ fn kill_9_during_a_burst_loses_nothing_answered_and_the_outbox_sends_the_rest() 
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn a_built_site_from_file_urls_sends_nothing_and_asks_no_name() {
     let Some((b, _one)) = collect_browser() else {
         return;

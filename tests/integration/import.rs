@@ -825,6 +825,7 @@ fn a_50_mb_text_streams_with_bounded_memory() {
 // The imported seed site in a browser.
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn the_imported_seed_site_passes_the_themes_browser_checks() {
     use crate::browser::{Page, file_url};
     let b = crate::require_browser!();

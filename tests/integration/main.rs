@@ -18,6 +18,7 @@ mod collect;
 mod golden;
 mod import;
 mod incremental;
+mod learners;
 mod phones;
 mod quiz;
 mod safety;

@@ -7,12 +7,12 @@ use std::time::Duration;
 use crate::browser::{Page, file_url, launch, shipped_site};
 use crate::require_browser;
 use crate::support::TempSite;
-
-const WAIT: Duration = Duration::from_secs(10);
+use crate::support::WAIT;
 
 /// Issue 17: at 360 px every session page's timetable fits the screen, each row a card;
 /// from 1280 px it is a table again.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn the_timetable_reads_on_a_phone_without_sideways_scrolling() {
     let b = require_browser!();
     let site = shipped_site();
@@ -55,6 +55,7 @@ fn the_timetable_reads_on_a_phone_without_sideways_scrolling() {
 /// Issue 17: opening a unit whose end is on the screen does not mark it read; 已学完 does.
 /// A long unit is marked read when the reader scrolls to its end (and not before).
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn a_short_unit_is_not_marked_read_by_opening_it() {
     let Some(b) = launch() else {
         return;
@@ -86,4 +87,43 @@ fn a_short_unit_is_not_marked_read_by_opening_it() {
     assert!(page.eval(&read_long).is_null());
     page.press("End");
     page.wait_until(&format!("{read_long} !== null"), WAIT);
+}
+
+/// Issue 28: the progress page's 还没完成 names only what is still to do — a unit marked read
+/// (已学完) leaves it, and a topic with everything read says so.
+#[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
+fn the_progress_page_lists_only_units_still_to_read() {
+    let b = require_browser!();
+    let site = TempSite::minimal();
+    site.write(
+        "content/01-a/jiedu.md",
+        "---\ntitle: 解读一\nkind: explanation\nminutes: 5\n---\n解读内容。\n",
+    );
+    site.build().ok();
+    let public = site.path().join("public");
+    let page = Page::open(b, &file_url(&public.join("01-a/yuanwen.html")), 360, 740);
+    page.wait_until("document.readyState === 'complete'", WAIT);
+    page.click("[data-mark-read]");
+    let pressed =
+        "document.querySelector('[data-mark-read]').getAttribute('aria-pressed') === 'true'";
+    page.wait_until(pressed, WAIT);
+    let left = "Array.from(document.querySelectorAll('[data-progress-left=\"01-a\"] p, [data-progress-left=\"01-a\"] li')).map(e => e.textContent).join('|')";
+    page.goto(&file_url(&public.join("progress.html")));
+    page.wait_until(
+        "document.querySelector('[data-progress-left=\"01-a\"] p') !== null",
+        WAIT,
+    );
+    assert_eq!(page.eval_str(left), "还没完成：|解读一");
+
+    page.goto(&file_url(&public.join("01-a/jiedu.html")));
+    page.wait_until("document.readyState === 'complete'", WAIT);
+    page.click("[data-mark-read]");
+    page.wait_until(pressed, WAIT);
+    page.goto(&file_url(&public.join("progress.html")));
+    page.wait_until(
+        "document.querySelector('[data-progress-left=\"01-a\"] p') !== null",
+        WAIT,
+    );
+    assert_eq!(page.eval_str(left), "本专题已全部完成。");
 }

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::collect::{Collecting, attempts_stored, fixture, good, post_json, request};
-use crate::support::{Served, TempSite, bin, snapshot};
+use crate::collect::{attempts_stored, fixture, good, post_json, request};
+use crate::support::{Serve, TempSite, bin, snapshot};
 
 /// A site at `PARENT/site`, where PARENT carries an output marker (so that a build would
 /// happily replace it), with a link `PARENT/link` → `PARENT/site`.
@@ -213,9 +213,9 @@ fn links_out_of_the_site_are_not_followed_and_are_named() {
         check.stderr
     );
     // And `serve` has nothing of it.
-    let served = Served::start(site.path());
+    let served = Serve::start(site.path(), &[]);
     let port: u16 = served
-        .base
+        .base()
         .trim_end_matches('/')
         .rsplit(':')
         .next()
@@ -262,7 +262,7 @@ fn a_database_inside_the_published_folders_is_refused() {
 fn a_database_deleted_while_collecting_never_loses_an_acknowledged_record() {
     let site = fixture();
     let db = site.path().join(".studysite/results.sqlite");
-    let mut server = Collecting::start(site.path(), 0);
+    let mut server = Serve::collecting(site.path(), 0);
     let (status, _) = post_json(&server, &good("before-delete", "王一"));
     assert_eq!(status, 201);
     std::fs::remove_file(&db).unwrap();
@@ -327,7 +327,7 @@ fn slow_bodies_and_idle_readers_are_closed_while_pages_keep_being_answered() {
     let site = fixture();
     // A 20 MB file, more than the socket buffers of a reader that never reads.
     site.write_bytes("static/big.bin", &vec![7u8; 20 << 20]);
-    let server = Collecting::start(site.path(), 0);
+    let server = Serve::collecting(site.path(), 0);
     let (port, pid) = (server.port, server.child.id());
     let baseline = open_sockets(pid);
     let mut held = Vec::new();
@@ -385,7 +385,7 @@ fn slow_bodies_and_idle_readers_are_closed_while_pages_keep_being_answered() {
 #[test]
 fn a_foreign_host_gets_4xx_and_nothing_is_stored() {
     let site = fixture();
-    let server = Collecting::start(site.path(), 0);
+    let server = Serve::collecting(site.path(), 0);
     let port = server.port;
     let body = json!(good("rebound", "王一")).to_string();
     for host in ["evil.example", "evil.example:80", "127.0.0.1.evil.example"] {
@@ -467,7 +467,7 @@ fn report_import_while_collecting_waits_for_the_lock_and_succeeds() {
         "learner": {"name": "孙八", "branch": "第二支部", "device": "usb-device-1"}
     });
     site.write("export.json", &export.to_string());
-    let server = Collecting::start(site.path(), 0);
+    let server = Serve::collecting(site.path(), 0);
     // Phones keep posting while the organiser imports.
     let posted = std::thread::scope(|scope| {
         let poster = scope.spawn(|| {

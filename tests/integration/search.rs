@@ -6,13 +6,11 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::browser::{Page, file_url, shipped_site};
 use crate::require_browser;
-use crate::support::{Served, TempSite, percent_decode, repo_root};
-
-const WAIT: Duration = Duration::from_secs(15);
+use crate::support::WAIT;
+use crate::support::{Serve, TempSite, percent_decode, repo_root};
 
 /// One result as the reader sees it.
 #[derive(Debug, serde::Deserialize)]
@@ -89,7 +87,7 @@ fn search(page: &Page, query: &str) -> Vec<Hit> {
         WAIT,
     );
     let json = page.eval_str(
-        "JSON.stringify([...document.querySelectorAll('#site-search-results [role=option] a')].map(a => ({
+        "JSON.stringify([...document.querySelectorAll('#site-search-results a[role=option]')].map(a => ({
             title: a.querySelector('.search-title').textContent,
             href: a.href,
             marks: [...a.querySelectorAll('mark')].map(m => m.textContent)
@@ -250,17 +248,20 @@ fn standard_queries(base: &str) {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn queries_find_and_link_the_right_passages_from_file_urls() {
     standard_queries(&file_url(&shipped_site().join("index.html")));
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn search_works_from_a_page_one_folder_down() {
     let unit = pages_with(&["软弱涣散"]).into_iter().next().unwrap();
     standard_queries(&file_url(&shipped_site().join(unit)));
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn queries_find_and_link_the_right_passages_over_http() {
     let _ = require_browser!();
     let server = StaticServer::start(shipped_site());
@@ -268,19 +269,21 @@ fn queries_find_and_link_the_right_passages_over_http() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn queries_find_and_link_the_right_passages_from_studysite_serve() {
     let _ = require_browser!();
-    let server = Served::start(&repo_root());
+    let server = Serve::start(&repo_root(), &[]);
     assert!(
-        server.base.starts_with("http://127.0.0.1:"),
+        server.base().starts_with("http://127.0.0.1:"),
         "{}",
-        server.base
+        server.base()
     );
-    let base = server.base.trim_end_matches('/');
+    let base = server.origin();
     standard_queries(&format!("{base}/index.html"));
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn keyboard_shortcuts_aria_and_escape() {
     let b = require_browser!();
     let page = Page::open(b, &file_url(&shipped_site().join("index.html")), 1280, 800);
@@ -346,6 +349,7 @@ fn keyboard_shortcuts_aria_and_escape() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn full_width_and_case_variants_find_the_same_pages() {
     let b = require_browser!();
     let page = Page::open(b, &file_url(&shipped_site().join("index.html")), 1280, 800);
@@ -359,6 +363,7 @@ fn full_width_and_case_variants_find_the_same_pages() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn results_drop_down_under_the_box_on_a_wide_screen() {
     let b = require_browser!();
     let page = Page::open(
@@ -387,6 +392,7 @@ fn results_drop_down_under_the_box_on_a_wide_screen() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn user_text_is_shown_as_text_never_as_markup() {
     let b = require_browser!();
     let page = Page::open(b, &file_url(&shipped_site().join("index.html")), 1280, 800);
@@ -400,6 +406,7 @@ fn user_text_is_shown_as_text_never_as_markup() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn results_fill_a_phone_screen_with_large_touch_targets() {
     let b = require_browser!();
     let page = Page::open(b, &file_url(&shipped_site().join("index.html")), 360, 740);
@@ -422,7 +429,8 @@ fn results_fill_a_phone_screen_with_large_touch_targets() {
 }
 
 /// A minimal static file server on 127.0.0.1 for the built site (GET only, one thread per
-/// connection, `Connection: close`).
+/// connection, `Connection: close`). Deliberately not `studysite serve`: the site must work
+/// from any web server, and this one knows nothing of it.
 struct StaticServer {
     url: String,
 }
@@ -696,6 +704,7 @@ fn measure_10k_corpus() {
 /// search.js takes its messages and the separator of a result's topic › heading line from the
 /// language table (through `studysite.t()`): a site's own table changes them.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn the_result_line_and_messages_come_from_the_language_table() {
     let b = require_browser!();
     let site = TempSite::minimal();
@@ -731,6 +740,7 @@ fn the_result_line_and_messages_come_from_the_language_table() {
 /// with “2018” after the one with “201”), case does not matter (“ppt” finds “PPT”), and a
 /// unit's tags and summary are searched: such a result links to the top of its page.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn words_match_by_prefix_below_whole_words_and_tags_find_their_unit() {
     let b = require_browser!();
     let site = TempSite::minimal();

@@ -427,6 +427,7 @@ fn shipped_sessions_load_and_meet_the_rule() {
 
 /// The figures of `check --format json` are the ones the pages show (read in the browser).
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn check_json_matches_the_pages_figures() {
     let b = require_browser!();
     let out = bin()
@@ -515,6 +516,7 @@ fn check_json_matches_the_pages_figures() {
 
 /// The handout prints: a real PDF, every original unit on a page of its own after the programme.
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn the_handout_prints_the_programme_and_every_original_unit() {
     let b = require_browser!();
     let out = bin()
@@ -623,6 +625,7 @@ fn the_handout_prints_the_programme_and_every_original_unit() {
 
 /// On a phone the session pages never scroll sideways as a whole (tables scroll in their box).
 #[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
 fn session_pages_fit_a_phone_screen() {
     let b = require_browser!();
     let site = shipped_site();

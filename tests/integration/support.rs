@@ -10,6 +10,11 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The longest a test waits for something it expects (a page's state, a server's line, an
+/// event): one bound for every module, generous for a loaded two-core machine. A test that
+/// passes waits only as long as the thing takes.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 pub fn fixtures() -> PathBuf {
     repo_root().join("tests/integration/fixtures")
 }
@@ -205,57 +210,136 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// `studysite serve --port 0 --root ROOT` on a free loopback port, its base URL read from the
-/// `serving at …` line; killed on drop.
-pub struct Served {
+/// A running `studysite serve` — the one way the tests start it: `--port 0` (a free loopback
+/// port) unless `args` names one, its port read from the `serving at http://127.0.0.1:…/`
+/// line (and, with `--collect`, the report URL from `report at …`); stderr kept for
+/// messages. Killed (SIGKILL) on drop.
+pub struct Serve {
     pub child: std::process::Child,
-    pub base: String,
+    pub port: u16,
+    /// What it printed on stdout up to the address lines (LAN addresses, QR code, report URL).
+    pub stdout: String,
+    /// `report at …`, with `--collect`.
+    pub report: String,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
-impl Served {
+impl Serve {
+    /// `studysite serve --root ROOT ARGS…`.
     #[track_caller]
-    pub fn start(root: &Path) -> Served {
+    pub fn start(root: &Path, args: &[&str]) -> Serve {
+        Serve::start_env(root, args, &[])
+    }
+
+    /// `studysite serve --collect` on `port` (0: any), with the rate limit out of the way.
+    #[track_caller]
+    pub fn collecting(root: &Path, port: u16) -> Serve {
+        let port = port.to_string();
+        let args = ["--collect", "--port", port.as_str()];
+        Serve::start_env(root, &args, &[("STUDYSITE_COLLECT_RATE", "100000")])
+    }
+
+    /// [`Serve::start`] with environment variables.
+    #[track_caller]
+    pub fn start_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Serve {
         use std::io::BufRead;
-        let mut child = bin()
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
+        use std::process::Stdio;
+        let mut cmd = bin();
+        cmd.arg("serve").arg("--root").arg(root).args(args);
+        if !args.contains(&"--port") {
+            cmd.args(["--port", "0"]);
+        }
+        cmd.envs(env.iter().copied());
+        let mut child = (cmd.stdin(Stdio::null()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start studysite serve");
-        let out = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (err_pipe, sink) = (child.stderr.take().unwrap(), stderr.clone());
         std::thread::spawn(move || {
-            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            for line in std::io::BufReader::new(err_pipe).lines() {
+                let Ok(line) = line else { break };
+                let mut s = sink.lock().unwrap_or_else(|e| e.into_inner());
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
+        let out_pipe = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<String>();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(out_pipe).lines() {
+                let Ok(line) = line else { break };
                 if tx.send(line).is_err() {
                     break;
                 }
             }
         });
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        loop {
+        let mut server = Serve {
+            child,
+            port: 0,
+            stdout: String::new(),
+            report: String::new(),
+            stderr,
+        };
+        let collecting = args.contains(&"--collect");
+        let deadline = std::time::Instant::now() + WAIT;
+        while server.port == 0 || (collecting && server.report.is_empty()) {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(rest) = line.strip_prefix("serving at ") {
-                        let base = rest.trim().to_string();
-                        return Served { child, base };
-                    }
-                }
-                Err(_) => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    panic!("studysite serve printed no `serving at` line");
-                }
+            let Ok(line) = rx.recv_timeout(left) else {
+                panic!(
+                    "studysite serve printed no address within {WAIT:?}\nstdout:\n{}\nstderr:\n{}",
+                    server.stdout,
+                    server.stderr()
+                );
+            };
+            server.stdout.push_str(&line);
+            server.stdout.push('\n');
+            if let Some(rest) = line.strip_prefix("serving at http://127.0.0.1:") {
+                server.port = rest.trim_end_matches('/').parse().expect("port");
+            }
+            if let Some(rest) = line.strip_prefix("report at ") {
+                server.report = rest.to_string();
             }
         }
+        // The rest of the address lines (LAN addresses, QR code) come at once; later lines
+        // are read and dropped, so the server never blocks on a full pipe.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        while let Ok(line) = rx.try_recv() {
+            server.stdout.push_str(&line);
+            server.stdout.push('\n');
+        }
+        std::thread::spawn(move || for _ in rx {});
+        server
+    }
+
+    /// `http://127.0.0.1:PORT/`.
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    /// `http://127.0.0.1:PORT`, as a browser sends it in `Origin`.
+    pub fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// What it printed on stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Ends it at once (SIGKILL), as a crash or a pulled plug would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
-impl Drop for Served {
+impl Drop for Serve {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }

@@ -19,8 +19,9 @@
  *   Android and in Chrome). While reading (or paused), a tap on a sentence starts from there.
  * - Voice: for the page's language (html[lang]; zh-CN: a zh-CN voice, else another Chinese
  *   one), local voices first; the list loads late on some browsers (voiceschanged). None, or no
- *   speechSynthesis at all (some in-app browsers): the status says so in words (aloud_no_voice,
- *   aloud_unavailable) and the buttons are hidden. Nothing is loaded from the network.
+ *   speechSynthesis at all (some in-app browsers): the buttons are hidden but one,
+ *   `[data-aloud-why]` (aloud_why), which opens the status line saying why in words
+ *   (aloud_no_voice, aloud_unavailable). Nothing is loaded from the network.
  * - Speed 0.8×, 1×, 1.25×, kept with the reading settings (studysite.setPref("aloud_rate")).
  * - Reading stops when the page is left (pagehide); ← / → stay reader.js's.
  * The state is on the control as data-aloud-state="idle|playing|paused", for styles and tests.
@@ -55,12 +56,29 @@
     }
   }
 
+  /* Without a voice the control is one button, [data-aloud-why], that opens the explanation
+   * (the status line) under it: the message never stands above the text on its own, and the
+   * control keeps its one-line height, so nothing below it moves when the voices are known. */
+  var whyButton = box.querySelector("[data-aloud-why]");
+
   function showButtons(show) {
     var buttons = box.querySelectorAll("button");
     for (var i = 0; i < buttons.length; i++) {
-      buttons[i].hidden = !show;
+      buttons[i].hidden = buttons[i] === whyButton ? show : !show;
     }
     box.classList.toggle("aloud-off", !show);
+    if (whyButton) {
+      whyButton.setAttribute("aria-expanded", "false");
+      status.hidden = !show;
+    }
+  }
+
+  if (whyButton) {
+    whyButton.addEventListener("click", function () {
+      var open = whyButton.getAttribute("aria-expanded") !== "true";
+      whyButton.setAttribute("aria-expanded", open ? "true" : "false");
+      status.hidden = !open;
+    });
   }
 
   box.hidden = false;

@@ -267,10 +267,109 @@
       .join(t("sep_list"));
   }
 
+  /* Marks each option in place after grading: the learner's choice and the right options, each
+   * with a symbol and words (quiz_mark_*), never by colour alone. */
+  function markOptions(q, fs, v) {
+    var chosen = [];
+    if (q.type === "truefalse") {
+      if (v !== null) chosen = [v];
+    } else if (v !== null) {
+      chosen = v;
+    }
+    var right = q.type === "truefalse" ? [q.answer] : q.answer;
+    fs.querySelectorAll(".q-option").forEach(function (label) {
+      var input = label.querySelector("input");
+      var value = q.type === "truefalse" ? input.value === "true" : Number(input.value);
+      var isRight = right.indexOf(value) >= 0;
+      var isChosen = chosen.indexOf(value) >= 0;
+      var key = isRight ? (isChosen ? "quiz_mark_right_chosen" : "quiz_mark_right") : (isChosen ? "quiz_mark_wrong_chosen" : "");
+      label.classList.toggle("is-answer", isRight);
+      label.classList.toggle("is-chosen", isChosen);
+      label.classList.toggle("is-wrong-choice", isChosen && !isRight);
+      if (key) {
+        label.setAttribute("data-mark", isRight ? (isChosen ? "right-chosen" : "right") : "wrong-chosen");
+        /* Under the option's text, so a long option keeps its width on a phone. */
+        label.querySelector(".q-option-text").appendChild(el("span", { class: "q-mark" }, t(key)));
+      }
+    });
+  }
+
+  /* For a fill-in question: what was typed in each blank against the accepted answers. */
+  function fillReview(q, fs, v) {
+    var list = el("ul", { class: "q-fill-review" });
+    var inputs = fs.querySelectorAll("input[data-blank]");
+    q.answer.forEach(function (accepted, k) {
+      var typed = v && typeof v[k] === "string" ? v[k] : "";
+      var ok = fold(typed) !== "" && accepted.some(function (a) { return fold(a) === fold(typed); });
+      if (inputs[k]) inputs[k].classList.add(ok ? "is-right" : "is-wrong");
+      var li = el("li", { "data-mark": ok ? "right" : "wrong" });
+      li.appendChild(el("span", { class: "q-blank-name" }, t("quiz_blank", { n: k + 1 })));
+      li.appendChild(el("span", { class: "q-typed" }, t("quiz_fill_typed") + (fold(typed) === "" ? t("quiz_fill_empty") : typed)));
+      li.appendChild(el("span", { class: "q-mark" }, ok ? t("quiz_mark_right") : t("quiz_mark_wrong")));
+      li.appendChild(el("span", { class: "q-accepted" }, t("quiz_fill_accepted") + accepted.join(t("sep_list"))));
+      list.appendChild(li);
+    });
+    return list;
+  }
+
+  /* The shown numbers of the questions left without an answer. */
+  function unanswered() {
+    var out = [];
+    attempt.order.forEach(function (qi, n) {
+      var fs = form.querySelector("#quiz-q-" + (n + 1));
+      if (collect(quiz.questions[qi], fs) === null) out.push(n + 1);
+    });
+    return out;
+  }
+
+  /* Asks in the page (not window.confirm, which some in-app browsers suppress or head with the
+   * page's address, and which stops every script) before grading with questions left blank. */
+  function confirmBlanks(blank) {
+    closeConfirm();
+    var box = el("div", { class: "quiz-confirm", role: "alert" });
+    box.appendChild(el("p", { class: "quiz-confirm-text" }, t("quiz_confirm_blank", { count: blank.length })));
+    var which = el("p", { class: "quiz-confirm-which" }, t("quiz_confirm_which"));
+    blank.forEach(function (n, k) {
+      if (k) which.appendChild(document.createTextNode(t("sep_list")));
+      which.appendChild(el("a", { href: "#quiz-q-" + n, "data-goto": String(n) }, t("quiz_question", { n: n })));
+    });
+    box.appendChild(which);
+    var go = el("button", { type: "button", class: "quiz-confirm-submit" }, t("quiz_confirm_submit"));
+    var back = el("button", { type: "button", class: "quiz-confirm-back" }, t("quiz_confirm_back"));
+    var row = el("div", { class: "quiz-confirm-actions" });
+    row.appendChild(go);
+    row.appendChild(back);
+    box.appendChild(row);
+    go.addEventListener("click", function () {
+      closeConfirm();
+      grade();
+    });
+    function focusQuestion(n) {
+      var input = form.querySelector("#quiz-q-" + n + " input");
+      closeConfirm();
+      if (input) input.focus();
+    }
+    back.addEventListener("click", function () { focusQuestion(blank[0]); });
+    which.addEventListener("click", function (e) {
+      var a = e.target.closest ? e.target.closest("a[data-goto]") : null;
+      if (!a) return;
+      e.preventDefault();
+      focusQuestion(a.getAttribute("data-goto"));
+    });
+    form.insertBefore(box, form.querySelector(".quiz-actions"));
+    go.focus();
+  }
+
+  function closeConfirm() {
+    var box = form.querySelector(".quiz-confirm");
+    if (box) box.parentNode.removeChild(box);
+  }
+
   function grade() {
     var score = 0;
     var total = 0;
     var right = 0;
+    var blank = 0;
     var given = [];
     attempt.order.forEach(function (qi, n) {
       var q = quiz.questions[qi];
@@ -282,14 +381,23 @@
         score += q.points;
         right += 1;
       }
+      if (v === null) blank += 1;
       if (P) P.setAnswer(q.id, q.hash, v);
       given.push({ id: q.id, hash: q.hash, answer: v });
       fs.setAttribute("data-result", ok ? "correct" : "wrong");
       fs.classList.add(ok ? "is-correct" : "is-wrong");
-      fs.querySelectorAll("input").forEach(function (i) { i.disabled = true; });
+      /* Locked, not disabled: a disabled box is drawn faint grey (1.5:1), and what was ticked
+       * must stay plain to see. Clicks on a locked box are undone (see render). */
+      fs.querySelectorAll("input").forEach(function (i) {
+        i.setAttribute("aria-disabled", "true");
+        i.setAttribute("data-locked", "");
+        if (i.type === "text") i.readOnly = true;
+      });
+      if (q.type !== "fill") markOptions(q, fs, v);
       var fb = fs.querySelector(".q-feedback");
       fb.textContent = "";
       fb.appendChild(el("p", { class: "q-verdict" }, ok ? t("quiz_correct") : (v === null ? t("quiz_unanswered") : t("quiz_wrong"))));
+      if (q.type === "fill") fb.appendChild(fillReview(q, fs, v));
       if (!ok) {
         var ra = el("p", { class: "q-right-answer" }, t("quiz_right_answer"));
         ra.appendChild(el("strong", null, rightAnswer(q, qi)));
@@ -320,8 +428,10 @@
     results.setAttribute("data-percent", String(percent));
     results.setAttribute("data-passed", passed ? "true" : "false");
     results.classList.toggle("is-passed", passed);
-    results.appendChild(el("h3", { class: "quiz-results-title" }, t("quiz_results")));
+    /* A unit's quiz sits under its h2 (自测题); a quiz page's under the page's h1. */
+    results.appendChild(el(quiz.kind === "unit" ? "h3" : "h2", { class: "quiz-results-title" }, t("quiz_results")));
     results.appendChild(el("p", { class: "quiz-score" }, t("quiz_score", { score: score, total: total, percent: percent })));
+    results.appendChild(el("p", { class: "quiz-counts" }, t("quiz_counts", { right: right, wrong: attempt.order.length - right - blank, blank: blank })));
     results.appendChild(el("p", { class: "quiz-verdict" }, passed ? t("quiz_passed") : t("quiz_failed", { pass: quiz.pass_mark })));
     submitBtn.hidden = true;
     retryBtn.hidden = false;
@@ -345,20 +455,26 @@
     attempt.order.forEach(function (qi, n) {
       form.appendChild(renderQuestion(quiz.questions[qi], qi, n));
     });
+    /* The score summary comes first, then 重新作答. The live region exists (empty) from the
+     * start so screen readers announce what is put in it. */
+    results = el("div", { class: "quiz-results", role: "status", "aria-live": "polite", tabindex: "-1" });
+    form.appendChild(results);
     var actions = el("div", { class: "quiz-actions" });
     submitBtn = el("button", { type: "submit", class: "quiz-submit" }, t("quiz_submit"));
     retryBtn = el("button", { type: "button", class: "quiz-retry", hidden: "" }, t("quiz_retry"));
     actions.appendChild(submitBtn);
     actions.appendChild(retryBtn);
     form.appendChild(actions);
-    /* The live region exists (empty) from the start so screen readers announce what is put in it. */
-    results = el("div", { class: "quiz-results", role: "status", "aria-live": "polite", tabindex: "-1" });
-    form.appendChild(results);
     app.appendChild(form);
 
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      grade();
+      var blank = unanswered();
+      if (blank.length) confirmBlanks(blank);
+      else grade();
+    });
+    form.addEventListener("click", function (e) {
+      if (e.target && e.target.hasAttribute && e.target.hasAttribute("data-locked")) e.preventDefault();
     });
     form.addEventListener("change", saveFrom);
     form.addEventListener("input", saveFrom);

@@ -114,6 +114,9 @@
     if (larger) {
       larger.disabled = size >= MAX_SIZE;
     }
+    if (studysite.focusScrollers) {
+      studysite.focusScrollers();
+    }
     var choices = document.querySelectorAll("[data-theme-choice]");
     for (var i = 0; i < choices.length; i++) {
       var b = choices[i];
@@ -263,5 +266,95 @@
     }
   }
 
+  /* --- a search box that never stays dead without a word ---
+   * search.js marks the box `.ready` when it has set it up. If it has not by the time the page
+   * has loaded (the file is missing, or the engine cannot run it — too old a WebView), the box
+   * says search is unavailable (placeholder, and a note in its panel when used). This lives
+   * here, not in search.js, because a script that fails cannot report its own failure. */
+  window.addEventListener("load", function () {
+    var box = document.querySelector("[data-search]");
+    if (!box || box.classList.contains("ready")) {
+      return;
+    }
+    var input = box.querySelector("input");
+    var panel = box.querySelector(".search-panel");
+    var status = box.querySelector(".search-status");
+    box.classList.add("broken");
+    box.setAttribute("data-search-state", "unavailable");
+    if (!input) {
+      return;
+    }
+    input.setAttribute("placeholder", t("search_broken"));
+    input.removeAttribute("role");
+    input.removeAttribute("aria-autocomplete");
+    input.removeAttribute("aria-expanded");
+    input.removeAttribute("aria-controls");
+    var list = box.querySelector("[role=listbox]");
+    if (list) {
+      list.hidden = true;
+    }
+    function explain() {
+      if (status && panel) {
+        status.textContent = t("search_broken_note");
+        panel.hidden = false;
+      }
+    }
+    input.addEventListener("focus", explain);
+    input.addEventListener("input", explain);
+    if (status && status.id) {
+      input.setAttribute("aria-describedby", status.id);
+    }
+  });
+
+  /* --- checklists (Markdown task lists: `- [ ] …`) ---
+   * The build writes them as disabled checkboxes without a name. Here each becomes a box the
+   * reader can tick, named by its item's text, and the ticks are kept with the reading
+   * settings, per page (studysite.setPref("checks:<page>")). */
+  var checks = document.querySelectorAll("main input.task-list-item-checkbox");
+  if (checks.length) {
+    var checksKey = "checks:" + location.pathname.split("/").slice(-2).join("/");
+    var ticked = studysite.pref(checksKey);
+    if (!Array.isArray(ticked)) {
+      ticked = [];
+    }
+    for (var c = 0; c < checks.length; c++) {
+      var box = checks[c];
+      var item = box.parentNode;
+      box.disabled = false;
+      box.setAttribute("aria-label", (item.textContent || "").replace(/\s+/g, " ").trim());
+      box.setAttribute("data-check", String(c));
+      if (ticked.indexOf(c) >= 0) {
+        box.checked = true;
+      }
+      box.addEventListener("change", function () {
+        var now = [];
+        for (var k = 0; k < checks.length; k++) {
+          if (checks[k].checked) {
+            now.push(k);
+          }
+        }
+        studysite.setPref(checksKey, now);
+      });
+    }
+  }
+
+  /* --- boxes that scroll sideways (wide tables, code) take the keyboard focus, so they can be
+   * scrolled without a mouse (axe: scrollable-region-focusable); checked again when the text
+   * size changes. --- */
+  function focusScrollers() {
+    var boxes = document.querySelectorAll("main table, main pre");
+    for (var b = 0; b < boxes.length; b++) {
+      var el = boxes[b];
+      if (el.scrollWidth > el.clientWidth + 1) {
+        el.setAttribute("tabindex", "0");
+      } else if (el.getAttribute("tabindex") === "0") {
+        el.removeAttribute("tabindex");
+      }
+    }
+  }
+  studysite.focusScrollers = focusScrollers;
+
   applyPrefs();
+  focusScrollers();
+  window.addEventListener("resize", focusScrollers);
 })();

@@ -63,7 +63,20 @@
       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FA1F) ||
       (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0xAC00 && cp <= 0xD7A3);
   }
-  var wordChar = /[\p{Alphabetic}\p{N}]/u;
+  // A letter or digit, as Rust's char::is_alphanumeric. Built from a string so that an engine
+  // without Unicode property escapes (before Chrome 64 / iOS 11.3: the supported floor is older,
+  // see the README) still parses this file; there it falls back to an approximation: ASCII and
+  // Latin-1 digits and letters, any cased letter (Latin, Greek, Cyrillic, Armenian…) and the
+  // uncased alphabets of Hebrew, Arabic, the Indic scripts, Thai and Lao. Only words in other
+  // scripts may then be cut differently from the index.
+  var wordChar = (function () {
+    try {
+      return new RegExp("[\\p{Alphabetic}\\p{N}]", "u");
+    } catch (e) {
+      var uncased = /[0-9\u00AA\u00B2\u00B3\u00B5\u00B9\u00BA\u00BC-\u00BE\u05D0-\u05EA\u0620-\u064A\u0660-\u0669\u066E-\u06D3\u06F0-\u06FF\u0900-\u0DFF\u0E01-\u0E30\u0E40-\u0E46\u0E50-\u0E59\u0E81-\u0EB0\u0EC0-\u0EC6\u0ED0-\u0ED9]/;
+      return { test: function (ch) { return uncased.test(ch) || ch.toLowerCase() !== ch.toUpperCase(); } };
+    }
+  })();
   // Is the character `ch` part of a word (a letter or digit that is not CJK), as in
   // src/search/mod.rs?
   function isWordChar(ch) {
@@ -416,7 +429,7 @@
   }
 
   function setActive(i) {
-    var items = list.children;
+    var items = list.querySelectorAll("[role=option]");
     if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
     active = i;
     if (i >= 0 && items[i]) {
@@ -439,11 +452,14 @@
     list.textContent = "";
     status.textContent = "";
     res.results.forEach(function (r, i) {
+      // The link is the option itself (an option may not hold a link: axe nested-interactive);
+      // the list item is only a wrapper.
       var li = document.createElement("li");
-      li.id = "search-option-" + i;
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", "false");
+      li.setAttribute("role", "none");
       var a = document.createElement("a");
+      a.id = "search-option-" + i;
+      a.setAttribute("role", "option");
+      a.setAttribute("aria-selected", "false");
       a.href = r.href;
       a.tabIndex = -1;
       var title = marked(document.createElement("span"), r.title, r.titleMarks);
@@ -552,5 +568,9 @@
     input.focus();
     input.select();
   });
+  // "按 / 键" only where there is a keyboard to press it on (a fine pointer that hovers).
+  if (window.matchMedia && window.matchMedia("(hover: hover) and (pointer: fine)").matches) {
+    input.setAttribute("placeholder", t("search_placeholder_keyboard"));
+  }
   box.classList.add("ready");
 })();
