@@ -169,10 +169,10 @@ impl Reference {
                         "w:del" | "w:moveFrom" if !empty => {
                             reader.read_to_end(e.name())?;
                         }
-                        "w:footnote" | "w:endnote" if !empty => {
-                            if value(&e, "w:type").is_some_and(|t| t != "normal") {
-                                reader.read_to_end(e.name())?;
-                            }
+                        "w:footnote" | "w:endnote"
+                            if !empty && value(&e, "w:type").is_some_and(|t| t != "normal") =>
+                        {
+                            reader.read_to_end(e.name())?;
                         }
                         "mc:AlternateContent" if !empty => st.choice_read.push(false),
                         "mc:Choice" | "mc:Fallback" if !empty => {
