@@ -35,7 +35,12 @@ pub fn load(
     sessions.extend(
         books
             .iter()
-            .filter(|b| super::workbook::is_session(b) || b.companion.is_some())
+            // A roster alone is read where a session names it.
+            .filter(|b| {
+                !super::roster::has_roster(b)
+                    || super::workbook::is_session(b)
+                    || b.companion.is_some()
+            })
             .filter_map(|b| super::workbook::load_book(site, b, books, diags)),
     );
     sessions.sort_by(|a, b| {

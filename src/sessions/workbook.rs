@@ -57,7 +57,7 @@ pub(super) fn load_book(
             diags.push(Diagnostic::error(
                 &book.path,
                 format!(
-                    "a session workbook needs a sheet 日程 (the timetable: {EXPECTED}) and a sheet 名册 (the roster); found the sheets {}",
+                    "a workbook in content/sessions/ is a session, with a sheet 日程 (the timetable: {EXPECTED}) and a sheet 名册 (the roster: 姓名, 支部), or a roster shared by sessions, with a sheet 名册 only; found the sheets {}",
                     names.join(", ")
                 ),
             ));

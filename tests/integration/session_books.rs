@@ -319,7 +319,7 @@ fn bad_cells_are_reported_at_their_sheet_and_cell() {
 }
 
 /// The same checks as a session file: the one-third rule (at the sheet's first cell, with the
-/// figures), and dates that go back.
+/// figures), and dates that go back; a workbook that is neither a session nor a roster.
 #[test]
 fn the_rule_and_the_dates_are_checked_as_for_a_session_file() {
     let site = TempSite::fixture("sessions/base");
@@ -335,12 +335,15 @@ fn the_rule_and_the_dates_are_checked_as_for_a_session_file() {
         vec![S("2026.12.8"), S("08:30"), S("02-b/yuanwen"), E, E, E, E],
     ];
     site.write_bytes("content/sessions/back.xlsx", &workbook(&[("日程", back)]));
+    let notes = vec![vec![S("本班次的说明")]];
+    site.write_bytes("content/sessions/notes.xlsx", &workbook(&[("说明", notes)]));
     let run = site.run(&["check"]);
     run.fails(1)
         .has_line("error: content/sessions/below.xlsx: 日程!A1: the original-text share is 30.0 % (30 of 100 study minutes), below the minimum of 33.3 %: add 5 minutes of original text to meet it")
-        .has_line("error: content/sessions/back.xlsx: 日程!A3: 日期 2026-12-08 is before the day above (2026-12-09): the rows of 日程 go in time order");
+        .has_line("error: content/sessions/back.xlsx: 日程!A3: 日期 2026-12-08 is before the day above (2026-12-09): the rows of 日程 go in time order")
+        .has_line("error: content/sessions/notes.xlsx: a workbook in content/sessions/ is a session, with a sheet 日程 (the timetable: 日期, 时间, 内容, 形式, 时长（分钟）, and optionally 主讲, 地点) and a sheet 名册 (the roster: 姓名, 支部), or a roster shared by sessions, with a sheet 名册 only; found the sheets 说明");
     assert!(
-        run.stderr.contains("2 errors, 0 warnings"),
+        run.stderr.contains("3 errors, 0 warnings"),
         "{}",
         run.stderr
     );
