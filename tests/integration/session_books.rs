@@ -478,3 +478,30 @@ fn a_timetable_saved_by_libreoffice_is_read() {
         );
     }
 }
+
+/// A second build after the workbook changed shows the change (the page cache keys on what the
+/// pages are made of, and the workbook is read again).
+#[test]
+fn a_changed_workbook_changes_its_page_on_the_next_build() {
+    let site = TempSite::fixture("sessions/base");
+    site.write_bytes(
+        "content/sessions/ban.xlsx",
+        &workbook(&[("日程", good_timetable()), ("名册", good_roster())]),
+    );
+    site.write("content/sessions/ban.md", COMPANION);
+    site.build().ok();
+    let mut timetable = good_timetable();
+    timetable[1][5] = S("李老师");
+    let roster = vec![roster_header(), vec![S("李四"), S("第二支部"), E, E, E]];
+    site.write_bytes(
+        "content/sessions/ban.xlsx",
+        &workbook(&[("日程", timetable), ("名册", roster)]),
+    );
+    site.build().ok();
+    let html = site.read("public/sessions/ban.html");
+    assert!(
+        html.contains("<span class=\"block-speaker\">主讲 李老师</span>"),
+        "{html}"
+    );
+    assert!(html.contains("data-roster=\"1\">1 人</dd>"), "{html}");
+}
