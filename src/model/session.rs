@@ -202,6 +202,10 @@ impl Session {
     pub fn handout_path(&self) -> String {
         format!("sessions/{}-handout.html", self.slug)
     }
+    /// The printable sign-in sheet (签到表), made only for a session with a roster.
+    pub fn signin_path(&self) -> String {
+        format!("sessions/{}-signin.html", self.slug)
+    }
 
     /// Every block of every day, in timetable order.
     pub fn all_blocks(&self) -> impl Iterator<Item = &Block> {

@@ -63,6 +63,8 @@ pub(super) struct SessionView<'a> {
     pub(super) path: String,
     pub(super) print_path: String,
     pub(super) handout_path: String,
+    /// The sign-in sheet, when the session has a roster.
+    pub(super) signin_path: Option<String>,
     /// First and last day, `YYYY-MM-DD`; `end` only for sessions of more than one day.
     pub(super) start: Option<String>,
     pub(super) end: Option<String>,
@@ -134,6 +136,7 @@ pub(super) fn session_view<'a>(site: &'a Site, s: &'a Session) -> SessionView<'a
         path: s.path(),
         print_path: s.print_path(),
         handout_path: s.handout_path(),
+        signin_path: (!s.roster.is_empty()).then(|| s.signin_path()),
         start: s.start.map(|d| d.to_string()),
         end: if multi_day {
             s.end.map(|d| d.to_string())
@@ -264,8 +267,8 @@ fn coverage_view(site: &Site) -> CoverageView<'_> {
     }
 }
 
-/// The sessions' pages: the list, each session's page, printable programme and handout, and
-/// the coverage page. Nothing when the site has no sessions.
+/// The sessions' pages: the list, each session's page, printable programme and handout (and
+/// sign-in sheet, for a session with a roster), and the coverage page. Nothing when the site has no sessions.
 pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<FeaturePage> {
     if site.sessions.is_empty() {
         return Vec::new();
@@ -335,6 +338,16 @@ pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<FeaturePage
                 }
             })
             .collect();
+        if !s.roster.is_empty() {
+            pages.push(FeaturePage {
+                path: s.signin_path(),
+                template: "session_signin.html",
+                kind: "session_signin",
+                topic: None,
+                breadcrumbs: crumbs.clone(),
+                context: c.clone(),
+            });
+        }
         c.insert("units", &units);
         pages.push(FeaturePage {
             path: s.handout_path(),

@@ -505,3 +505,61 @@ fn a_changed_workbook_changes_its_page_on_the_next_build() {
     );
     assert!(html.contains("data-roster=\"1\">1 人</dd>"), "{html}");
 }
+
+/// The printable sign-in sheet (签到表): one section (one A4 page) a day with the day's date
+/// and the place, every roster name once in each, escaped; no phone numbers. A session without
+/// a roster has none.
+#[test]
+fn the_sign_in_sheet_lists_every_roster_name_once_a_day() {
+    let site = TempSite::fixture("sessions/base");
+    site.write_bytes(
+        "content/sessions/ban.xlsx",
+        &workbook(&[("日程", good_timetable()), ("名册", good_roster())]),
+    );
+    site.write("content/sessions/ban.md", COMPANION);
+    site.write(
+        "content/sessions/yiri.md",
+        "---\ntitle: 一日班\ndate: 2026-12-10\nblocks:\n  - unit: 01-a/yuanwen\n---\n",
+    );
+    site.build().ok();
+    let html = site.read("public/sessions/ban-signin.html");
+    let days: Vec<(String, Vec<String>)> = html
+        .split("<section class=\"signin-day\"")
+        .skip(1)
+        .map(|day| {
+            let day = day.split("</section>").next().unwrap();
+            let date = day.split("data-date=\"").nth(1).unwrap();
+            let names = day
+                .split("<td class=\"signin-name\">")
+                .skip(1)
+                .map(|n| n.split("</td>").next().unwrap().to_string())
+                .collect();
+            (date.split('"').next().unwrap().to_string(), names)
+        })
+        .collect();
+    let names = vec!["王&lt;b&gt;建国&lt;/b&gt;".to_string(), "李四".to_string()];
+    assert_eq!(
+        days,
+        [
+            ("2026-12-08".to_string(), names.clone()),
+            ("2026-12-09".to_string(), names),
+        ]
+    );
+    assert_eq!(html.matches("地点：党校").count(), 2, "{html}");
+    assert!(
+        !html.contains("1381234") && !html.contains("5678"),
+        "{html}"
+    );
+    let page = site.read("public/sessions/ban.html");
+    assert!(
+        page.contains("<a href=\"../sessions/ban-signin.html\">打印签到表</a>"),
+        "{page}"
+    );
+    assert!(
+        !site
+            .path()
+            .join("public/sessions/yiri-signin.html")
+            .exists()
+    );
+    assert!(!site.read("public/sessions/yiri.html").contains("signin"));
+}
