@@ -302,61 +302,7 @@ pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<FeaturePage
     });
 
     for (s, v) in site.sessions.iter().zip(&views) {
-        let mut c = PageContext::new();
-        c.insert("session", v);
-        pages.push(FeaturePage {
-            path: s.path(),
-            template: "session.html",
-            kind: "session",
-            topic: None,
-            breadcrumbs: vec![list_crumb.clone()],
-            context: c.clone(),
-        });
-        let crumbs = vec![list_crumb.clone(), (s.title.clone(), s.path())];
-        pages.push(FeaturePage {
-            path: s.print_path(),
-            template: "session_print.html",
-            kind: "session_print",
-            topic: None,
-            breadcrumbs: crumbs.clone(),
-            context: c.clone(),
-        });
-        let units: Vec<HandoutUnit> = s
-            .original_units()
-            .into_iter()
-            .enumerate()
-            .map(|(n, i)| {
-                let u = &site.units[i];
-                HandoutUnit {
-                    title: &u.title,
-                    path: &u.path,
-                    key: &u.key,
-                    topic: &site.topics[u.topic].title,
-                    source: u.source_ref.as_deref(),
-                    minutes: u.minutes,
-                    html: crate::markdown::prefix_ids(&u.body.html, &format!("u{}-", n + 1)),
-                }
-            })
-            .collect();
-        if !s.roster.is_empty() {
-            pages.push(FeaturePage {
-                path: s.signin_path(),
-                template: "session_signin.html",
-                kind: "session_signin",
-                topic: None,
-                breadcrumbs: crumbs.clone(),
-                context: c.clone(),
-            });
-        }
-        c.insert("units", &units);
-        pages.push(FeaturePage {
-            path: s.handout_path(),
-            template: "session_handout.html",
-            kind: "session_handout",
-            topic: None,
-            breadcrumbs: crumbs,
-            context: c,
-        });
+        pages.extend(session_pages(site, s, v, &list_crumb));
     }
 
     let mut c = PageContext::new();
@@ -367,6 +313,73 @@ pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<FeaturePage
         kind: "coverage",
         topic: None,
         breadcrumbs: Vec::new(),
+        context: c,
+    });
+    pages
+}
+
+/// One session's pages: its page, printable programme, sign-in sheet (with a roster) and
+/// handout.
+fn session_pages(
+    site: &Site,
+    s: &Session,
+    v: &SessionView<'_>,
+    list_crumb: &(String, String),
+) -> Vec<FeaturePage> {
+    let mut pages = Vec::new();
+    let mut c = PageContext::new();
+    c.insert("session", v);
+    pages.push(FeaturePage {
+        path: s.path(),
+        template: "session.html",
+        kind: "session",
+        topic: None,
+        breadcrumbs: vec![list_crumb.clone()],
+        context: c.clone(),
+    });
+    let crumbs = vec![list_crumb.clone(), (s.title.clone(), s.path())];
+    pages.push(FeaturePage {
+        path: s.print_path(),
+        template: "session_print.html",
+        kind: "session_print",
+        topic: None,
+        breadcrumbs: crumbs.clone(),
+        context: c.clone(),
+    });
+    let units: Vec<HandoutUnit> = s
+        .original_units()
+        .into_iter()
+        .enumerate()
+        .map(|(n, i)| {
+            let u = &site.units[i];
+            HandoutUnit {
+                title: &u.title,
+                path: &u.path,
+                key: &u.key,
+                topic: &site.topics[u.topic].title,
+                source: u.source_ref.as_deref(),
+                minutes: u.minutes,
+                html: crate::markdown::prefix_ids(&u.body.html, &format!("u{}-", n + 1)),
+            }
+        })
+        .collect();
+    if !s.roster.is_empty() {
+        pages.push(FeaturePage {
+            path: s.signin_path(),
+            template: "session_signin.html",
+            kind: "session_signin",
+            topic: None,
+            breadcrumbs: crumbs.clone(),
+            context: c.clone(),
+        });
+    }
+    c.insert("units", &units);
+    pages.push(FeaturePage {
+        path: s.handout_path(),
+        template: "session_handout.html",
+        kind: "session_handout",
+        topic: None,
+        breadcrumbs: crumbs,
         context: c,
     });
     pages
