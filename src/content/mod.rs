@@ -1,7 +1,8 @@
 //! Finding and reading the site's source files — `content/<topic>/_index.md`, units,
 //! `content/sessions/*.md` — into a [`Library`]: typed front matter ([`schema`]) plus Markdown
 //! bodies, in folder and file-name order; and the question banks of topic folders
-//! (`<topic>/<name>.xlsx|csv`, [`bank`]) as rows of cells.
+//! (`<topic>/<name>.xlsx|csv`, [`bank`]) and the workbooks of `content/sessions/` (sessions and
+//! rosters, [`workbook`]) as rows of cells.
 //!
 //! This is the first half of loading: it walks folders, reads files and parses YAML, nothing
 //! more (the model is made from the library by `load`). Every problem becomes a [`Diagnostic`]
