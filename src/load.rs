@@ -150,7 +150,7 @@ fn model_from(
     let home_html = markdown::render(&config.description).html;
     let mut site = Site::new(root.to_path_buf(), config, home_html, topics, units);
     crate::quiz::validate_site(&site, diags);
-    site.sessions = crate::sessions::load(&site, &library.sessions, diags);
+    site.sessions = crate::sessions::load(&site, &library.sessions, &library.session_books, diags);
     site
 }
 

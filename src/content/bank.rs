@@ -60,6 +60,9 @@ impl CellPos {
 pub struct BankCell {
     pub text: String,
     pub pos: CellPos,
+    /// For a workbook's date or time cell, its value whatever the cell's number format shows:
+    /// `[year, month, day, hour, minute]` (a time alone has year 0).
+    pub when: Option<[u32; 5]>,
 }
 
 /// One question row: its cells under the recognised columns. `kind`, `prompt` and `answer`
@@ -119,7 +122,7 @@ const REQUIRED: [(Column, &str); 3] = [
 const EXPECTED: &str = "题型 (type), 题干 (prompt), 答案 (answer), and optionally 选项A…选项H or one 选项 column (options), 解析 (explanation), 出处 (source), 分值 (points), id";
 
 /// Folds a header: no spaces, full-width forms to ASCII, lower case, no trailing colon or `*`.
-fn fold_header(s: &str) -> String {
+pub fn fold_header(s: &str) -> String {
     s.chars()
         .map(|c| match c as u32 {
             0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -170,10 +173,26 @@ fn option_letter(h: &str) -> Option<usize> {
     }
 }
 
-/// A sheet (or a CSV file) as rows of cells: text and position.
-struct Grid {
-    sheet: Option<String>,
-    rows: Vec<Vec<BankCell>>,
+/// A sheet (or a CSV file) as rows of cells: text and position. The sessions' workbooks are
+/// read into these too ([`read_grids`]).
+#[derive(Debug, Clone)]
+pub struct Grid {
+    /// The sheet's name; `None` for CSV.
+    pub sheet: Option<String>,
+    pub rows: Vec<Vec<BankCell>>,
+}
+
+/// Every sheet of a workbook, or the one grid of a CSV file (by the extension of `rel`), as
+/// cells with their positions; the error says why the bytes are not a spreadsheet.
+pub fn read_grids(rel: &Path, bytes: &[u8]) -> Result<Vec<Grid>, String> {
+    let is_csv = rel
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        csv_grid(bytes).map(|g| vec![g])
+    } else {
+        workbook_grids(bytes)
+    }
 }
 
 /// Reads a bank file. Returns the bank (its rows from every sheet whose header could be read)
@@ -181,19 +200,9 @@ struct Grid {
 /// columns that are not read.
 pub fn load_bank(rel: &Path, slug: String, bytes: &[u8]) -> (Option<BankSource>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let is_csv = rel
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let grids = if is_csv {
-        match csv_grid(bytes) {
-            Ok(g) => vec![g],
-            Err(msg) => return (None, vec![Diagnostic::error(rel, msg)]),
-        }
-    } else {
-        match workbook_grids(bytes) {
-            Ok(g) => g,
-            Err(msg) => return (None, vec![Diagnostic::error(rel, msg)]),
-        }
+    let grids = match read_grids(rel, bytes) {
+        Ok(g) => g,
+        Err(msg) => return (None, vec![Diagnostic::error(rel, msg)]),
     };
     let stem = rel
         .file_stem()
@@ -400,6 +409,7 @@ fn bank_row(row: &[BankCell], columns: &[Option<Column>], header: &[BankCell]) -
         row.get(i).cloned().unwrap_or_else(|| BankCell {
             text: String::new(),
             pos: beside(&row[0].pos, &header[i].pos),
+            when: None,
         })
     };
     let find = |want: Column| columns.iter().position(|c| *c == Some(want)).map(cell);
@@ -456,6 +466,7 @@ fn split_options(cell: &BankCell) -> Vec<BankCell> {
         .map(|piece| BankCell {
             text: strip_option_letter(piece.trim()).to_string(),
             pos: cell.pos.clone(),
+            when: None,
         })
         .filter(|c| !c.text.is_empty())
         .collect()
@@ -520,6 +531,7 @@ fn workbook_grids(bytes: &[u8]) -> Result<Vec<Grid>, String> {
                                 column: at.1 as usize + 1,
                                 sheet: name.clone(),
                             }),
+                            when: cell_when(data),
                         }
                     })
                     .collect()
@@ -534,6 +546,12 @@ fn workbook_grids(bytes: &[u8]) -> Result<Vec<Grid>, String> {
             let Some(value) = get(&rows, m.start.0, m.start.1) else {
                 continue;
             };
+            let when = m
+                .start
+                .0
+                .checked_sub(r0)
+                .zip(m.start.1.checked_sub(c0))
+                .and_then(|(r, c)| rows.get(r as usize)?.get(c as usize)?.when);
             for r in m.start.0..=m.end.0 {
                 for c in m.start.1..=m.end.1 {
                     let (Some(ri), Some(ci)) = (r.checked_sub(r0), c.checked_sub(c0)) else {
@@ -544,6 +562,7 @@ fn workbook_grids(bytes: &[u8]) -> Result<Vec<Grid>, String> {
                         .and_then(|row| row.get_mut(ci as usize))
                     {
                         cell.text.clone_from(&value);
+                        cell.when = when;
                     }
                 }
             }
@@ -554,6 +573,39 @@ fn workbook_grids(bytes: &[u8]) -> Result<Vec<Grid>, String> {
         });
     }
     Ok(grids)
+}
+
+/// A date or time cell's value, `[year, month, day, hour, minute]` (a time alone has year 0):
+/// Excel's serial dates, and the ISO dates and durations OpenDocument files hold.
+fn cell_when(data: &calamine::Data) -> Option<[u32; 5]> {
+    use calamine::Data;
+    match data {
+        Data::DateTime(dt) => {
+            let (y, mo, d, h, mi, _, _) = dt.to_ymd_hms_milli();
+            // Serial values below 1 are times of day (Excel's day 0 is 1899-12-31).
+            let y = if dt.as_f64() < 1.0 { 0 } else { y as u32 };
+            Some([y, mo.into(), d.into(), h.into(), mi.into()])
+        }
+        Data::DateTimeIso(s) => {
+            let (date, time) = s.split_once('T').unwrap_or((s, ""));
+            let mut d = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+            let (y, mo, day) = (d.next()??, d.next()??, d.next()??);
+            let mut t = time.splitn(3, ':').map(|p| p.parse::<u32>().ok());
+            let (h, mi) = (
+                t.next().flatten().unwrap_or(0),
+                t.next().flatten().unwrap_or(0),
+            );
+            Some([y, mo, day, h, mi])
+        }
+        Data::DurationIso(s) => {
+            // `PT08H30M00S`
+            let rest = s.strip_prefix("PT")?;
+            let (h, rest) = rest.split_once('H')?;
+            let (mi, _) = rest.split_once('M')?;
+            Some([0, 0, 0, h.parse().ok()?, mi.parse().ok()?])
+        }
+        _ => None,
+    }
 }
 
 /// A cell's value as text: numbers as written (`2`, not `2.0`), dates as `2024-07-01`.
@@ -684,6 +736,7 @@ fn csv_grid(bytes: &[u8]) -> Result<Grid, String> {
                         column: c,
                         text: lines.get(l - 1).copied().unwrap_or("").to_string(),
                     },
+                    when: None,
                 }
             })
             .collect();

@@ -1,7 +1,8 @@
 //! Finding and reading the site's source files — `content/<topic>/_index.md`, units,
 //! `content/sessions/*.md` — into a [`Library`]: typed front matter ([`schema`]) plus Markdown
 //! bodies, in folder and file-name order; and the question banks of topic folders
-//! (`<topic>/<name>.xlsx|csv`, [`bank`]) as rows of cells.
+//! (`<topic>/<name>.xlsx|csv`, [`bank`]) and the workbooks of `content/sessions/` (sessions and
+//! rosters, [`workbook`]) as rows of cells.
 //!
 //! This is the first half of loading: it walks folders, reads files and parses YAML, nothing
 //! more (the model is made from the library by `load`). Every problem becomes a [`Diagnostic`]
@@ -10,6 +11,7 @@
 pub mod bank;
 pub mod front_matter;
 pub mod schema;
+pub mod workbook;
 
 use std::any::Any;
 use std::path::{Path, PathBuf};
@@ -25,6 +27,7 @@ pub use bank::{BankCell, BankRow, BankSource, CellPos};
 pub use schema::{
     BlockSource, Kind, QuestionSource, SessionFrontMatter, TopicFrontMatter, UnitFrontMatter,
 };
+pub use workbook::{SessionBook, SheetSource};
 
 /// The folder below `content/` that holds training sessions, not a topic.
 pub const SESSIONS_DIR: &str = "sessions";
@@ -94,6 +97,8 @@ impl RawFile {
 pub struct Library {
     pub topics: Vec<TopicSource>,
     pub sessions: Vec<RawFile>,
+    /// The workbooks of `content/sessions/` (sessions with their `.md`, and rosters).
+    pub session_books: Vec<SessionBook>,
 }
 
 /// Makes a slug from a file or folder name: ASCII letters lower-cased, spaces to `-`.
@@ -314,6 +319,7 @@ struct FolderFiles {
 struct Plan {
     topics: Vec<TopicPlan>,
     sessions: Vec<(PathBuf, String)>,
+    books: Vec<workbook::BookPlan>,
 }
 
 /// Walks `root/content` and loads every topic, unit and session, through `cache` when there is
@@ -323,12 +329,18 @@ pub fn load(root: &Path, cache: Option<&SourceCache>, diags: &mut Diagnostics) -
     let mut library = Library {
         topics: read_topics(root, plan.topics, cache, diags),
         sessions: Vec::new(),
+        session_books: Vec::new(),
     };
     for (path, slug) in plan.sessions {
         match load_raw(root, &path, slug) {
             Ok(f) => library.sessions.push(f),
             Err(ds) => diags.extend(ds),
         }
+    }
+    for book in plan.books {
+        let (book, ds) = workbook::read_book(root, book);
+        diags.extend(ds);
+        library.session_books.extend(book);
     }
     if library.topics.is_empty() && !diags.has_errors() {
         diags.push(Diagnostic::error(
@@ -377,8 +389,9 @@ fn plan(root: &Path, diags: &mut Diagnostics) -> Plan {
             continue;
         }
         if name == SESSIONS_DIR {
-            plan.sessions
-                .extend(folder_files(root, &rel, false, diags).md);
+            let mut files = folder_files(root, &rel, true, diags);
+            plan.books = workbook::plan_books(&mut files.md, files.banks);
+            plan.sessions.extend(files.md);
             continue;
         }
         let slug = match slug_from_name(&name) {
@@ -485,7 +498,8 @@ fn read_topic(
     (topic, local)
 }
 
-/// The `.md` files (with slugs), question banks (when `banks`: in a topic folder) and other
+/// The `.md` files (with slugs), spreadsheets (when `banks`: question banks in a topic folder,
+/// workbooks in the sessions folder) and other
 /// files of one folder; reports nested folders and names that cannot be slugs.
 fn folder_files(root: &Path, rel_dir: &Path, banks: bool, diags: &mut Diagnostics) -> FolderFiles {
     let mut files = FolderFiles::default();

@@ -121,6 +121,9 @@ pub struct SessionFrontMatter {
     pub start_time: Option<Spanned<String>>,
     #[serde(default)]
     pub blocks: Vec<Spanned<BlockSource>>,
+    /// A roster workbook in `content/sessions/` (`名册.xlsx`), shared by several sessions.
+    #[serde(default)]
+    pub roster: Option<Spanned<String>>,
     #[serde(default)]
     pub extra: BTreeMap<String, Value>,
 }

@@ -20,7 +20,7 @@ use crate::content::Kind;
 use crate::markdown::Rendered;
 
 pub use quiz::{Answer, Question, QuestionType, Quiz};
-pub use session::{Block, BlockKind, Day, Session};
+pub use session::{Block, BlockKind, Day, Learner, Session};
 
 /// A topic (专题): one folder of `content/`.
 #[derive(Debug, Clone)]

@@ -120,8 +120,40 @@ pub struct Block {
     /// Clock times, when the day has a start time.
     pub start: Option<u32>,
     pub end: Option<u32>,
-    /// 1-based line in the session file.
+    /// 1-based line in the session file (the row, for a workbook's 日程 sheet).
     pub line: usize,
+    /// 主讲 and 地点 of a workbook's row.
+    pub speaker: Option<String>,
+    pub room: Option<String>,
+}
+
+/// One person on a session's roster (名册).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Learner {
+    pub name: String,
+    /// 支部 (or 单位).
+    pub branch: String,
+    /// 编号
+    pub number: Option<String>,
+    /// 职务
+    pub role: Option<String>,
+    /// 手机, as written; pages show [`mask_phone`] of it.
+    pub phone: Option<String>,
+}
+
+/// A phone number with all but its first three and last four digits hidden (`138****5678`);
+/// a shorter one wholly hidden.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().filter(|c| !c.is_whitespace()).collect();
+    if chars.len() < 8 {
+        return "*".repeat(chars.len());
+    }
+    let n = chars.len();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < 3 || i >= n - 4 { *c } else { '*' })
+        .collect()
 }
 
 /// One day of a session.
@@ -148,6 +180,8 @@ pub struct Session {
     pub end: Option<CivilDate>,
     pub start_time: Option<u32>,
     pub days: Vec<Day>,
+    /// The roster: the workbook's 名册 sheet, or the workbook named by `roster:`.
+    pub roster: Vec<Learner>,
     pub notice: Rendered,
     pub extra: BTreeMap<String, serde_json::Value>,
     /// Minutes of every block except breaks.
@@ -167,6 +201,10 @@ impl Session {
     }
     pub fn handout_path(&self) -> String {
         format!("sessions/{}-handout.html", self.slug)
+    }
+    /// The printable sign-in sheet (签到表), made only for a session with a roster.
+    pub fn signin_path(&self) -> String {
+        format!("sessions/{}-signin.html", self.slug)
     }
 
     /// Every block of every day, in timetable order.
@@ -214,6 +252,13 @@ mod tests {
     fn clock_times_past_midnight_keep_counting() {
         let t = clock_times(Some(23 * 60 + 30), &[45]);
         assert_eq!(t[0].map(|(_, e)| format_clock(e)).unwrap(), "24:15");
+    }
+
+    #[test]
+    fn phones_are_masked() {
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("138 1234 5678"), "138****5678");
+        assert_eq!(mask_phone("12345"), "*****");
     }
 
     #[test]

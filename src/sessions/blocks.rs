@@ -124,6 +124,8 @@ fn unit_block(
         start: None,
         end: None,
         line: given.line,
+        speaker: None,
+        room: None,
     })
 }
 
@@ -188,6 +190,8 @@ fn activity_block(
         start: None,
         end: None,
         line: given.line,
+        speaker: None,
+        room: None,
     })
 }
 
@@ -238,6 +242,19 @@ fn unknown_unit_message(site: &Site, key: &str) -> String {
         }
     }
     msg
+}
+
+/// The units whose title is close to `title` (at most three, closest first).
+pub(super) fn close_titles<'s>(site: &'s Site, title: &str) -> Vec<&'s Unit> {
+    let mut close: Vec<(usize, &Unit)> = site
+        .units
+        .iter()
+        .map(|u| (edit_distance(title, &u.title), u))
+        .filter(|(d, u)| *d <= (u.title.chars().count() / 3).max(1))
+        .collect();
+    close.sort_by_key(|(d, u)| (*d, u.index));
+    close.truncate(3);
+    close.into_iter().map(|(_, u)| u).collect()
 }
 
 /// Levenshtein distance over characters.

@@ -11,7 +11,7 @@ use serde_saphyr::{Location, Spanned};
 use super::blocks::resolve_block;
 use super::file::FileRef;
 use crate::config::RuleLevel;
-use crate::content::{RawFile, SessionFrontMatter};
+use crate::content::{RawFile, SessionBook, SessionFrontMatter};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::model::session::{clock_times, format_clock, parse_clock};
@@ -19,13 +19,30 @@ use crate::model::share::{RuleOutcome, evaluate, rule_message};
 use crate::model::{BlockKind, Day, Session, Site};
 use crate::time::CivilDate;
 
-/// Loads every session file; problems go into `diags`. Sessions with problems are kept (with
-/// what could be understood of them), so that `check` can still show their figures.
-pub fn load(site: &Site, files: &[RawFile], diags: &mut Diagnostics) -> Vec<Session> {
+/// Loads every session file and session workbook (`books` also holds the rosters that
+/// `roster:` names); problems go into `diags`. Sessions with problems are kept (with what
+/// could be understood of them), so that `check` can still show their figures.
+pub fn load(
+    site: &Site,
+    files: &[RawFile],
+    books: &[SessionBook],
+    diags: &mut Diagnostics,
+) -> Vec<Session> {
     let mut sessions: Vec<Session> = files
         .iter()
-        .filter_map(|raw| load_one(site, raw, diags))
+        .filter_map(|raw| load_one(site, raw, books, diags))
         .collect();
+    sessions.extend(
+        books
+            .iter()
+            // A roster alone is read where a session names it.
+            .filter(|b| {
+                !super::roster::has_roster(b)
+                    || super::workbook::is_session(b)
+                    || b.companion.is_some()
+            })
+            .filter_map(|b| super::workbook::load_book(site, b, books, diags)),
+    );
     sessions.sort_by(|a, b| {
         (a.start.is_none(), a.start, &a.slug).cmp(&(b.start.is_none(), b.start, &b.slug))
     });
@@ -60,7 +77,68 @@ struct Minutes {
     breaks: u32,
 }
 
-fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Session> {
+/// The roster of the workbook `name` names (`名册.xlsx`, in `content/sessions/`), for the
+/// session in `from` (a session file or workbook); reported when there is none.
+pub(super) fn named_roster(
+    from: &dyn RosterFrom,
+    name: &Spanned<String>,
+    books: &[SessionBook],
+    diags: &mut Diagnostics,
+) -> Vec<crate::model::Learner> {
+    let want = name.value.trim();
+    let want = want.strip_prefix("content/sessions/").unwrap_or(want);
+    match books
+        .iter()
+        .find(|b| b.file_names.iter().any(|f| f == want))
+    {
+        Some(book) if super::roster::has_roster(book) => super::roster::read_roster(book, diags),
+        found => {
+            let known: Vec<String> = books
+                .iter()
+                .filter(|b| super::roster::has_roster(b))
+                .flat_map(|b| b.file_names.iter().map(|f| format!("`{f}`")))
+                .collect();
+            let why = match found {
+                Some(_) => format!("`{want}` has no 名册 sheet (columns 姓名, 支部)"),
+                None => format!("there is no workbook `{want}` in content/sessions/"),
+            };
+            let list = if known.is_empty() {
+                "no workbook there has a 名册 sheet".to_string()
+            } else {
+                format!("the rosters there: {}", known.join(", "))
+            };
+            diags.push(from.error_at(name.referenced, format!("`roster`: {why}; {list}")));
+            Vec::new()
+        }
+    }
+}
+
+/// Where a `roster:` key is reported: a session file, or the `.md` beside a workbook.
+pub(super) trait RosterFrom {
+    fn error_at(&self, loc: Location, message: String) -> Diagnostic;
+}
+
+impl RosterFrom for FileRef<'_> {
+    fn error_at(&self, loc: Location, message: String) -> Diagnostic {
+        FileRef::error_at(self, loc, message)
+    }
+}
+
+impl RosterFrom for SessionBook {
+    fn error_at(&self, loc: Location, message: String) -> Diagnostic {
+        match &self.companion {
+            Some(raw) => FileRef { raw }.error_at(loc, message),
+            None => Diagnostic::error(&self.path, message),
+        }
+    }
+}
+
+fn load_one(
+    site: &Site,
+    raw: &RawFile,
+    books: &[SessionBook],
+    diags: &mut Diagnostics,
+) -> Option<Session> {
     let file = FileRef { raw };
     let fm: SessionFrontMatter =
         match crate::yaml::parse(raw.yaml(), raw.yaml_first_line, &raw.text, &raw.path) {
@@ -84,6 +162,11 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
     set_clock_times(raw, &mut days, diags);
     let minutes = tally(&days);
     let rule = check_rule(site, &file, &fm, &days, minutes, diags);
+    let roster = fm
+        .roster
+        .as_ref()
+        .map(|name| named_roster(&file, name, books, diags))
+        .unwrap_or_default();
     Some(Session {
         slug: raw.slug.clone(),
         source: raw.path.clone(),
@@ -96,6 +179,7 @@ fn load_one(site: &Site, raw: &RawFile, diags: &mut Diagnostics) -> Option<Sessi
         notice: markdown::render(raw.body()),
         extra: fm.extra,
         days,
+        roster,
         study_minutes: minutes.study,
         original_minutes: minutes.original,
         break_minutes: minutes.breaks,

@@ -9,6 +9,11 @@
 //! and the share of study time given to original text is checked against
 //! `rules.min_original_share` of `site.yaml` ([`crate::model::share`] has the rule itself).
 //!
+//! A session may also be a workbook, `content/sessions/<slug>.xlsx` with a sheet 日程 read
+//! row by row into the same days and blocks ([`workbook`]) and a sheet 名册, the roster
+//! ([`roster`]; also a workbook of its own that sessions name with `roster:`), every problem at
+//! its sheet and cell ([`sheet`]). A session with a roster gets a printable sign-in sheet.
+//!
 //! [`Session`]: crate::model::Session
 
 mod blocks;
@@ -16,6 +21,9 @@ mod file;
 mod load;
 mod pages;
 mod report;
+mod roster;
+mod sheet;
+mod workbook;
 
 pub use load::load;
 pub use pages::pages;

@@ -26,6 +26,19 @@ pub(super) struct RowView<'a> {
     pub(super) unit: Option<&'a str>,
     /// The unit's topic, for unit references.
     pub(super) topic: Option<&'a str>,
+    /// 主讲 and 地点 (from a workbook's row).
+    pub(super) speaker: Option<&'a str>,
+    pub(super) room: Option<&'a str>,
+}
+
+/// A roster member as pages show them: the phone masked.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct LearnerView<'a> {
+    pub(super) name: &'a str,
+    pub(super) branch: &'a str,
+    pub(super) number: Option<&'a str>,
+    pub(super) role: Option<&'a str>,
+    pub(super) phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -50,6 +63,8 @@ pub(super) struct SessionView<'a> {
     pub(super) path: String,
     pub(super) print_path: String,
     pub(super) handout_path: String,
+    /// The sign-in sheet, when the session has a roster.
+    pub(super) signin_path: Option<String>,
     /// First and last day, `YYYY-MM-DD`; `end` only for sessions of more than one day.
     pub(super) start: Option<String>,
     pub(super) end: Option<String>,
@@ -69,6 +84,7 @@ pub(super) struct SessionView<'a> {
     pub(super) ok: bool,
     pub(super) minutes_more: Option<u64>,
     pub(super) notice_html: &'a str,
+    pub(super) roster: Vec<LearnerView<'a>>,
     pub(super) extra: &'a BTreeMap<String, serde_json::Value>,
 }
 
@@ -104,6 +120,8 @@ pub(super) fn session_view<'a>(site: &'a Site, s: &'a Session) -> SessionView<'a
                         unit_path: unit.map(|u| u.path.as_str()),
                         unit: unit.map(|u| u.key.as_str()),
                         topic: unit.map(|u| site.topics[u.topic].title.as_str()),
+                        speaker: b.speaker.as_deref(),
+                        room: b.room.as_deref(),
                     }
                 })
                 .collect(),
@@ -118,6 +136,7 @@ pub(super) fn session_view<'a>(site: &'a Site, s: &'a Session) -> SessionView<'a
         path: s.path(),
         print_path: s.print_path(),
         handout_path: s.handout_path(),
+        signin_path: (!s.roster.is_empty()).then(|| s.signin_path()),
         start: s.start.map(|d| d.to_string()),
         end: if multi_day {
             s.end.map(|d| d.to_string())
@@ -139,6 +158,17 @@ pub(super) fn session_view<'a>(site: &'a Site, s: &'a Session) -> SessionView<'a
         ok: s.rule.meets,
         minutes_more: s.rule.minutes_more,
         notice_html: &s.notice.html,
+        roster: s
+            .roster
+            .iter()
+            .map(|l| LearnerView {
+                name: &l.name,
+                branch: &l.branch,
+                number: l.number.as_deref(),
+                role: l.role.as_deref(),
+                phone: l.phone.as_deref().map(crate::model::session::mask_phone),
+            })
+            .collect(),
         extra: &s.extra,
     }
 }
@@ -237,8 +267,8 @@ fn coverage_view(site: &Site) -> CoverageView<'_> {
     }
 }
 
-/// The sessions' pages: the list, each session's page, printable programme and handout, and
-/// the coverage page. Nothing when the site has no sessions.
+/// The sessions' pages: the list, each session's page, printable programme and handout (and
+/// sign-in sheet, for a session with a roster), and the coverage page. Nothing when the site has no sessions.
 pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<FeaturePage> {
     if site.sessions.is_empty() {
         return Vec::new();
@@ -272,51 +302,7 @@ pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<FeaturePage
     });
 
     for (s, v) in site.sessions.iter().zip(&views) {
-        let mut c = PageContext::new();
-        c.insert("session", v);
-        pages.push(FeaturePage {
-            path: s.path(),
-            template: "session.html",
-            kind: "session",
-            topic: None,
-            breadcrumbs: vec![list_crumb.clone()],
-            context: c.clone(),
-        });
-        let crumbs = vec![list_crumb.clone(), (s.title.clone(), s.path())];
-        pages.push(FeaturePage {
-            path: s.print_path(),
-            template: "session_print.html",
-            kind: "session_print",
-            topic: None,
-            breadcrumbs: crumbs.clone(),
-            context: c.clone(),
-        });
-        let units: Vec<HandoutUnit> = s
-            .original_units()
-            .into_iter()
-            .enumerate()
-            .map(|(n, i)| {
-                let u = &site.units[i];
-                HandoutUnit {
-                    title: &u.title,
-                    path: &u.path,
-                    key: &u.key,
-                    topic: &site.topics[u.topic].title,
-                    source: u.source_ref.as_deref(),
-                    minutes: u.minutes,
-                    html: crate::markdown::prefix_ids(&u.body.html, &format!("u{}-", n + 1)),
-                }
-            })
-            .collect();
-        c.insert("units", &units);
-        pages.push(FeaturePage {
-            path: s.handout_path(),
-            template: "session_handout.html",
-            kind: "session_handout",
-            topic: None,
-            breadcrumbs: crumbs,
-            context: c,
-        });
+        pages.extend(session_pages(site, s, v, &list_crumb));
     }
 
     let mut c = PageContext::new();
@@ -327,6 +313,73 @@ pub fn pages(site: &Site, strings: &BTreeMap<String, String>) -> Vec<FeaturePage
         kind: "coverage",
         topic: None,
         breadcrumbs: Vec::new(),
+        context: c,
+    });
+    pages
+}
+
+/// One session's pages: its page, printable programme, sign-in sheet (with a roster) and
+/// handout.
+fn session_pages(
+    site: &Site,
+    s: &Session,
+    v: &SessionView<'_>,
+    list_crumb: &(String, String),
+) -> Vec<FeaturePage> {
+    let mut pages = Vec::new();
+    let mut c = PageContext::new();
+    c.insert("session", v);
+    pages.push(FeaturePage {
+        path: s.path(),
+        template: "session.html",
+        kind: "session",
+        topic: None,
+        breadcrumbs: vec![list_crumb.clone()],
+        context: c.clone(),
+    });
+    let crumbs = vec![list_crumb.clone(), (s.title.clone(), s.path())];
+    pages.push(FeaturePage {
+        path: s.print_path(),
+        template: "session_print.html",
+        kind: "session_print",
+        topic: None,
+        breadcrumbs: crumbs.clone(),
+        context: c.clone(),
+    });
+    let units: Vec<HandoutUnit> = s
+        .original_units()
+        .into_iter()
+        .enumerate()
+        .map(|(n, i)| {
+            let u = &site.units[i];
+            HandoutUnit {
+                title: &u.title,
+                path: &u.path,
+                key: &u.key,
+                topic: &site.topics[u.topic].title,
+                source: u.source_ref.as_deref(),
+                minutes: u.minutes,
+                html: crate::markdown::prefix_ids(&u.body.html, &format!("u{}-", n + 1)),
+            }
+        })
+        .collect();
+    if !s.roster.is_empty() {
+        pages.push(FeaturePage {
+            path: s.signin_path(),
+            template: "session_signin.html",
+            kind: "session_signin",
+            topic: None,
+            breadcrumbs: crumbs.clone(),
+            context: c.clone(),
+        });
+    }
+    c.insert("units", &units);
+    pages.push(FeaturePage {
+        path: s.handout_path(),
+        template: "session_handout.html",
+        kind: "session_handout",
+        topic: None,
+        breadcrumbs: crumbs,
         context: c,
     });
     pages

@@ -315,6 +315,8 @@ fn golden_shipped_site() {
             "01-xuexi/index.html",
             "01-xuexi/yuanwen.html",
             "sessions/cunshuji-yiri.html",
+            "sessions/dangyuan-liangri.html",
+            "sessions/dangyuan-liangri-signin.html",
             "10-zuofeng/tiku.html",
         ],
     );

@@ -370,6 +370,7 @@ const PAGE_KINDS: &[(&str, &str)] = &[
     ("session", "sessions/cunshuji-yiri.html"),
     ("session handout", "sessions/cunshuji-yiri-handout.html"),
     ("session print", "sessions/cunshuji-yiri-print.html"),
+    ("sign-in sheet", "sessions/dangyuan-liangri-signin.html"),
     ("coverage", "coverage.html"),
     ("404", "404.html"),
 ];

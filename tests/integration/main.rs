@@ -24,6 +24,7 @@ mod quiz;
 mod safety;
 mod search;
 mod serve;
+mod session_books;
 mod sessions;
 mod support;
 mod theme;

@@ -28,6 +28,10 @@ fn the_timetable_reads_on_a_phone_without_sideways_scrolling() {
     for name in &pages {
         page.goto(&file_url(&site.join("sessions").join(name)));
         assert!(!page.overflows_horizontally(), "{name} scrolls sideways");
+        if name.ends_with("-signin.html") {
+            // The sign-in sheet (issue 26) has the roster, not the timetable.
+            continue;
+        }
         let fits = page.eval_bool(
             "Array.from(document.querySelectorAll('.timetable')).every(t => t.scrollWidth <= t.clientWidth + 1 && t.getBoundingClientRect().right <= innerWidth)",
         );

@@ -210,7 +210,7 @@ fn every_problem_of_a_session_file_is_reported_with_its_line() {
         .has_line("error: content/sessions/bad.md:16:5: the activity `结业` needs `kind:` (original, explanation, discussion, practice, other or break)")
         .has_line("error: content/sessions/empty.md:3:7: `date` must be a date written YYYY-MM-DD, e.g. 2026-12-08; got `2026-02-30`")
         .has_line("error: content/sessions/empty.md:4:1: the session has no blocks: list its units (`- unit: <topic>/<unit>`) and activities (`- title: …`, `kind: …`, `minutes: …`) under `blocks:`")
-        .has_line("error: content/sessions/keys.md:4:1: unknown key `colour`; allowed keys: title, audience, date, start, end, place, start_time, blocks, extra");
+        .has_line("error: content/sessions/keys.md:4:1: unknown key `colour`; allowed keys: title, audience, date, start, end, place, start_time, blocks, roster, extra");
     assert!(
         run.stderr.contains("10 errors, 0 warnings"),
         "{}",
@@ -398,7 +398,10 @@ fn shipped_sessions_load_and_meet_the_rule() {
         .iter()
         .map(|s| s["slug"].as_str().unwrap())
         .collect();
-    assert_eq!(slugs, ["cunshuji-yiri", "zhibushuji-liangri"]);
+    assert_eq!(
+        slugs,
+        ["cunshuji-yiri", "zhibushuji-liangri", "dangyuan-liangri"]
+    );
     for s in sessions {
         let blocks: Vec<&serde_json::Value> = s["days"]
             .as_array()
@@ -721,4 +724,77 @@ fn issue_24_yaml_mistakes_are_put_in_plain_words_at_their_line() {
         .has_line("error: content/sessions/colon.md:3:5: `date` 后面是中文全角冒号 `：`：冒号要用英文半角 `:`，后面空一格，如 `date: …`")
         .has_line("error: content/sessions/value.md:2:8: `title` 的值里有英文冒号加空格 `: `，会被读成又一个键：把整个值放进英文引号，如 title: \"学习: 原文\"")
         .has_line("error: content/01-a/note.md:3:5: `kind` 后面是中文全角冒号 `：`：冒号要用英文半角 `:`，后面空一格，如 `kind: …`");
+}
+
+/// Issue 26: the shipped workbook session's sign-in sheet prints on A4, one page a day, with
+/// every roster name on each page.
+#[test]
+#[cfg_attr(no_browser, ignore = "needs Chromium: see tests/README.md")]
+fn the_sign_in_sheet_prints_one_a4_page_a_day() {
+    let b = require_browser!();
+    let site = shipped_site();
+    let page = Page::open(
+        b,
+        &file_url(&site.join("sessions/dangyuan-liangri-signin.html")),
+        1280,
+        800,
+    );
+    page.wait_until(
+        "document.fonts.status === 'loaded'",
+        Duration::from_secs(10),
+    );
+    let names: Vec<String> = serde_json::from_value(eval_json(
+        &page,
+        "[...document.querySelectorAll('.signin-day')[0].querySelectorAll('.signin-name')].map(td => td.textContent)",
+    ))
+    .unwrap();
+    assert_eq!(names.len(), 12, "{names:?}");
+    let options = headless_chrome::types::PrintToPdfOptions {
+        prefer_css_page_size: Some(true),
+        ..Default::default()
+    };
+    let pdf = page.tab.print_to_pdf(Some(options)).expect("print to PDF");
+    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("session-signin.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let (Ok(info), Ok(text)) = (
+        std::process::Command::new("pdfinfo").arg(&path).output(),
+        std::process::Command::new("pdftotext")
+            .arg(&path)
+            .arg("-")
+            .output(),
+    ) else {
+        eprintln!(
+            "pdfinfo or pdftotext not found (apt-get install -y poppler-utils): PDF not checked"
+        );
+        return;
+    };
+    let info = String::from_utf8_lossy(&info.stdout);
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(field("Pages:"), "2", "{info}");
+    assert!(field("Page size:").ends_with("(A4)"), "{info}");
+    let text = String::from_utf8_lossy(&text.stdout);
+    let pages: Vec<String> = text
+        .split('\u{c}')
+        .map(|p| p.replace([' ', '\n'], ""))
+        .collect();
+    for (i, date) in ["2026-12-22", "2026-12-23"].iter().enumerate() {
+        assert!(pages[i].contains(date), "page {}:\n{}", i + 1, pages[i]);
+        for n in &names {
+            assert_eq!(
+                pages[i].matches(n.as_str()).count(),
+                1,
+                "{n} on page {}",
+                i + 1
+            );
+        }
+    }
 }
