@@ -10,6 +10,7 @@ use serde_saphyr::{Location, Spanned};
 
 use super::blocks::resolve_block;
 use super::file::FileRef;
+use super::roster::named_roster;
 use crate::config::RuleLevel;
 use crate::content::{RawFile, SessionBook, SessionFrontMatter};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -75,62 +76,6 @@ struct Minutes {
     study: u32,
     original: u32,
     breaks: u32,
-}
-
-/// The roster of the workbook `name` names (`名册.xlsx`, in `content/sessions/`), for the
-/// session in `from` (a session file or workbook); reported when there is none.
-pub(super) fn named_roster(
-    from: &dyn RosterFrom,
-    name: &Spanned<String>,
-    books: &[SessionBook],
-    diags: &mut Diagnostics,
-) -> Vec<crate::model::Learner> {
-    let want = name.value.trim();
-    let want = want.strip_prefix("content/sessions/").unwrap_or(want);
-    match books
-        .iter()
-        .find(|b| b.file_names.iter().any(|f| f == want))
-    {
-        Some(book) if super::roster::has_roster(book) => super::roster::read_roster(book, diags),
-        found => {
-            let known: Vec<String> = books
-                .iter()
-                .filter(|b| super::roster::has_roster(b))
-                .flat_map(|b| b.file_names.iter().map(|f| format!("`{f}`")))
-                .collect();
-            let why = match found {
-                Some(_) => format!("`{want}` has no 名册 sheet (columns 姓名, 支部)"),
-                None => format!("there is no workbook `{want}` in content/sessions/"),
-            };
-            let list = if known.is_empty() {
-                "no workbook there has a 名册 sheet".to_string()
-            } else {
-                format!("the rosters there: {}", known.join(", "))
-            };
-            diags.push(from.error_at(name.referenced, format!("`roster`: {why}; {list}")));
-            Vec::new()
-        }
-    }
-}
-
-/// Where a `roster:` key is reported: a session file, or the `.md` beside a workbook.
-pub(super) trait RosterFrom {
-    fn error_at(&self, loc: Location, message: String) -> Diagnostic;
-}
-
-impl RosterFrom for FileRef<'_> {
-    fn error_at(&self, loc: Location, message: String) -> Diagnostic {
-        FileRef::error_at(self, loc, message)
-    }
-}
-
-impl RosterFrom for SessionBook {
-    fn error_at(&self, loc: Location, message: String) -> Diagnostic {
-        match &self.companion {
-            Some(raw) => FileRef { raw }.error_at(loc, message),
-            None => Diagnostic::error(&self.path, message),
-        }
-    }
 }
 
 fn load_one(

@@ -2,6 +2,9 @@
 //! `content/sessions/` named by `roster:` and shared by several sessions. Columns 姓名 and 支部
 //! (or 单位), optionally 编号, 职务 and 手机; every problem at its cell.
 
+use serde_saphyr::{Location, Spanned};
+
+use super::file::FileRef;
 use super::sheet::{Table, find_sheet, table};
 use crate::content::SessionBook;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -108,4 +111,60 @@ fn check_columns(t: &Table<'_>, diags: &mut Diagnostics) -> bool {
         t.found()
     )));
     false
+}
+
+/// The roster of the workbook `name` names (`名册.xlsx`, in `content/sessions/`), for the
+/// session in `from` (a session file or workbook); reported when there is none.
+pub(super) fn named_roster(
+    from: &dyn RosterFrom,
+    name: &Spanned<String>,
+    books: &[SessionBook],
+    diags: &mut Diagnostics,
+) -> Vec<Learner> {
+    let want = name.value.trim();
+    let want = want.strip_prefix("content/sessions/").unwrap_or(want);
+    match books
+        .iter()
+        .find(|b| b.file_names.iter().any(|f| f == want))
+    {
+        Some(book) if has_roster(book) => read_roster(book, diags),
+        found => {
+            let known: Vec<String> = books
+                .iter()
+                .filter(|b| has_roster(b))
+                .flat_map(|b| b.file_names.iter().map(|f| format!("`{f}`")))
+                .collect();
+            let why = match found {
+                Some(_) => format!("`{want}` has no 名册 sheet (columns 姓名, 支部)"),
+                None => format!("there is no workbook `{want}` in content/sessions/"),
+            };
+            let list = if known.is_empty() {
+                "no workbook there has a 名册 sheet".to_string()
+            } else {
+                format!("the rosters there: {}", known.join(", "))
+            };
+            diags.push(from.error_at(name.referenced, format!("`roster`: {why}; {list}")));
+            Vec::new()
+        }
+    }
+}
+
+/// Where a `roster:` key is reported: a session file, or the `.md` beside a workbook.
+pub(super) trait RosterFrom {
+    fn error_at(&self, loc: Location, message: String) -> Diagnostic;
+}
+
+impl RosterFrom for FileRef<'_> {
+    fn error_at(&self, loc: Location, message: String) -> Diagnostic {
+        FileRef::error_at(self, loc, message)
+    }
+}
+
+impl RosterFrom for SessionBook {
+    fn error_at(&self, loc: Location, message: String) -> Diagnostic {
+        match &self.companion {
+            Some(raw) => FileRef { raw }.error_at(loc, message),
+            None => Diagnostic::error(&self.path, message),
+        }
+    }
 }

@@ -79,7 +79,7 @@ pub(super) fn load_book(
     let complete = rows.len() == t.rows.len();
     let days = split_days(&t, &rows, settings.start_time, diags);
     let roster = match &settings.roster {
-        Some(name) => super::load::named_roster(book, name, books, diags),
+        Some(name) => super::roster::named_roster(book, name, books, diags),
         None => read_roster(book, diags),
     };
     let parts = Parts {
