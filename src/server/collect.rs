@@ -70,23 +70,6 @@ pub trait Collector: Send + Sync {
     fn handle(&self, req: &CollectRequest) -> CollectResponse;
 }
 
-/// `html` with `tag` before its last `</body>` (at the end when there is none).
-pub fn inject_tag(html: &[u8], tag: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(html.len() + tag.len());
-    match super::live::find_ci(html, b"</body", true) {
-        Some(at) => {
-            out.extend_from_slice(&html[..at]);
-            out.extend_from_slice(tag.as_bytes());
-            out.extend_from_slice(&html[at..]);
-        }
-        None => {
-            out.extend_from_slice(html);
-            out.extend_from_slice(tag.as_bytes());
-        }
-    }
-    out
-}
-
 /// Where a collector is plugged in: empty unless `serve --collect`.
 #[derive(Default)]
 pub struct CollectorSlot(OnceLock<Arc<dyn Collector>>);
@@ -201,16 +184,4 @@ fn finish(r: CollectResponse) -> Response {
     }
     b.body(Body::from(r.body))
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_tag_goes_before_the_last_body_end() {
-        let out = inject_tag(b"<body>a</body><!-- --></BODY>", "<x>");
-        assert_eq!(out, b"<body>a</body><!-- --><x></BODY>");
-        assert_eq!(inject_tag(b"abc", "<x>"), b"abc<x>");
-    }
 }

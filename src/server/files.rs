@@ -2,13 +2,12 @@
 //! `If-None-Match`), byte ranges, the 404 page.
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::collect;
+use super::app::{App, base_headers};
 use super::live::{Live, inject};
-use super::router::{App, base_headers};
-use super::site::{Entry, etag_of};
+use super::site::{Entry, GZIP_MIN, compressible, etag_of, gzip, gzip_etag};
 
 /// Why a request path cannot name a file.
 #[derive(Debug, PartialEq, Eq)]
@@ -68,36 +67,6 @@ fn decode_segment(seg: &str) -> Result<String, BadPath> {
     if odd { Err(BadPath) } else { Ok(name) }
 }
 
-/// Files smaller than this are sent as they are: the header costs more than gzip saves.
-const GZIP_MIN: usize = 512;
-
-/// Is a file of this type text that gzip makes smaller (pages, styles, scripts, data)?
-fn compressible(content_type: &HeaderValue) -> bool {
-    let ct = content_type.to_str().unwrap_or("");
-    ct.starts_with("text/")
-        || ["javascript", "json", "svg", "xml"]
-            .iter()
-            .any(|t| ct.contains(t))
-}
-
-/// `bytes` gzip-compressed, when `content_type` is text and the result is smaller.
-pub(super) fn gzip(content_type: &HeaderValue, bytes: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Write;
-    if !compressible(content_type) || bytes.len() < GZIP_MIN {
-        return None;
-    }
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-    enc.write_all(bytes).ok()?;
-    let packed = enc.finish().ok()?;
-    (packed.len() < bytes.len()).then_some(packed)
-}
-
-/// The strong ETag of the gzip encoding of the file whose identity ETag is `etag`: another
-/// representation, another tag (RFC 9110, 8.8.3).
-pub(super) fn gzip_etag(etag: &str) -> String {
-    format!("{}-gz\"", etag.trim_end_matches('"'))
-}
-
 /// Does the request accept gzip (`Accept-Encoding: gzip`, `x-gzip` or `*`, with a quality above
 /// zero)?
 fn accepts_gzip(headers: &HeaderMap) -> bool {
@@ -154,7 +123,7 @@ pub(super) fn send(
         };
         let mut injected = inject(&entry.bytes, base, app.shared.watch.then_some(live));
         if let Some(c) = collector {
-            injected = collect::inject_tag(&injected, &c.page_tag());
+            injected = super::markup::inject_tag(&injected, &c.page_tag());
         }
         let etag = etag_of(&injected);
         (Bytes::from(injected), etag)
@@ -305,6 +274,7 @@ fn ranged(entry: &Entry, bytes: &Bytes, etag: &str, answer: RangeAnswer, head: b
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     #[test]
     fn resolves_pages_and_folders() {

@@ -16,40 +16,10 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::time::Sleep;
 
+use super::app::{App, HostNames, ServerConfig};
 use super::collect;
-use super::router::{App, HostNames, handle};
+use super::router::handle;
 use super::site::LiveSite;
-
-/// Knobs of the HTTP server: the limits that keep a slow or idle client from holding a
-/// connection, and a room of clients from running the process out of files.
-#[derive(Debug, Clone, Copy)]
-pub struct ServerConfig {
-    /// A connection that sends no (complete) request head for this long is closed: a new
-    /// connection's first request, and an idle keep-alive connection's next one.
-    pub idle_timeout: Duration,
-    /// How often an idle event stream gets a comment, so proxies and phones keep it open.
-    pub keep_alive: Duration,
-    /// A request body (a posted result) must have arrived whole within this time.
-    pub body_timeout: Duration,
-    /// A response write that makes no progress for this long drops the connection (a reader
-    /// that stopped reading).
-    pub write_stall: Duration,
-    /// The most connections open at once; the server also keeps [`FILES_KEPT`] below the
-    /// process' file limit. A connection past the cap waits to be accepted.
-    pub max_connections: usize,
-}
-
-impl Default for ServerConfig {
-    fn default() -> Self {
-        ServerConfig {
-            idle_timeout: Duration::from_secs(10),
-            keep_alive: Duration::from_secs(15),
-            body_timeout: Duration::from_secs(30),
-            write_stall: Duration::from_secs(60),
-            max_connections: 4096,
-        }
-    }
-}
 
 /// File descriptors kept free for everything but connections: the results database and its
 /// journal, the watcher, the build's files, the runtime.
@@ -92,7 +62,7 @@ pub fn connection_cap(config: &ServerConfig, files: Option<u64>) -> usize {
 
 /// Serves on `listener` until `shutdown` completes, then lets running requests finish (open
 /// event streams end at once) for up to two seconds. With `hosts`, a request whose `Host` is
-/// not one of the server's own names is refused ([`super::router::HostNames`]).
+/// not one of the server's own names is refused ([`super::app::HostNames`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     shared: Arc<LiveSite>,

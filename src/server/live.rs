@@ -11,7 +11,7 @@ use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use tokio::sync::broadcast;
 
-use super::router::App;
+use super::app::App;
 use super::site::Notice;
 use crate::html::escape_html;
 
@@ -28,10 +28,6 @@ const OVERLAY_STYLE: &str = "position:fixed;inset:0;z-index:2147483647;overflow:
 
 /// The overlay's `<pre>`, proof against the theme's own `pre` styles.
 const PRE_STYLE: &str = "white-space:pre-wrap;margin:1em 0 0;padding:0;border:0;background:none;color:#ffd7d7;font:inherit;max-height:none;overflow:visible";
-
-/// The overlay's headline until the site's language table gives its own
-/// (`serve_error_title`, passed in by `cmd::serve`).
-pub const OVERLAY_TITLE: &str = "studysite serve: the last change did not build. The page shows the last good build; fix the problem and save.";
 
 /// What a page served in watch mode gets: the build it is from, the standing error, and the
 /// overlay's headline.
@@ -88,21 +84,6 @@ fn reload_script(generation: u64, title: &str) -> String {
     )
 }
 
-/// Finds `needle` (ASCII, lower case) in `hay`, ignoring ASCII case; the last match when
-/// `last`.
-pub(super) fn find_ci(hay: &[u8], needle: &[u8], last: bool) -> Option<usize> {
-    if hay.len() < needle.len() {
-        return None;
-    }
-    let matches = |i: &usize| hay[*i..*i + needle.len()].eq_ignore_ascii_case(needle);
-    let mut range = 0..=hay.len() - needle.len();
-    if last {
-        range.rfind(matches)
-    } else {
-        range.find(matches)
-    }
-}
-
 /// Adds serve-mode markup to an HTML page: `<base href="/">` at the start of `<head>` when
 /// `base`; with `live`, the reload script (and the overlay when there is an error) before the
 /// last `</body>`, or at the end when there is none.
@@ -110,7 +91,7 @@ pub fn inject(html: &[u8], base: bool, live: Option<Live<'_>>) -> Vec<u8> {
     let mut out = Vec::with_capacity(html.len() + 2048);
     let mut rest = html;
     if base {
-        match find_ci(html, b"<head", false)
+        match super::markup::find_ci(html, b"<head", false)
             .and_then(|i| html[i..].iter().position(|&b| b == b'>').map(|j| i + j + 1))
         {
             Some(at) => {
@@ -135,7 +116,7 @@ pub fn inject(html: &[u8], base: bool, live: Option<Live<'_>>) -> Vec<u8> {
         extra.push_str(&overlay_html(text, title));
     }
     extra.push_str(&reload_script(generation, title));
-    match find_ci(rest, b"</body", true) {
+    match super::markup::find_ci(rest, b"</body", true) {
         Some(at) => {
             out.extend_from_slice(&rest[..at]);
             out.extend_from_slice(extra.as_bytes());

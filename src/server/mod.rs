@@ -25,23 +25,29 @@
 //! [`LiveSite::collect_with`] answers everything under `/__studysite/` but the event stream
 //! (POST included) and adds its tag to every HTML page; see [`collect`].
 //!
-//! The connection loop is hyper's HTTP/1 server driven directly (instead of `axum::serve`)
+//! The connection loop is hyper's HTTP/1 server driven directly (instead of `axum::serve`),
+//! because that is where the header-read timeout is set.
 //!
-//! The parts: [`site`] (the built site in memory and what open pages are told), [`listen`]
-//! (accepting connections and the limits that keep one client from holding the server),
-//! [`router`] (one function that routes every request, and the `Host` check), [`files`]
-//! (request paths to files, conditional and range requests), [`live`] (live reload and the
-//! error overlay), [`collect`] (the plug for `serve --collect`).
+//! The parts, each using only those listed after it: [`listen`] (accepting connections and
+//! the limits that keep one client from holding the server), [`router`] (one function that
+//! routes every request, and the `Host` check), [`files`] (request paths to files,
+//! conditional and range requests), [`live`] (live reload and the error overlay), [`app`]
+//! (what every request is answered from: the limits, the host names, the common headers),
+//! [`site`] (the built site in memory, each file's gzip, and what open pages are told),
+//! [`collect`] (the plug for `serve --collect`), [`markup`] (finding tags in pages and adding
+//! to them).
 
+pub mod app;
 pub mod collect;
 pub mod files;
 pub mod listen;
 pub mod live;
+pub mod markup;
 pub mod router;
 pub mod site;
 
+pub use app::{HostNames, ServerConfig};
 pub use files::{BadPath, resolve};
-pub use listen::{ServerConfig, serve};
-pub use live::{EVENTS_PATH, Live, OVERLAY_ID, OVERLAY_TITLE, inject};
-pub use router::HostNames;
-pub use site::{LiveSite, SiteFiles, content_type};
+pub use listen::serve;
+pub use live::{EVENTS_PATH, Live, OVERLAY_ID, inject};
+pub use site::{LiveSite, OVERLAY_TITLE, SiteFiles, content_type};

@@ -11,7 +11,10 @@ use axum::http::HeaderValue;
 use tokio::sync::broadcast;
 
 use super::collect::{Collector, CollectorSlot};
-use super::live::OVERLAY_TITLE;
+
+/// The overlay's headline until the site's language table gives its own
+/// (`serve_error_title`, passed in by `cmd::serve`).
+pub const OVERLAY_TITLE: &str = "studysite serve: the last change did not build. The page shows the last good build; fix the problem and save.";
 
 /// One file of the built site, ready to send.
 #[derive(Debug, Clone)]
@@ -49,8 +52,8 @@ impl Entry {
     pub(super) fn gzipped(&self) -> Option<&(Bytes, String)> {
         self.gzip
             .get_or_init(|| {
-                let packed = super::files::gzip(&self.content_type, &self.bytes)?;
-                Some((Bytes::from(packed), super::files::gzip_etag(self.etag())))
+                let packed = gzip(&self.content_type, &self.bytes)?;
+                Some((Bytes::from(packed), gzip_etag(self.etag())))
             })
             .as_ref()
     }
@@ -244,6 +247,36 @@ impl LiveSite {
     pub(super) fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
     }
+}
+
+/// Files smaller than this are sent as they are: the header costs more than gzip saves.
+pub(super) const GZIP_MIN: usize = 512;
+
+/// Is a file of this type text that gzip makes smaller (pages, styles, scripts, data)?
+pub(super) fn compressible(content_type: &HeaderValue) -> bool {
+    let ct = content_type.to_str().unwrap_or("");
+    ct.starts_with("text/")
+        || ["javascript", "json", "svg", "xml"]
+            .iter()
+            .any(|t| ct.contains(t))
+}
+
+/// `bytes` gzip-compressed, when `content_type` is text and the result is smaller.
+pub(super) fn gzip(content_type: &HeaderValue, bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    if !compressible(content_type) || bytes.len() < GZIP_MIN {
+        return None;
+    }
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    enc.write_all(bytes).ok()?;
+    let packed = enc.finish().ok()?;
+    (packed.len() < bytes.len()).then_some(packed)
+}
+
+/// The strong ETag of the gzip encoding of the file whose identity ETag is `etag`: another
+/// representation, another tag (RFC 9110, 8.8.3).
+pub(super) fn gzip_etag(etag: &str) -> String {
+    format!("{}-gz\"", etag.trim_end_matches('"'))
 }
 
 #[cfg(test)]
